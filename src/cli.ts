@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+import { createRequire } from 'node:module';
+import { formatDiagnostic, summarizeCounts, type Diagnostic } from './diagnostics.js';
+import { build, UsageError, validate, type BuildResult } from './pipeline.js';
+import { clusterOfPath } from './emit/output-files.js';
+import type { ChangeKind } from './emit/out-dir.js';
+
+// A thin bin: parse argv, call the library, print, exit. 0 success; 1 invalid input,
+// failed check or a build error the user can fix; 2 usage error. Only a bug prints a stack.
+
+const USAGE = `meshgen: a static compiler for multi-cluster Istio
+
+Usage:
+  meshgen build    [MESH_FILE] [--out DIR] [--check] [--strict] [--quiet]
+  meshgen validate [MESH_FILE] [--strict]
+  meshgen --help | --version
+
+MESH_FILE defaults to ./mesh.yaml; --out defaults to ./out.
+  --check    render in memory and compare with DIR; write nothing; exit 1 on any difference
+  --strict   warnings count as errors
+  --quiet    print only warnings and errors`;
+
+interface ParsedArgs {
+  command?: string;
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+const FLAGS: Record<string, { takesValue: boolean; commands: string[] }> = {
+  '--out': { takesValue: true, commands: ['build'] },
+  '--check': { takesValue: false, commands: ['build'] },
+  '--strict': { takesValue: false, commands: ['build', 'validate'] },
+  '--quiet': { takesValue: false, commands: ['build'] },
+};
+
+function parseArgs(argv: string[]): ParsedArgs {
+  const parsed: ParsedArgs = { positional: [], flags: new Map() };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h' || arg === '--version') {
+      parsed.flags.set(arg, true);
+    } else if (arg.startsWith('--')) {
+      const [name, inline] = arg.split(/=(.*)/s, 2);
+      const spec = FLAGS[name];
+      if (!spec || (parsed.command && !spec.commands.includes(parsed.command))) throw new UsageError(`unknown flag ${name}${parsed.command ? ` for meshgen ${parsed.command}` : ''}`);
+      if (spec.takesValue) {
+        const value = inline ?? argv[++i];
+        if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+        parsed.flags.set(name, value);
+      } else {
+        if (inline !== undefined) throw new UsageError(`${name} takes no value`);
+        parsed.flags.set(name, true);
+      }
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`unknown flag ${arg}`);
+    } else if (!parsed.command) {
+      parsed.command = arg;
+    } else {
+      parsed.positional.push(arg);
+    }
+  }
+  return parsed;
+}
+
+function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../package.json') as { version: string }).version;
+}
+
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv);
+    if (args.flags.has('--version')) {
+      out(version());
+      return 0;
+    }
+    if (args.flags.has('--help') || !args.command) {
+      (args.command || args.flags.has('--help') ? out : err)(USAGE);
+      return args.flags.has('--help') ? 0 : 2;
+    }
+    if (args.positional.length > 1) throw new UsageError(`meshgen ${args.command} takes one mesh file, got ${args.positional.length}`);
+    const meshFile = args.positional[0] ?? 'mesh.yaml';
+    const strict = args.flags.has('--strict');
+    switch (args.command) {
+      case 'build': {
+        const outDir = (args.flags.get('--out') as string | undefined) ?? 'out';
+        const check = args.flags.has('--check');
+        const result = await build({ meshFile, outDir, check, strict });
+        report(result, { out, err, quiet: args.flags.has('--quiet'), check, outDir });
+        return result.ok ? 0 : 1;
+      }
+      case 'validate': {
+        const result = validate({ meshFile, strict });
+        printDiagnostics(result, err);
+        if (result.ok) out(`${meshFile}: valid (${summarizeCounts(result.diagnostics)})`);
+        return result.ok ? 0 : 1;
+      }
+      default:
+        throw new UsageError(`unknown command "${args.command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`meshgen: ${e.message}\nRun "meshgen --help" for usage.`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function printDiagnostics(result: BuildResult, err: (s: string) => void): void {
+  for (const d of result.diagnostics) err(formatDiagnostic(d, d.file ? result.sources.get(d.file) : undefined) + '\n');
+  if (result.diagnostics.some((d: Diagnostic) => d.severity === 'error')) err(summarizeCounts(result.diagnostics));
+}
+
+function report(result: BuildResult, o: { out: (s: string) => void; err: (s: string) => void; quiet: boolean; check: boolean; outDir: string }): void {
+  if (result.diff && result.mesh && (result.ok || o.check) && !hasErrorsIn(result)) {
+    const clusters = result.mesh.clusters.map((c) => c.name);
+    if (!o.quiet) for (const line of summaryLines(result, clusters, o.outDir)) o.out(line);
+    if (o.check) {
+      const drift = result.diff.changes.filter((c) => c.kind !== 'unchanged');
+      for (const c of drift) o.err(`${c.kind.padEnd(7)} ${o.outDir}/${c.path}`);
+      if (drift.length) o.err(`${o.outDir} is not up to date: ${drift.length} file${drift.length === 1 ? '' : 's'} would change. Run meshgen build to update it.`);
+      else if (!o.quiet) o.out(`${o.outDir} is up to date`);
+      if (result.diff.uncompared.length && !o.quiet) o.out(`(${result.diff.uncompared.length} private files under secrets/ not compared: they are not kept in git)`);
+    }
+  }
+  printDiagnostics(result, o.err);
+}
+
+function hasErrorsIn(result: BuildResult): boolean {
+  return result.diagnostics.some((d) => d.severity === 'error');
+}
+
+/** "east: 2 added, 1 changed, 0 removed, 5 unchanged", one line per cluster and one for mesh-level files. */
+function summaryLines(result: BuildResult, clusters: string[], outDir: string): string[] {
+  const counts = new Map<string, Record<ChangeKind, number>>();
+  const zero = (): Record<ChangeKind, number> => ({ added: 0, changed: 0, removed: 0, unchanged: 0 });
+  for (const name of [...clusters, '']) counts.set(name, zero());
+  for (const change of result.diff!.changes) {
+    const key = clusterOfPath(change.path, clusters) ?? '';
+    if (!counts.has(key)) counts.set(key, zero()); // a pruned cluster's files
+    counts.get(key)![change.kind]++;
+  }
+  const label = (k: string) => (k ? `${outDir}/${k}` : `${outDir} (mesh files)`);
+  return [...counts.entries()].map(([k, c]) => `${label(k)}: ${c.added} added, ${c.changed} changed, ${c.removed} removed, ${c.unchanged} unchanged`);
+}
+
+// Run when executed as a bin (not when imported by tests).
+const invokedAsBin = process.argv[1] !== undefined && /(?:^|[\\/])(cli\.(?:js|ts)|meshgen)$/.test(process.argv[1]);
+if (invokedAsBin) {
+  for (const key of Object.keys(process.env)) if (key.startsWith('CDK8S_')) delete process.env[key];
+  main(process.argv.slice(2), (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n')).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`meshgen: internal error (this is a bug in meshgen, please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

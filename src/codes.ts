@@ -1,0 +1,37 @@
+// The stable diagnostic codes. README.md documents each one; a test keeps the two in step.
+export const Codes = {
+  // MG1xxx: reading and shape
+  YamlSyntax: 'MG1001',
+  DuplicateKey: 'MG1002',
+  NotAMapping: 'MG1003',
+  UnknownKey: 'MG1101',
+  MissingKey: 'MG1102',
+  WrongType: 'MG1103',
+  NotAllowedValue: 'MG1104',
+  BadFormat: 'MG1105',
+  OutOfRange: 'MG1106',
+  SchemaOther: 'MG1199',
+
+  // MG2xxx: meaning
+  DuplicateName: 'MG2001',
+  UnknownCluster: 'MG2002',
+  UnknownNetwork: 'MG2003',
+  UnsupportedIstioVersion: 'MG2004',
+  InvalidCidr: 'MG2005',
+  ConflictingFields: 'MG2006',
+  NotImplemented: 'MG2099',
+
+  // MG4xxx: output
+  OutputCollision: 'MG4001',
+  OutputUnwritable: 'MG4002',
+  ManifestUnreadable: 'MG4003',
+
+  // warnings
+  GatewayMissingOnNetwork: 'W2101',
+  NodePortWithoutSelector: 'W2102',
+  DnsAutoAllocateDeprecated: 'W2103',
+  DnsAutoAllocateWithoutCapture: 'W2104',
+  ManifestMissing: 'W4101',
+} as const;
+
+export type Code = (typeof Codes)[keyof typeof Codes];

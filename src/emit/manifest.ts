@@ -1,0 +1,29 @@
+import { compareText } from '../diagnostics.js';
+
+// out/.meshgen-manifest.json lists every file meshgen wrote. It is how a later build knows
+// which files it may prune: meshgen never deletes a file that is not listed here.
+
+export const MANIFEST_PATH = '.meshgen-manifest.json';
+
+export function manifestContent(paths: Iterable<string>): string {
+  const files = [...paths].filter((p) => p !== MANIFEST_PATH).sort(compareText);
+  return JSON.stringify({ generator: 'meshgen', files }, null, 2) + '\n';
+}
+
+/** The listed paths, or undefined when the text is not a meshgen manifest. Unsafe paths are dropped. */
+export function parseManifest(text: string): string[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const files = (parsed as { files?: unknown } | null)?.files;
+  if (!Array.isArray(files) || !files.every((f) => typeof f === 'string')) return undefined;
+  return files.filter(isSafeRelativePath);
+}
+
+/** A hand-edited manifest must never make meshgen delete anything outside out/. */
+export function isSafeRelativePath(path: string): boolean {
+  return path.length > 0 && !path.startsWith('/') && !path.includes('\\') && !/^[A-Za-z]:/.test(path) && path.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}

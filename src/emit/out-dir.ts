@@ -1,0 +1,149 @@
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { compareText, error, warning, type Diagnostic } from '../diagnostics.js';
+import { Codes } from '../codes.js';
+import { MANIFEST_PATH, manifestContent, parseManifest } from './manifest.js';
+import type { OutputSet } from './output-files.js';
+
+export type ChangeKind = 'added' | 'changed' | 'removed' | 'unchanged';
+
+export interface FileChange {
+  path: string;
+  kind: ChangeKind;
+  private: boolean;
+}
+
+export interface OutputDiff {
+  changes: FileChange[];
+  /** private files whose content was not compared (`--check` only) */
+  uncompared: string[];
+}
+
+const PRIVATE_MODE = 0o600;
+const PUBLIC_MODE = 0o644;
+
+/** Adds the manifest to the rendered set; the manifest lists every other file. */
+export function withManifest(files: OutputSet): OutputSet {
+  const all: OutputSet = new Map(files);
+  all.set(MANIFEST_PATH, { path: MANIFEST_PATH, content: manifestContent(files.keys()), private: false });
+  return all;
+}
+
+/**
+ * Compares what was rendered with what is in outDir. `checkOnly` leaves private files
+ * uncompared: under secrets.mode plain they are git-ignored, so a CI checkout has none.
+ */
+export function diffOutput(outDir: string, files: OutputSet, checkOnly: boolean): { diff: OutputDiff; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const changes: FileChange[] = [];
+  const uncompared: string[] = [];
+
+  for (const file of [...files.values()].sort((a, b) => compareText(a.path, b.path))) {
+    if (file.private && (checkOnly || file.content === undefined)) {
+      uncompared.push(file.path);
+      continue;
+    }
+    const onDisk = readIfPresent(join(outDir, file.path));
+    let kind: ChangeKind = onDisk === undefined ? 'added' : onDisk === file.content ? 'unchanged' : 'changed';
+    if (kind === 'unchanged' && file.private && (statSync(join(outDir, file.path)).mode & 0o777) !== PRIVATE_MODE) kind = 'changed';
+    changes.push({ path: file.path, kind, private: file.private });
+  }
+
+  const manifestText = readIfPresent(join(outDir, MANIFEST_PATH));
+  if (manifestText !== undefined) {
+    const previous = parseManifest(manifestText);
+    if (!previous) {
+      diagnostics.push(
+        error(Codes.ManifestUnreadable, `${join(outDir, MANIFEST_PATH)} is not a meshgen manifest`, {
+          hint: 'meshgen uses it to know which files it may remove; restore it from git, or delete it (then nothing old is pruned)',
+        }),
+      );
+    } else {
+      for (const path of previous) {
+        if (!files.has(path) && readIfPresent(join(outDir, path)) !== undefined) changes.push({ path, kind: 'removed', private: false });
+      }
+    }
+  } else if (hasEntries(outDir)) {
+    diagnostics.push(
+      warning(Codes.ManifestMissing, `${outDir} has files but no ${MANIFEST_PATH}`, {
+        hint: 'meshgen will write its files beside them and remove none of them',
+      }),
+    );
+  }
+  changes.sort((a, b) => compareText(a.path, b.path));
+  return { diff: { changes, uncompared }, diagnostics };
+}
+
+/**
+ * Writes the diff. Every new or changed file is first written beside its target; only when
+ * all of them are on disk are they renamed into place (the manifest last) and old files
+ * pruned. A failure while writing therefore leaves out/ exactly as it was.
+ */
+export function writeOutput(outDir: string, files: OutputSet, diff: OutputDiff): Diagnostic[] {
+  const toWrite = diff.changes.filter((c) => c.kind === 'added' || c.kind === 'changed');
+  toWrite.sort((a, b) => Number(a.path === MANIFEST_PATH) - Number(b.path === MANIFEST_PATH));
+  const staged: { temp: string; target: string; mode: number }[] = [];
+  try {
+    for (const change of toWrite) {
+      const file = files.get(change.path);
+      if (file?.content === undefined) throw new Error(`internal: no content for ${change.path}`);
+      const target = join(outDir, change.path);
+      const temp = `${target}.meshgen-tmp-${process.pid}`;
+      const mode = file.private ? PRIVATE_MODE : PUBLIC_MODE;
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(temp, file.content, { mode });
+      staged.push({ temp, target, mode });
+    }
+  } catch (e) {
+    for (const { temp } of staged) tryUnlink(temp);
+    return [error(Codes.OutputUnwritable, `cannot write to ${outDir}: ${(e as Error).message}`, { hint: 'nothing in it was changed; check permissions and free space' })];
+  }
+  for (const { temp, target, mode } of staged) {
+    renameSync(temp, target);
+    chmodSync(target, mode); // umask-proof
+  }
+  for (const change of diff.changes.filter((c) => c.kind === 'removed')) {
+    tryUnlink(join(outDir, change.path));
+    removeEmptyParents(outDir, dirname(join(outDir, change.path)));
+  }
+  return [];
+}
+
+function readIfPresent(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+function hasEntries(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+function tryUnlink(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+/** Directories emptied by pruning go too, up to (not including) outDir. */
+function removeEmptyParents(outDir: string, dir: string): void {
+  let current = dir;
+  while (current.length > outDir.length && current.startsWith(outDir)) {
+    if (hasEntries(current)) return;
+    try {
+      rmdirSync(current);
+    } catch {
+      return;
+    }
+    current = dirname(current);
+  }
+}

@@ -1,0 +1,7 @@
+// The library API: what the CLI uses, and what tests and other tools may call.
+export { build, validate, loadMesh, UsageError, type BuildOptions, type BuildResult } from './pipeline.js';
+export { formatDiagnostic, type Diagnostic, type Severity } from './diagnostics.js';
+export { Codes } from './codes.js';
+export { buildModel, type MeshModel, type ClusterModel } from './model/mesh-model.js';
+export { renderMesh } from './render/render-mesh.js';
+export { canonicalYaml } from './emit/canonical-yaml.js';

@@ -1,0 +1,140 @@
+import { compareText } from '../diagnostics.js';
+import { parseIstioVersion, type IstioVersion } from './istio-versions.js';
+import type { ClusterSpec, MeshDocument, ServiceSpec } from './mesh-spec.js';
+
+// The normalized mesh: every default applied, every derived fact computed once, clusters
+// sorted by name so that the order of mesh.yaml never changes the output.
+
+export const DEFAULT_CHART_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';
+export const ISTIO_NAMESPACE = 'istio-system';
+
+export type Topology = 'multi-primary' | 'primary-remote';
+
+export interface CaProfile {
+  organization: string;
+  commonName: string;
+  validityDays: number;
+}
+
+export interface GatewayModel {
+  enabled: boolean;
+  serviceType: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
+  annotations: Record<string, string>;
+}
+
+export interface EastWestGatewayModel extends GatewayModel {
+  serviceType: 'LoadBalancer' | 'NodePort';
+  address?: string;
+  nodePort?: number;
+}
+
+export interface ClusterModel {
+  name: string;
+  network: string;
+  role: 'primary' | 'remote';
+  controlPlane?: string;
+  region?: string;
+  zone?: string;
+  podCIDR?: string;
+  serviceCIDR?: string;
+  apiServer?: ClusterSpec['apiServer'];
+  reader?: ClusterSpec['reader'];
+  eastWestGateway: EastWestGatewayModel;
+  ingressGateway: GatewayModel;
+  dns: { provider: 'coredns' | 'coredns-custom' | 'kube-dns'; version?: string };
+  /** position in spec.clusters, for diagnostics and for features where the user's order matters */
+  index: number;
+}
+
+export interface MeshModel {
+  name: string;
+  meshID: string;
+  trustDomain: string;
+  istio: { version: string; parsed: IstioVersion; revision: string; chartRepository: string };
+  pki: { dir: string; root: CaProfile; intermediate: CaProfile };
+  secretsMode: 'plain' | 'omit';
+  dns: { capture: boolean; autoAllocate: boolean };
+  /** sorted by name */
+  clusters: ClusterModel[];
+  /** sorted */
+  networks: string[];
+  multiNetwork: boolean;
+  topology: Topology;
+  services: ServiceSpec[];
+}
+
+/** Assumes a document that passed schema and semantic validation. */
+export function buildModel(document: MeshDocument): MeshModel {
+  const spec = document.spec;
+  const networks = [...new Set(spec.clusters.map((c) => c.network))].sort(compareText);
+  const multiNetwork = networks.length > 1;
+  const servesRemotes = new Set(spec.clusters.filter((c) => c.role === 'remote' && c.controlPlane).map((c) => c.controlPlane));
+  const parsed = parseIstioVersion(spec.istio.version);
+  if (!parsed) throw new Error(`buildModel: unvalidated istio.version ${spec.istio.version}`);
+
+  const clusters = spec.clusters
+    .map((c, index): ClusterModel => {
+      const ew = c.eastWestGateway ?? {};
+      const ingress = c.ingressGateway ?? {};
+      return {
+        name: c.name,
+        network: c.network,
+        role: c.role ?? 'primary',
+        controlPlane: c.controlPlane,
+        region: c.region,
+        zone: c.zone,
+        podCIDR: c.podCIDR,
+        serviceCIDR: c.serviceCIDR,
+        apiServer: c.apiServer,
+        reader: c.reader,
+        eastWestGateway: {
+          enabled: ew.enabled ?? (multiNetwork || servesRemotes.has(c.name)),
+          serviceType: ew.serviceType ?? 'LoadBalancer',
+          annotations: ew.annotations ?? {},
+          address: ew.address,
+          nodePort: ew.nodePort,
+        },
+        ingressGateway: {
+          enabled: ingress.enabled ?? false,
+          serviceType: ingress.serviceType ?? 'LoadBalancer',
+          annotations: ingress.annotations ?? {},
+        },
+        dns: { provider: c.dns?.provider ?? 'coredns', version: c.dns?.version },
+        index,
+      };
+    })
+    .sort((a, b) => compareText(a.name, b.name));
+
+  return {
+    name: document.metadata.name,
+    meshID: spec.meshID ?? document.metadata.name,
+    trustDomain: spec.trustDomain ?? 'cluster.local',
+    istio: {
+      version: spec.istio.version,
+      parsed,
+      revision: spec.istio.revision ?? '',
+      chartRepository: spec.istio.chartRepository ?? DEFAULT_CHART_REPOSITORY,
+    },
+    pki: {
+      dir: spec.pki?.dir ?? 'pki',
+      // The defaults are the profile of Istio's tools/certs/Makefile.selfsigned.mk (reference section 4).
+      root: caProfile(spec.pki?.root, 'Root CA'),
+      intermediate: caProfile(spec.pki?.intermediate, 'Intermediate CA'),
+    },
+    secretsMode: spec.secrets?.mode ?? 'plain',
+    dns: { capture: spec.dns?.capture ?? false, autoAllocate: spec.dns?.autoAllocate ?? false },
+    clusters,
+    networks,
+    multiNetwork,
+    topology: clusters.some((c) => c.role === 'remote') ? 'primary-remote' : 'multi-primary',
+    services: spec.services ?? [],
+  };
+}
+
+function caProfile(given: { organization?: string; commonName?: string; validityDays?: number } | undefined, commonName: string): CaProfile {
+  return {
+    organization: given?.organization ?? 'Istio',
+    commonName: given?.commonName ?? commonName,
+    validityDays: given?.validityDays ?? 3650,
+  };
+}

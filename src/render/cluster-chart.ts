@@ -1,0 +1,18 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import type { KubeObject } from '../emit/file-names.js';
+import { manifestFileName, resIdOf } from '../emit/file-names.js';
+
+/**
+ * Puts one cluster's objects through a cdk8s App of its own (one App per cluster keeps
+ * synthesis linear) and returns what it synthesizes. Every object carries an explicit
+ * metadata.name, and name hashes are off, so cdk8s adds no generated names.
+ */
+export function synthesizeCluster(clusterName: string, objects: readonly KubeObject[]): KubeObject[] {
+  const app = new App({ outdir: 'cdk8s.out', recordConstructMetadata: false });
+  const chart = new Chart(app, clusterName, { disableResourceNameHashes: true });
+  for (const object of objects) {
+    // the file name is unique per object (duplicates are rejected before this), so it is a valid construct id
+    new ApiObject(chart, manifestFileName(resIdOf(object)), object);
+  }
+  return chart.toJson() as KubeObject[];
+}

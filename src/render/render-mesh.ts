@@ -1,0 +1,83 @@
+import { error, type Diagnostic } from '../diagnostics.js';
+import { Codes } from '../codes.js';
+import { describeResId, manifestFileName, resIdOf, type KubeObject } from '../emit/file-names.js';
+import { yamlFile } from '../emit/canonical-yaml.js';
+import { addFile, type OutputSet } from '../emit/output-files.js';
+import type { MeshModel } from '../model/mesh-model.js';
+import { planCluster, type ClusterPlan } from '../plan/cluster-plan.js';
+import { synthesizeCluster } from './cluster-chart.js';
+import { crossNetworkGateway, eastWestGatewayValues, ingressGatewayValues } from './gateways.js';
+import { istioBaseValues, istiodValues, type HelmValues } from './helm-values.js';
+import { istioSystemNamespace } from './namespaces.js';
+import { kustomization } from './kustomization.js';
+import { meshReadme } from './readme.js';
+import { outGitignore } from './gitignore.js';
+
+export interface RenderInput {
+  mesh: MeshModel;
+  /** the mesh file as written into headers: relative to out/'s parent, POSIX separators */
+  sourceLabel: string;
+}
+
+export interface RenderedMesh {
+  files: OutputSet;
+  plans: ClusterPlan[];
+  diagnostics: Diagnostic[];
+}
+
+/** Pure: the whole out/ tree as a map from path to content. Touches no disk. */
+export function renderMesh({ mesh, sourceLabel }: RenderInput): RenderedMesh {
+  const files: OutputSet = new Map();
+  const diagnostics: Diagnostic[] = [];
+  const plans = mesh.clusters.map((cluster) => planCluster(mesh, cluster));
+
+  for (const plan of plans) {
+    const name = plan.cluster.name;
+    const objects = rejectDuplicates(clusterObjects(plan), name, diagnostics);
+    const manifestPaths: string[] = [];
+    for (const object of synthesizeCluster(name, objects)) {
+      const path = `manifests/${manifestFileName(resIdOf(object))}`;
+      manifestPaths.push(path);
+      addFile(files, { path: `${name}/${path}`, content: yamlFile(sourceLabel, object), private: false });
+    }
+    for (const [release, values] of clusterValues(mesh, plan)) {
+      addFile(files, { path: `${name}/helm/${release}.values.yaml`, content: yamlFile(sourceLabel, values), private: false });
+    }
+    addFile(files, { path: `${name}/kustomization.yaml`, content: yamlFile(sourceLabel, kustomization(manifestPaths)), private: false });
+  }
+
+  addFile(files, { path: 'README.md', content: meshReadme(mesh, plans, sourceLabel), private: false });
+  addFile(files, { path: '.gitignore', content: outGitignore(mesh), private: false });
+  return { files, plans, diagnostics };
+}
+
+function clusterObjects(plan: ClusterPlan): KubeObject[] {
+  const objects = [istioSystemNamespace(plan)];
+  if (plan.crossNetworkGateway) objects.push(crossNetworkGateway());
+  return objects;
+}
+
+/** Helm release name → values, in install order. */
+function clusterValues(mesh: MeshModel, plan: ClusterPlan): [string, HelmValues][] {
+  const values: [string, HelmValues][] = [
+    ['istio-base', istioBaseValues(mesh)],
+    ['istiod', istiodValues(mesh, plan.cluster)],
+  ];
+  if (plan.eastWestGateway) values.push(['istio-eastwestgateway', eastWestGatewayValues(mesh, plan.cluster)]);
+  if (plan.ingressGateway) values.push(['istio-ingressgateway', ingressGatewayValues(mesh, plan.cluster)]);
+  return values;
+}
+
+/** Two objects with one ResId would overwrite each other: an error, never a silent loss. */
+function rejectDuplicates(objects: KubeObject[], cluster: string, diagnostics: Diagnostic[]): KubeObject[] {
+  const seen = new Set<string>();
+  return objects.filter((object) => {
+    const file = manifestFileName(resIdOf(object));
+    if (!seen.has(file)) {
+      seen.add(file);
+      return true;
+    }
+    diagnostics.push(error(Codes.OutputCollision, `cluster "${cluster}" would get ${describeResId(resIdOf(object))} twice`, { hint: 'two parts of mesh.yaml produce the same object; rename one of them' }));
+    return false;
+  });
+}

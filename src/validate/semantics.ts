@@ -1,0 +1,220 @@
+import { error, warning, type Diagnostic } from '../diagnostics.js';
+import { Codes } from '../codes.js';
+import { positionOf, type MeshSource, type YamlPath } from '../load/mesh-source.js';
+import type { MeshDocument } from '../model/mesh-spec.js';
+import { isSupported, parseIstioVersion, supportedRange } from '../model/istio-versions.js';
+import { cidrsOverlap, parseCidr } from './cidr.js';
+import { didYouMean } from './did-you-mean.js';
+
+// Checks of meaning, on a document whose shape the schema already accepted. Each check
+// reports at the node the user has to change, and every check runs, so that one run
+// shows every problem.
+
+type Report = (d: Diagnostic) => void;
+
+export function checkSemantics(source: MeshSource, document: MeshDocument): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const at = (path: YamlPath, which: 'value' | 'key' = 'value') => ({ file: source.file, position: positionOf(source, path, which) });
+  const report: Report = (d) => diagnostics.push(d);
+  const context = { document, at, report };
+
+  checkIstioVersion(context);
+  checkUniqueNames(context);
+  checkNetworks(context);
+  checkClusterReferences(context);
+  checkCidrs(context);
+  checkExclusiveFields(context);
+  checkGateways(context);
+  checkDns(context);
+  checkNotYetRendered(context);
+  return diagnostics;
+}
+
+interface Context {
+  document: MeshDocument;
+  at: (path: YamlPath, which?: 'value' | 'key') => Pick<Diagnostic, 'file' | 'position'>;
+  report: Report;
+}
+
+function checkIstioVersion({ document, at, report }: Context) {
+  const version = document.spec.istio.version;
+  const parsed = parseIstioVersion(version);
+  if (parsed && !isSupported(parsed)) {
+    report(
+      error(Codes.UnsupportedIstioVersion, `istio.version "${version}" is not supported`, {
+        ...at(['spec', 'istio', 'version']),
+        hint: `meshgen renders Istio ${supportedRange()}`,
+      }),
+    );
+  }
+}
+
+function checkUniqueNames({ document, at, report }: Context) {
+  const spec = document.spec;
+  const duplicates = (what: string, keys: string[], path: (i: number) => YamlPath) => {
+    const first = new Map<string, number>();
+    keys.forEach((key, i) => {
+      const earlier = first.get(key);
+      if (earlier === undefined) {
+        first.set(key, i);
+        return;
+      }
+      const firstLine = at(path(earlier)).position?.line;
+      report(error(Codes.DuplicateName, `${what} "${key}" is defined twice`, { ...at(path(i)), hint: `first defined on line ${firstLine}; names must be unique` }));
+    });
+  };
+  duplicates('cluster', spec.clusters.map((c) => c.name), (i) => ['spec', 'clusters', i, 'name']);
+  duplicates('namespace', (spec.namespaces ?? []).map((n) => n.name), (i) => ['spec', 'namespaces', i, 'name']);
+  duplicates('service', (spec.services ?? []).map((s) => `${s.namespace}/${s.name}`), (i) => ['spec', 'services', i, 'name']);
+}
+
+function checkNetworks({ document, at, report }: Context) {
+  const declared = document.spec.networks;
+  if (!declared) return;
+  document.spec.clusters.forEach((c, i) => {
+    if (!declared.includes(c.network)) {
+      report(
+        error(Codes.UnknownNetwork, `cluster "${c.name}" names network "${c.network}", which spec.networks does not declare`, {
+          ...at(['spec', 'clusters', i, 'network']),
+          hint: `${didYouMean(c.network, declared) ?? ''} networks in this mesh: ${declared.join(', ')}`.trim(),
+        }),
+      );
+    }
+  });
+}
+
+function checkClusterReferences({ document, at, report }: Context) {
+  const spec = document.spec;
+  const names = spec.clusters.map((c) => c.name);
+  const check = (name: string, path: YamlPath, referrer: string) => {
+    if (names.includes(name)) return;
+    report(
+      error(Codes.UnknownCluster, `${referrer} names cluster "${name}", which spec.clusters does not define`, {
+        ...at(path),
+        hint: `${didYouMean(name, names) ?? ''} clusters in this mesh: ${names.join(', ')}`.trim(),
+      }),
+    );
+  };
+  spec.clusters.forEach((c, i) => {
+    if (c.controlPlane !== undefined) check(c.controlPlane, ['spec', 'clusters', i, 'controlPlane'], `cluster "${c.name}"`);
+  });
+  (spec.namespaces ?? []).forEach((n, i) =>
+    (n.clusters ?? []).forEach((name, j) => check(name, ['spec', 'namespaces', i, 'clusters', j], `namespace "${n.name}"`)),
+  );
+  (spec.services ?? []).forEach((s, i) =>
+    (s.clusters ?? []).forEach((name, j) => check(name, ['spec', 'services', i, 'clusters', j], `service "${s.name}"`)),
+  );
+}
+
+/** Clusters on one network share a flat address space: their ranges must not overlap. */
+function checkCidrs({ document, at, report }: Context) {
+  for (const field of ['podCIDR', 'serviceCIDR'] as const) {
+    const parsed = document.spec.clusters.map((c, i) => {
+      const text = c[field];
+      if (text === undefined) return undefined;
+      const cidr = parseCidr(text);
+      if (!cidr) {
+        report(error(Codes.InvalidCidr, `${field} "${text}" of cluster "${c.name}" is not a CIDR range`, { ...at(['spec', 'clusters', i, field]), hint: 'write it as address/prefix, e.g. 10.10.0.0/16' }));
+      }
+      return cidr;
+    });
+    document.spec.clusters.forEach((c, i) => {
+      for (let j = 0; j < i; j++) {
+        const a = parsed[j];
+        const b = parsed[i];
+        const other = document.spec.clusters[j];
+        if (a && b && other.network === c.network && cidrsOverlap(a, b)) {
+          report(
+            error(Codes.InvalidCidr, `${field} ${c[field]} of cluster "${c.name}" overlaps ${other[field]} of cluster "${other.name}" on network "${c.network}"`, {
+              ...at(['spec', 'clusters', i, field]),
+              hint: 'clusters on one network need unique, routable ranges; give each its own range, or put them on different networks',
+            }),
+          );
+        }
+      }
+    });
+  }
+}
+
+function checkExclusiveFields({ document, at, report }: Context) {
+  document.spec.clusters.forEach((c, i) => {
+    const pairs: [string, object | undefined, string, string][] = [
+      ['apiServer', c.apiServer, 'caFile', 'caData'],
+      ['reader', c.reader, 'tokenFile', 'tokenEnv'],
+    ];
+    for (const [parent, value, a, b] of pairs) {
+      const v = value as Record<string, unknown> | undefined;
+      if (v && v[a] !== undefined && v[b] !== undefined) {
+        report(error(Codes.ConflictingFields, `cluster "${c.name}" sets both ${parent}.${a} and ${parent}.${b}`, { ...at(['spec', 'clusters', i, parent, b], 'key'), hint: `keep one of them` }));
+      }
+    }
+  });
+}
+
+function checkGateways({ document, at, report }: Context) {
+  const clusters = document.spec.clusters;
+  const multiNetwork = new Set(clusters.map((c) => c.network)).size > 1;
+  if (multiNetwork) {
+    // Cross-network traffic enters a network through an east-west gateway of that network.
+    const networksWithGateway = new Set(clusters.filter((c) => c.eastWestGateway?.enabled !== false).map((c) => c.network));
+    clusters.forEach((c, i) => {
+      if (c.eastWestGateway?.enabled === false && !networksWithGateway.has(c.network)) {
+        report(
+          warning(Codes.GatewayMissingOnNetwork, `network "${c.network}" has no east-west gateway, so other networks cannot reach cluster "${c.name}"`, {
+            ...at(['spec', 'clusters', i, 'eastWestGateway', 'enabled']),
+            hint: 'enable eastWestGateway in at least one cluster of each network',
+          }),
+        );
+      }
+    });
+  }
+  clusters.forEach((c, i) => {
+    const ew = c.eastWestGateway;
+    if (ew?.serviceType === 'NodePort' && ew.enabled !== false && ew.annotations?.['traffic.istio.io/nodeSelector'] === undefined && ew.address === undefined) {
+      report(
+        warning(Codes.NodePortWithoutSelector, `east-west gateway of cluster "${c.name}" is a NodePort Service without the traffic.istio.io/nodeSelector annotation`, {
+          ...at(['spec', 'clusters', i, 'eastWestGateway', 'serviceType']),
+          hint: 'istiod uses a NodePort gateway only when that annotation selects the nodes whose addresses to use, e.g. annotations: {traffic.istio.io/nodeSelector: \'{"kubernetes.io/os": "linux"}\'}',
+        }),
+      );
+    }
+  });
+}
+
+function checkDns({ document, at, report }: Context) {
+  const dns = document.spec.dns;
+  if (dns?.autoAllocate) {
+    report(
+      warning(Codes.DnsAutoAllocateDeprecated, 'dns.autoAllocate sets ISTIO_META_DNS_AUTO_ALLOCATE, which Istio deprecates', {
+        ...at(['spec', 'dns', 'autoAllocate']),
+        hint: 'istiod allocates ServiceEntry addresses itself by default (PILOT_ENABLE_IP_AUTOALLOCATE); remove autoAllocate unless your Istio version needs it',
+      }),
+    );
+    if (!dns.capture) {
+      report(
+        warning(Codes.DnsAutoAllocateWithoutCapture, 'dns.autoAllocate has no effect without dns.capture', {
+          ...at(['spec', 'dns', 'autoAllocate']),
+          hint: 'set dns.capture: true, or remove autoAllocate',
+        }),
+      );
+    }
+  }
+}
+
+/**
+ * Parts of the format whose output this version does not render yet. Accepting them
+ * silently would produce a mesh that looks complete and is not, so they are errors.
+ */
+function checkNotYetRendered({ document, at, report }: Context) {
+  const spec = document.spec;
+  const notYet = (path: YamlPath, what: string) =>
+    report(error(Codes.NotImplemented, `${what} is not rendered by this version of meshgen yet`, { ...at(path, 'key'), hint: 'remove it for now; see README.md, "What is rendered"' }));
+  spec.clusters.forEach((c, i) => {
+    if (c.role === 'remote') notYet(['spec', 'clusters', i, 'role'], 'role: remote (primary-remote topology)');
+  });
+  if (spec.namespaces?.length) notYet(['spec', 'namespaces'], 'spec.namespaces');
+  if (spec.services?.length) notYet(['spec', 'services'], 'spec.services');
+  if (spec.legacy?.global?.enabled) notYet(['spec', 'legacy', 'global', 'enabled'], 'spec.legacy.global');
+  if (spec.verification?.enabled) notYet(['spec', 'verification', 'enabled'], 'spec.verification');
+  if (spec.gitops) notYet(['spec', 'gitops'], 'spec.gitops');
+}
