@@ -44,13 +44,17 @@ export function diffOutput(outDir: string, files: OutputSet, checkOnly: boolean)
       continue;
     }
     const onDisk = readIfPresent(join(outDir, file.path));
+    if (onDisk === NOT_A_FILE) {
+      diagnostics.push(error(Codes.OutputUnwritable, `${join(outDir, file.path)} is in the way: meshgen writes a file there`, { hint: 'move it aside; meshgen never removes what it did not write' }));
+      continue;
+    }
     let kind: ChangeKind = onDisk === undefined ? 'added' : onDisk === file.content ? 'unchanged' : 'changed';
     if (kind === 'unchanged' && file.private && (statSync(join(outDir, file.path)).mode & 0o777) !== PRIVATE_MODE) kind = 'changed';
     changes.push({ path: file.path, kind, private: file.private });
   }
 
   const manifestText = readIfPresent(join(outDir, MANIFEST_PATH));
-  if (manifestText !== undefined) {
+  if (typeof manifestText === 'string') {
     const previous = parseManifest(manifestText);
     if (!previous) {
       diagnostics.push(
@@ -60,7 +64,7 @@ export function diffOutput(outDir: string, files: OutputSet, checkOnly: boolean)
       );
     } else {
       for (const path of previous) {
-        if (!files.has(path) && readIfPresent(join(outDir, path)) !== undefined) changes.push({ path, kind: 'removed', private: false });
+        if (!files.has(path) && typeof readIfPresent(join(outDir, path)) === 'string') changes.push({ path, kind: 'removed', private: false });
       }
     }
   } else if (hasEntries(outDir)) {
@@ -109,11 +113,16 @@ export function writeOutput(outDir: string, files: OutputSet, diff: OutputDiff):
   return [];
 }
 
-function readIfPresent(path: string): string | undefined {
+const NOT_A_FILE = Symbol('not a file');
+
+/** The file's text; undefined when absent; NOT_A_FILE when a directory (or a file in place of a parent directory) is in the way. */
+function readIfPresent(path: string): string | undefined | typeof NOT_A_FILE {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR' || code === 'ENOTDIR') return NOT_A_FILE;
     throw e;
   }
 }

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { Gateway as GatewayV1beta1 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { EXAMPLES, examplePath, readTree, runCli, tempDir, yamlObjects } from './helpers/fixtures.js';
+import { chartDefaults, gatewayValuesProblems, istioObjectProblems, unknownChartKeys, upstreamAvailable } from './helpers/conformance.js';
+
+// Every object meshgen emits must be accepted by the API server, and every values file must
+// use only keys its chart reads (the istiod chart has no schema and ignores typos silently).
+
+/** meshConfig is Istio's MeshConfig API; the chart passes it through as an open map. */
+const ISTIOD_OPEN_MAPS = ['meshConfig'];
+
+function render(example: string): Map<string, Buffer> {
+  const out = tempDir();
+  const run = runCli(['build', examplePath(example), '--out', out, '--quiet']);
+  expect(run.status, run.stderr).toBe(0);
+  return readTree(out);
+}
+
+describe.each(EXAMPLES)('example %s', (example) => {
+  const tree = render(example);
+  const manifests = yamlObjects(tree, (p) => p.includes('/manifests/'));
+  const values = (release: string) => yamlObjects(tree, (p) => p.endsWith(`/helm/${release}.values.yaml`));
+
+  it('renders manifests and values to check', () => {
+    expect(manifests.length).toBeGreaterThan(0);
+    expect(values('istiod').length).toBeGreaterThan(0);
+  });
+
+  it('every object validates against the kubernetes-models schemas', () => {
+    for (const { path, value } of manifests) {
+      if (value.kind === 'Namespace') expect(() => new Namespace(value).validate(), path).not.toThrow();
+      else if (value.apiVersion === 'networking.istio.io/v1' && value.kind === 'Gateway') {
+        // the package predates networking.istio.io/v1; v1beta1 has the same schema
+        expect(() => new GatewayV1beta1({ ...value, apiVersion: 'networking.istio.io/v1beta1' }).validate(), path).not.toThrow();
+      } else throw new Error(`${path}: no schema check for ${value.apiVersion} ${value.kind}`);
+    }
+  });
+
+  describe.skipIf(!upstreamAvailable)('against Istio 1.30.3 upstream files', () => {
+    it('every Istio object validates against its CRD schema', () => {
+      for (const { path, value } of manifests.filter((m) => m.value.apiVersion.includes('istio.io'))) {
+        expect(istioObjectProblems(value), path).toEqual([]);
+      }
+    });
+
+    it('every gateway values file passes the istio/gateway chart schema', () => {
+      const files = [...values('istio-eastwestgateway'), ...values('istio-ingressgateway')];
+      for (const { path, value } of files) expect(gatewayValuesProblems(value), path).toEqual([]);
+    });
+
+    it('every istiod values key exists in the istiod chart', () => {
+      for (const { path, value } of values('istiod')) expect(unknownChartKeys(value, chartDefaults('istiod'), ISTIOD_OPEN_MAPS), path).toEqual([]);
+    });
+
+    it('every istio-base values key exists in the base chart', () => {
+      for (const { path, value } of values('istio-base')) expect(unknownChartKeys(value, chartDefaults('base'), []), path).toEqual([]);
+    });
+  });
+});
+
+describe.skipIf(!upstreamAvailable)('the conformance checks themselves', () => {
+  it('reject a misspelled istiod key such as multiCluster.ClusterName', () => {
+    const values = { global: { multiCluster: { ClusterName: 'east' } } };
+    expect(unknownChartKeys(values, chartDefaults('istiod'), ISTIOD_OPEN_MAPS)).toEqual(['global.multiCluster.ClusterName']);
+  });
+
+  it('reject an unknown top-level key in gateway values', () => {
+    expect(gatewayValuesProblems({ name: 'x', networkGatway: 'n' })).not.toEqual([]);
+  });
+
+  it('reject a Gateway with a misspelled field or a wrong type', () => {
+    const gateway = (server: object) => ({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', spec: { selector: { istio: 'x' }, servers: [server] } });
+    expect(istioObjectProblems(gateway({ port: { number: 15443, name: 'tls', protocol: 'TLS' }, hosts: ['*'], tls: { mode: 'AUTO_PASSTHROUGH' } }))).toEqual([]);
+    expect(istioObjectProblems(gateway({ port: { number: 15443, name: 'tls', protocol: 'TLS' }, hosts: ['*'], tls: { mdoe: 'AUTO_PASSTHROUGH' } }))).not.toEqual([]);
+    expect(istioObjectProblems(gateway({ port: { number: 'x', name: 'tls', protocol: 'TLS' }, hosts: ['*'] }))).not.toEqual([]);
+  });
+});

@@ -1,0 +1,61 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { parseAllDocuments } from 'yaml';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const EXAMPLES = ['multi-primary-multi-network', 'multi-primary'] as const;
+export const SHARED_UPSTREAM = resolve(REPO, '../shared/upstream/istio-1.30.3');
+
+export function examplePath(name: string): string {
+  return join(REPO, 'examples', name, 'mesh.yaml');
+}
+
+export function tempDir(prefix = 'meshgen-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Every file under dir, as relative POSIX path → bytes. */
+export function readTree(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const full = join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(relative(dir, full).split('\\').join('/'), readFileSync(full));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+export function writeTree(dir: string, files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+}
+
+export function modeOf(path: string): number {
+  return statSync(path).mode & 0o777;
+}
+
+/** Runs the built CLI (dist/, made by `npm test` before vitest). */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [join(REPO, 'dist/cli.js'), ...args], {
+    cwd: options.cwd ?? REPO,
+    env: options.env ?? process.env,
+    encoding: 'utf8',
+  });
+}
+
+/** All YAML documents of the .yaml files in a tree, with their paths. */
+export function yamlObjects(tree: Map<string, Buffer>, filter: (path: string) => boolean = () => true): { path: string; value: any }[] {
+  const objects: { path: string; value: any }[] = [];
+  for (const [path, bytes] of tree) {
+    if (!path.endsWith('.yaml') || !filter(path)) continue;
+    for (const doc of parseAllDocuments(bytes.toString('utf8'))) objects.push({ path, value: (doc as any).toJS() });
+  }
+  return objects;
+}
