@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { formatDiagnostic, summarizeCounts, type Diagnostic } from './diagnostics.js';
-import { build, UsageError, validate, type BuildResult } from './pipeline.js';
+import { UsageError } from './usage-error.js';
+import type { BuildResult } from './pipeline.js';
 import { clusterOfPath } from './emit/output-files.js';
 import type { ChangeKind } from './emit/out-dir.js';
 
@@ -86,11 +87,13 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       case 'build': {
         const outDir = (args.flags.get('--out') as string | undefined) ?? 'out';
         const check = args.flags.has('--check');
+        const { build } = await import('./pipeline.js'); // loaded only when needed: --help stays instant
         const result = await build({ meshFile, outDir, check, strict });
         report(result, { out, err, quiet: args.flags.has('--quiet'), check, outDir });
         return result.ok ? 0 : 1;
       }
       case 'validate': {
+        const { validate } = await import('./pipeline.js');
         const result = validate({ meshFile, strict });
         printDiagnostics(result, err);
         if (result.ok) out(`${meshFile}: valid (${summarizeCounts(result.diagnostics)})`);

@@ -1,5 +1,6 @@
 // The library API: what the CLI uses, and what tests and other tools may call.
-export { build, validate, loadMesh, UsageError, type BuildOptions, type BuildResult } from './pipeline.js';
+export { build, validate, loadMesh, type BuildOptions, type BuildResult } from './pipeline.js';
+export { UsageError } from './usage-error.js';
 export { formatDiagnostic, type Diagnostic, type Severity } from './diagnostics.js';
 export { Codes } from './codes.js';
 export { buildModel, type MeshModel, type ClusterModel } from './model/mesh-model.js';

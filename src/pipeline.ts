@@ -9,13 +9,14 @@ import type { MeshDocument } from './model/mesh-spec.js';
 import { renderMesh } from './render/render-mesh.js';
 import { diffOutput, withManifest, writeOutput, type OutputDiff } from './emit/out-dir.js';
 import type { OutputSet } from './emit/output-files.js';
+import { UsageError } from './usage-error.js';
 
 // The compiler, stage by stage:
 //   load → validate → model → render → emit (diff, then write or check)
 // Every stage returns diagnostics; the first stage that reports an error ends the run, and
 // nothing is written unless the whole run is clean.
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface BuildOptions {
   /** path of mesh.yaml as the user gave it */

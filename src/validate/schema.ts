@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { SCHEMA_OPTIONS } from './schema-options.js';
 import { error, type Diagnostic } from '../diagnostics.js';
 import { Codes } from '../codes.js';
 import { positionOf, type MeshSource, type YamlPath } from '../load/mesh-source.js';
@@ -8,25 +9,36 @@ import { didYouMean } from './did-you-mean.js';
 
 const SCHEMA_URL = new URL('../../schemas/mesh.schema.json', import.meta.url);
 
-let compiled: { validate: ValidateFunction; schema: Record<string, unknown> } | undefined;
+/** Written by scripts/compile-schema.mjs next to the compiled module (dist/); absent when running from src/. */
+const PRECOMPILED_URL = new URL('./mesh-schema-validator.cjs', import.meta.url);
 
-function compiledSchema() {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
-    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
-    addFormats.default(ajv, ['uri']);
-    compiled = { validate: ajv.compile(schema), schema };
-  }
+let compiled: ValidateFunction | undefined;
+
+function compiledSchema(): ValidateFunction {
+  if (!compiled) compiled = loadPrecompiled() ?? compileNow();
   return compiled;
 }
 
-export function meshSchema(): Record<string, unknown> {
-  return compiledSchema().schema;
+function loadPrecompiled(): ValidateFunction | undefined {
+  try {
+    const module = createRequire(import.meta.url)(PRECOMPILED_URL.pathname) as { default?: ValidateFunction } & ValidateFunction;
+    return module.default ?? module;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
+/** Running from src/ (tests, `npm run dev`): compile the schema now. Ajv is loaded only here. */
+function compileNow(): ValidateFunction {
+  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
+  return new Ajv2020(SCHEMA_OPTIONS).compile(schema);
 }
 
 /** Checks the document against schemas/mesh.schema.json and turns every violation into a positioned diagnostic. */
 export function validateSchema(source: MeshSource, value: unknown): Diagnostic[] {
-  const { validate } = compiledSchema();
+  const validate = compiledSchema();
   if (validate(value)) return [];
   const diagnostics = (validate.errors ?? []).map((e) => diagnosticFor(source, e));
   return dedupe(diagnostics);
@@ -72,7 +84,6 @@ function diagnosticFor(source: MeshSource, e: ErrorObject): Diagnostic {
       });
     }
     case 'pattern':
-    case 'format':
       return error(Codes.BadFormat, `${where} ${quote(valueAt(source, path))} is not ${formatName(e)}`, {
         ...at(path),
         hint: schema?.description,
@@ -115,7 +126,6 @@ function formatName(e: ErrorObject): string {
   const ref = /\$defs\/(\w+)\//.exec(e.schemaPath)?.[1];
   if (ref === 'dns1123Label') return 'a DNS-1123 label';
   if (ref === 'labelValue') return 'a valid Kubernetes label value';
-  if (e.keyword === 'format') return `a valid ${String(e.params.format).toUpperCase()}`;
   return 'in the expected format';
 }
 
