@@ -20,6 +20,11 @@ export const Codes = {
   InvalidCidr: 'MG2005',
   ConflictingFields: 'MG2006',
   NotImplemented: 'MG2099',
+  RemoteWithoutControlPlane: 'MG2101',
+  ControlPlaneNotPrimary: 'MG2102',
+  ControlPlaneOnPrimary: 'MG2103',
+  ControlPlaneAddressMissing: 'MG2104',
+  ControlPlaneGatewayDisabled: 'MG2105',
 
   // MG4xxx: output
   OutputCollision: 'MG4001',
@@ -31,6 +36,7 @@ export const Codes = {
   NodePortWithoutSelector: 'W2102',
   DnsAutoAllocateDeprecated: 'W2103',
   DnsAutoAllocateWithoutCapture: 'W2104',
+  RemotePilotAddressHostname: 'W2105',
   ManifestMissing: 'W4101',
 } as const;
 

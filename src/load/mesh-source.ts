@@ -1,6 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { error, type Diagnostic, type SourcePosition } from '../diagnostics.js';
 import { Codes } from '../codes.js';
+import { firstSyntaxProblem } from './yaml-errors.js';
 
 /** A parsed mesh.yaml that still knows where every node came from. */
 export interface MeshSource {
@@ -19,15 +20,10 @@ export function parseMeshSource(file: string, text: string): { source: MeshSourc
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
   const source: MeshSource = { file, text, doc, lineCounter };
   const diagnostics: Diagnostic[] = [];
-  for (const e of doc.errors) {
-    const duplicate = e.code === 'DUPLICATE_KEY';
-    diagnostics.push(
-      error(duplicate ? Codes.DuplicateKey : Codes.YamlSyntax, duplicate ? 'a key appears twice in one mapping' : yamlMessage(e.message), {
-        file,
-        position: spanAt(source, e.pos[0], e.pos[1]),
-        hint: duplicate ? 'YAML mappings need unique keys; remove or merge the second one' : undefined,
-      }),
-    );
+  const problem = firstSyntaxProblem(text, doc.errors);
+  if (problem) {
+    const code = doc.errors.some((e) => e.code === 'DUPLICATE_KEY' && e.pos[0] === problem.start) ? Codes.DuplicateKey : Codes.YamlSyntax;
+    diagnostics.push(error(code, problem.message, { file, position: spanAt(source, problem.start, problem.end), hint: problem.hint }));
   }
   if (diagnostics.length === 0 && !isMap(doc.contents)) {
     diagnostics.push(
@@ -39,12 +35,6 @@ export function parseMeshSource(file: string, text: string): { source: MeshSourc
     );
   }
   return { source, diagnostics };
-}
-
-/** The first line of yaml's message; the rest is a code frame we draw ourselves. */
-function yamlMessage(message: string): string {
-  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-  return `YAML syntax: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
 }
 
 function spanAt(source: MeshSource, start: number, end: number): SourcePosition {
@@ -77,8 +67,10 @@ export function positionOf(source: MeshSource, path: YamlPath, which: 'value' | 
 function childOf(node: unknown, segment: string | number): { key?: unknown; value: unknown } | undefined {
   if (isMap(node)) {
     const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-    // a key with no value (`network:`) still has a position: the key's
-    return pair ? { key: pair.key, value: pair.value ?? pair.key } : undefined;
+    if (!pair) return undefined;
+    // A key with no value (`network:`) has an empty null node after it: point at the key.
+    const empty = pair.value === null || (isScalar(pair.value) && pair.value.value === null && pair.value.range?.[0] === pair.value.range?.[1]);
+    return { key: pair.key, value: empty ? pair.key : pair.value };
   }
   if (isSeq(node) && typeof segment === 'number') {
     const item = node.items[segment];

@@ -2,9 +2,14 @@ import { ISTIO_NAMESPACE } from '../model/mesh-model.js';
 import type { KubeObject } from '../emit/file-names.js';
 import type { ClusterPlan } from '../plan/cluster-plan.js';
 
-/** The istio-system Namespace, carrying the cluster's network when the mesh has several (reference 1.2). */
+/**
+ * The istio-system Namespace: labelled with the cluster's network when the mesh has several,
+ * and on a remote annotated with its managing primary, which then patches the remote's
+ * webhooks and writes its root-cert ConfigMaps (reference 1.2, 2.3).
+ */
 export function istioSystemNamespace(plan: ClusterPlan): KubeObject {
   const metadata: KubeObject['metadata'] = { name: ISTIO_NAMESPACE };
   if (plan.labelNetwork) metadata.labels = { 'topology.istio.io/network': plan.cluster.network };
+  if (plan.controlPlane) metadata.annotations = { 'topology.istio.io/controlPlaneClusters': plan.controlPlane.cluster.name };
   return { apiVersion: 'v1', kind: 'Namespace', metadata };
 }

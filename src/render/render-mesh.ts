@@ -9,6 +9,7 @@ import { synthesizeCluster } from './cluster-chart.js';
 import { crossNetworkGateway, eastWestGatewayValues, ingressGatewayValues } from './gateways.js';
 import { istioBaseValues, istiodValues, type HelmValues } from './helm-values.js';
 import { istioSystemNamespace } from './namespaces.js';
+import { istiodGateway, istiodVirtualService } from './istiod-exposure.js';
 import { kustomization } from './kustomization.js';
 import { meshReadme } from './readme.js';
 import { outGitignore } from './gitignore.js';
@@ -33,7 +34,7 @@ export function renderMesh({ mesh, sourceLabel }: RenderInput): RenderedMesh {
 
   for (const plan of plans) {
     const name = plan.cluster.name;
-    const objects = rejectDuplicates(clusterObjects(plan), name, diagnostics);
+    const objects = rejectDuplicates(clusterObjects(mesh, plan), name, diagnostics);
     const manifestPaths: string[] = [];
     for (const object of synthesizeCluster(name, objects)) {
       const path = `manifests/${manifestFileName(resIdOf(object))}`;
@@ -51,17 +52,18 @@ export function renderMesh({ mesh, sourceLabel }: RenderInput): RenderedMesh {
   return { files, plans, diagnostics };
 }
 
-function clusterObjects(plan: ClusterPlan): KubeObject[] {
+function clusterObjects(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
   const objects = [istioSystemNamespace(plan)];
   if (plan.crossNetworkGateway) objects.push(crossNetworkGateway());
+  if (plan.exposeIstiod) objects.push(istiodGateway(), istiodVirtualService(mesh));
   return objects;
 }
 
 /** Helm release name → values, in install order. */
 function clusterValues(mesh: MeshModel, plan: ClusterPlan): [string, HelmValues][] {
   const values: [string, HelmValues][] = [
-    ['istio-base', istioBaseValues(mesh)],
-    ['istiod', istiodValues(mesh, plan.cluster)],
+    ['istio-base', istioBaseValues(mesh, plan)],
+    ['istiod', istiodValues(mesh, plan)],
   ];
   if (plan.eastWestGateway) values.push(['istio-eastwestgateway', eastWestGatewayValues(mesh, plan.cluster)]);
   if (plan.ingressGateway) values.push(['istio-ingressgateway', ingressGatewayValues(mesh, plan.cluster)]);

@@ -5,7 +5,7 @@ import { SCHEMA_OPTIONS } from './schema-options.js';
 import { error, type Diagnostic } from '../diagnostics.js';
 import { Codes } from '../codes.js';
 import { positionOf, type MeshSource, type YamlPath } from '../load/mesh-source.js';
-import { didYouMean } from './did-you-mean.js';
+import { closestMatch, didYouMean } from './did-you-mean.js';
 
 const SCHEMA_URL = new URL('../../schemas/mesh.schema.json', import.meta.url);
 
@@ -40,8 +40,23 @@ function compileNow(): ValidateFunction {
 export function validateSchema(source: MeshSource, value: unknown): Diagnostic[] {
   const validate = compiledSchema();
   if (validate(value)) return [];
-  const diagnostics = (validate.errors ?? []).map((e) => diagnosticFor(source, e));
-  return dedupe(diagnostics);
+  const errors = withoutMissingKeysExplainedByTypos(validate.errors ?? []);
+  return dedupe(errors.map((e) => diagnosticFor(source, e)));
+}
+
+/**
+ * `netwrok: x` is one mistake, not two: when an unknown key's did-you-mean names a required
+ * key missing from the same mapping, only the unknown key is reported.
+ */
+function withoutMissingKeysExplainedByTypos(errors: ErrorObject[]): ErrorObject[] {
+  const explained = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+    const intended = closestMatch(String(e.params.additionalProperty), allowed);
+    if (intended) explained.add(`${e.instancePath}\u0000${intended}`);
+  }
+  return errors.filter((e) => !(e.keyword === 'required' && explained.has(`${e.instancePath}\u0000${String(e.params.missingProperty)}`)));
 }
 
 function diagnosticFor(source: MeshSource, e: ErrorObject): Diagnostic {
@@ -68,10 +83,16 @@ function diagnosticFor(source: MeshSource, e: ErrorObject): Diagnostic {
     }
     case 'type': {
       const actual = valueAt(source, path);
+      const written = sourceTextAt(source, path);
       const yaml11Boolean = e.params.type === 'boolean' && typeof actual === 'string' && /^(yes|no|on|off|y|n)$/i.test(actual);
-      return error(Codes.WrongType, `${where || 'the document'} must be ${article(String(e.params.type))}, not ${typeName(actual)}`, {
+      const quoteIt = e.params.type === 'string' && (typeof actual === 'number' || typeof actual === 'boolean');
+      return error(Codes.WrongType, `${where || 'the document'} must be ${expectedType(String(e.params.type))}, not ${actualType(actual, written)}`, {
         ...at(path),
-        hint: yaml11Boolean ? 'mesh.yaml is read as YAML 1.2, where only true and false are booleans' : describe(schema),
+        hint: yaml11Boolean
+          ? 'mesh.yaml is read as YAML 1.2, where only true and false are booleans'
+          : quoteIt
+            ? `quote it to keep it a string: "${written}"`
+            : describe(schema),
       });
     }
     case 'enum':
@@ -94,7 +115,7 @@ function diagnosticFor(source: MeshSource, e: ErrorObject): Diagnostic {
     case 'maxItems':
     case 'minLength':
     case 'maxLength':
-      return error(Codes.OutOfRange, `${where} ${e.message}`, { ...at(path), hint: schema?.description });
+      return error(Codes.OutOfRange, `${where} ${rangeMessage(e)}`, { ...at(path), hint: schema?.description });
     case 'uniqueItems':
       return error(Codes.DuplicateName, `${where} lists the same item twice (items ${e.params.j} and ${e.params.i})`, at([...path, Number(e.params.i)]));
     default:
@@ -122,27 +143,62 @@ function valueAt(source: MeshSource, path: YamlPath): unknown {
   return node && typeof node.toJSON === 'function' ? node.toJSON() : node;
 }
 
+/** What a pattern stands for, named by the definition or the property that carries it. */
+const PATTERN_NAMES: Record<string, string> = {
+  dns1123Label: 'a DNS-1123 label',
+  labelValue: 'a valid Kubernetes label value',
+  revision: 'a DNS-1123 label (or empty for no revision)',
+  version: 'a version of the form MAJOR.MINOR.PATCH',
+  trustDomain: 'a DNS domain name',
+  tokenEnv: 'an environment variable name (letters, digits and _, not starting with a digit)',
+};
+
 function formatName(e: ErrorObject): string {
-  const ref = /\$defs\/(\w+)\//.exec(e.schemaPath)?.[1];
-  if (ref === 'dns1123Label') return 'a DNS-1123 label';
-  if (ref === 'labelValue') return 'a valid Kubernetes label value';
-  return 'in the expected format';
+  const definition = /\$defs\/(\w+)\/pattern$/.exec(e.schemaPath)?.[1];
+  const property = /\/properties\/(\w+)\/pattern$/.exec(e.schemaPath)?.[1];
+  return PATTERN_NAMES[definition ?? ''] ?? PATTERN_NAMES[property ?? ''] ?? `of the form ${String(e.params.pattern)}`;
+}
+
+function rangeMessage(e: ErrorObject): string {
+  const limit = Number(e.params.limit);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  switch (e.keyword) {
+    case 'minimum':
+      return `must be at least ${limit}`;
+    case 'maximum':
+      return `must be at most ${limit}`;
+    case 'minItems':
+      return `must list at least ${plural(limit, 'item')}`;
+    case 'maxItems':
+      return `must list at most ${plural(limit, 'item')}`;
+    case 'minLength':
+      return limit === 1 ? 'must not be empty' : `must be at least ${plural(limit, 'character')} long`;
+    default:
+      return `must be at most ${plural(limit, 'character')} long`;
+  }
 }
 
 function describe(propertySchema: unknown): string | undefined {
   return (propertySchema as { description?: string } | undefined)?.description;
 }
 
-function typeName(v: unknown): string {
+const TYPE_NAMES: Record<string, string> = { object: 'a mapping', array: 'a list', integer: 'an integer', string: 'a string', boolean: 'a boolean', number: 'a number' };
+
+function expectedType(type: string): string {
+  return type === 'boolean' ? 'a boolean (true or false)' : (TYPE_NAMES[type] ?? type);
+}
+
+/** The value as the user wrote it: `1.30` stays 1.30, not the number 1.3. */
+function actualType(v: unknown, written: string | undefined): string {
   if (v === null || v === undefined) return 'empty';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return `${article(typeof v)} (${quote(v)})`;
+  return `${TYPE_NAMES[typeof v] ?? typeof v} (${typeof v === 'string' ? quote(v) : (written ?? String(v))})`;
 }
 
-function article(type: string): string {
-  const names: Record<string, string> = { object: 'a mapping', array: 'a list', integer: 'an integer', string: 'a string', boolean: 'a boolean (true or false)', number: 'a number' };
-  return names[type] ?? type;
+function sourceTextAt(source: MeshSource, path: YamlPath): string | undefined {
+  const range = (source.doc.getIn(path, true) as { range?: [number, number, number] } | undefined)?.range;
+  return range ? source.text.slice(range[0], range[1]) : undefined;
 }
 
 function quote(v: unknown): string {

@@ -3,6 +3,7 @@ import { Codes } from '../codes.js';
 import { positionOf, type MeshSource, type YamlPath } from '../load/mesh-source.js';
 import type { MeshDocument } from '../model/mesh-spec.js';
 import { isSupported, parseIstioVersion, supportedRange } from '../model/istio-versions.js';
+import { isIP } from 'node:net';
 import { cidrsOverlap, parseCidr } from './cidr.js';
 import { didYouMean } from './did-you-mean.js';
 
@@ -26,6 +27,7 @@ export function checkSemantics(source: MeshSource, document: MeshDocument): Diag
   checkExclusiveFields(context);
   checkUrls(context);
   checkGateways(context);
+  checkControlPlanes(context);
   checkDns(context);
   checkNotYetRendered(context);
   return diagnostics;
@@ -146,7 +148,10 @@ function checkExclusiveFields({ document, at, report }: Context) {
     for (const [parent, value, a, b] of pairs) {
       const v = value as Record<string, unknown> | undefined;
       if (v && v[a] !== undefined && v[b] !== undefined) {
-        report(error(Codes.ConflictingFields, `cluster "${c.name}" sets both ${parent}.${a} and ${parent}.${b}`, { ...at(['spec', 'clusters', i, parent, b], 'key'), hint: `keep one of them` }));
+        // point at whichever of the two the user wrote second
+        const [pa, pb] = [at(['spec', 'clusters', i, parent, a], 'key'), at(['spec', 'clusters', i, parent, b], 'key')];
+        const later = (pa.position?.line ?? 0) * 1e6 + (pa.position?.col ?? 0) > (pb.position?.line ?? 0) * 1e6 + (pb.position?.col ?? 0) ? pa : pb;
+        report(error(Codes.ConflictingFields, `cluster "${c.name}" sets both ${parent}.${a} and ${parent}.${b}`, { ...later, hint: 'they exclude each other; keep one' }));
       }
     }
   });
@@ -199,6 +204,85 @@ function checkGateways({ document, at, report }: Context) {
   });
 }
 
+/** Primary-remote: every remote needs a primary it can reach (reference 2.3, 2.4, gotchas 6-8). */
+function checkControlPlanes({ document, at, report }: Context) {
+  const clusters = document.spec.clusters;
+  const byName = new Map(clusters.map((c, i) => [c.name, { cluster: c, index: i }]));
+  const reported = new Set<string>();
+  clusters.forEach((c, i) => {
+    const role = c.role ?? 'primary';
+    if (role === 'primary') {
+      if (c.controlPlane !== undefined) {
+        report(
+          error(Codes.ControlPlaneOnPrimary, `cluster "${c.name}" is a primary but names a controlPlane`, {
+            ...at(['spec', 'clusters', i, 'controlPlane'], 'key'),
+            hint: 'a primary runs its own istiod; set role: remote to have it managed by another cluster, or remove controlPlane',
+          }),
+        );
+      }
+      return;
+    }
+    if (c.controlPlane === undefined) {
+      report(
+        error(Codes.RemoteWithoutControlPlane, `remote cluster "${c.name}" does not name its controlPlane`, {
+          ...at(['spec', 'clusters', i, 'role']),
+          hint: `add controlPlane: <the primary that manages it>${primaryNames(clusters)}`,
+        }),
+      );
+      return;
+    }
+    const primary = byName.get(c.controlPlane);
+    if (!primary) return; // reported as an unknown cluster
+    if ((primary.cluster.role ?? 'primary') !== 'primary') {
+      report(
+        error(Codes.ControlPlaneNotPrimary, `cluster "${c.name}" names "${c.controlPlane}" as its controlPlane, which is not a primary`, {
+          ...at(['spec', 'clusters', i, 'controlPlane']),
+          hint: `a remote is managed by a primary's istiod${primaryNames(clusters)}`,
+        }),
+      );
+      return;
+    }
+    const p = primary.index;
+    const ew = primary.cluster.eastWestGateway;
+    if (ew?.enabled === false && !reported.has(`disabled:${p}`)) {
+      reported.add(`disabled:${p}`);
+      report(
+        error(Codes.ControlPlaneGatewayDisabled, `primary "${primary.cluster.name}" manages remote "${c.name}" but disables its east-west gateway`, {
+          ...at(['spec', 'clusters', p, 'eastWestGateway', 'enabled']),
+          hint: 'the remote reaches istiod (15012) and its webhooks (15017) through that gateway; remove enabled: false',
+        }),
+      );
+    } else if (ew?.address === undefined && !reported.has(`address:${p}`)) {
+      reported.add(`address:${p}`);
+      const otherNetwork = primary.cluster.network !== c.network;
+      report(
+        error(Codes.ControlPlaneAddressMissing, `remote "${c.name}" needs the address of primary "${primary.cluster.name}"'s east-west gateway, which mesh.yaml does not give`, {
+          ...at(ew ? ['spec', 'clusters', p, 'eastWestGateway'] : ['spec', 'clusters', p, 'name'], ew ? 'key' : 'value'),
+          hint:
+            `it becomes the remote's global.remotePilotAddress${otherNetwork ? ', the only way into another network' : ' (a ClusterIP is not reachable from another cluster, even on one network)'}. ` +
+            `Set eastWestGateway.address on "${primary.cluster.name}": a static IP (or a reserved load-balancer IP), or, for an address assigned at run time, install "${primary.cluster.name}" first, ` +
+            `read it with kubectl -n istio-system get svc istio-eastwestgateway -o jsonpath='{.status.loadBalancer.ingress[0].ip}', put it here and rebuild`,
+        }),
+      );
+    }
+    const address = ew?.address;
+    if (address !== undefined && isIP(address) === 0 && !reported.has(`hostname:${p}`)) {
+      reported.add(`hostname:${p}`);
+      report(
+        warning(Codes.RemotePilotAddressHostname, `east-west address "${address}" of primary "${primary.cluster.name}" is a hostname, so its remotes get an ExternalName istiod Service`, {
+          ...at(['spec', 'clusters', p, 'eastWestGateway', 'address']),
+          hint: 'that works where cluster DNS resolves it, but Istio\'s primary-remote guide warns it is unsuitable for some platforms (e.g. an EKS primary); prefer a static IP',
+        }),
+      );
+    }
+  });
+}
+
+function primaryNames(clusters: MeshDocument['spec']['clusters']): string {
+  const primaries = clusters.filter((c) => (c.role ?? 'primary') === 'primary').map((c) => c.name);
+  return primaries.length ? `; primaries in this mesh: ${primaries.join(', ')}` : '; this mesh has no primary';
+}
+
 function checkDns({ document, at, report }: Context) {
   const dns = document.spec.dns;
   if (dns?.autoAllocate) {
@@ -227,9 +311,6 @@ function checkNotYetRendered({ document, at, report }: Context) {
   const spec = document.spec;
   const notYet = (path: YamlPath, what: string) =>
     report(error(Codes.NotImplemented, `${what} is not rendered by this version of meshgen yet`, { ...at(path, 'key'), hint: 'remove it for now; see README.md, "What is rendered"' }));
-  spec.clusters.forEach((c, i) => {
-    if (c.role === 'remote') notYet(['spec', 'clusters', i, 'role'], 'role: remote (primary-remote topology)');
-  });
   if (spec.namespaces?.length) notYet(['spec', 'namespaces'], 'spec.namespaces');
   if (spec.services?.length) notYet(['spec', 'services'], 'spec.services');
   if (spec.legacy?.global?.enabled) notYet(['spec', 'legacy', 'global', 'enabled'], 'spec.legacy.global');
