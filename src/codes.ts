@@ -37,6 +37,7 @@ export const Codes = {
   DnsAutoAllocateDeprecated: 'W2103',
   DnsAutoAllocateWithoutCapture: 'W2104',
   RemotePilotAddressHostname: 'W2105',
+  ControlPlaneBehindNodePort: 'W2106',
   ManifestMissing: 'W4101',
 } as const;
 

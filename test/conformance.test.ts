@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Gateway as GatewayV1beta1 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
+import { VirtualService as VirtualServiceV1beta1 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { EXAMPLES, examplePath, readTree, runCli, tempDir, yamlObjects } from './helpers/fixtures.js';
+import { EXAMPLES, SHARED_UPSTREAM, examplePath, readTree, runCli, tempDir, yamlObjects } from './helpers/fixtures.js';
 import { chartDefaults, gatewayValuesProblems, istioObjectProblems, unknownChartKeys, upstreamAvailable } from './helpers/conformance.js';
 
 // Every object meshgen emits must be accepted by the API server, and every values file must
@@ -30,9 +33,11 @@ describe.each(EXAMPLES)('example %s', (example) => {
   it('every object validates against the kubernetes-models schemas', () => {
     for (const { path, value } of manifests) {
       if (value.kind === 'Namespace') expect(() => new Namespace(value).validate(), path).not.toThrow();
+      // the package predates networking.istio.io/v1; v1beta1 has the same schema
       else if (value.apiVersion === 'networking.istio.io/v1' && value.kind === 'Gateway') {
-        // the package predates networking.istio.io/v1; v1beta1 has the same schema
         expect(() => new GatewayV1beta1({ ...value, apiVersion: 'networking.istio.io/v1beta1' }).validate(), path).not.toThrow();
+      } else if (value.apiVersion === 'networking.istio.io/v1' && value.kind === 'VirtualService') {
+        expect(() => new VirtualServiceV1beta1({ ...value, apiVersion: 'networking.istio.io/v1beta1' }).validate(), path).not.toThrow();
       } else throw new Error(`${path}: no schema check for ${value.apiVersion} ${value.kind}`);
     }
   });
@@ -55,6 +60,15 @@ describe.each(EXAMPLES)('example %s', (example) => {
 
     it('every istio-base values key exists in the base chart', () => {
       for (const { path, value } of values('istio-base')) expect(unknownChartKeys(value, chartDefaults('base'), []), path).toEqual([]);
+    });
+
+    it('every profile named in values is one the chart ships', () => {
+      for (const chart of ['istiod', 'istio-base'] as const) {
+        for (const { path, value } of values(chart).filter((v) => v.value.profile !== undefined)) {
+          const dir = chart === 'istiod' ? 'istiod' : 'base';
+          expect(existsSync(join(SHARED_UPSTREAM, 'charts', dir, `profile-${value.profile}.yaml`)), path).toBe(true);
+        }
+      }
     });
   });
 });

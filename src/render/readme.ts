@@ -39,32 +39,53 @@ export function meshReadme(mesh: MeshModel, plans: readonly ClusterPlan[], sourc
     'context variable per cluster). The `istio-system` Namespace comes first, so that its',
     'network label is in place before istiod and the gateways start.',
   ];
-  for (const plan of plans) lines.push('', ...installSteps(mesh, plan));
+  // Primaries first: a remote's sidecars and gateway are injected by its primary's istiod.
+  const ordered = [...plans.filter((p) => p.cluster.role === 'primary'), ...plans.filter((p) => p.cluster.role === 'remote')];
+  for (const plan of ordered) lines.push('', ...installSteps(mesh, plan, plans));
   lines.push('');
   return lines.join('\n');
 }
 
-function installSteps(mesh: MeshModel, plan: ClusterPlan): string[] {
+function installSteps(mesh: MeshModel, plan: ClusterPlan, plans: readonly ClusterPlan[]): string[] {
   const c = plan.cluster;
-  const ctx = `"$${contextVariable(c)}"`;
-  const releases = ['istio-base', 'istiod'];
-  if (plan.eastWestGateway) releases.push('istio-eastwestgateway');
-  if (plan.ingressGateway) releases.push('istio-ingressgateway');
-  const helm = releases.map(
-    (release) =>
-      `helm upgrade --install ${release} ${CHARTS[release]} --repo ${mesh.istio.chartRepository} --version ${mesh.istio.version} --kube-context ${ctx} -n ${ISTIO_NAMESPACE} -f ${c.name}/helm/${release}.values.yaml`,
-  );
-  return [
-    `### ${c.name}`,
-    '',
-    ...plan.reasons.map((r) => `- ${r}`),
-    ...(plan.reasons.length ? [''] : []),
-    '```sh',
-    `kubectl --context ${ctx} apply -f ${c.name}/manifests/core_Namespace__${ISTIO_NAMESPACE}.yaml`,
-    ...helm,
-    `kubectl --context ${ctx} apply -k ${c.name}`,
-    '```',
-  ];
+  const ctx = contextOf(c);
+  const helm = (release: string) =>
+    `helm upgrade --install ${release} ${CHARTS[release]} --repo ${mesh.istio.chartRepository} --version ${mesh.istio.version} --kube-context ${ctx} -n ${ISTIO_NAMESPACE} -f ${c.name}/helm/${release}.values.yaml`;
+  const steps = [`kubectl --context ${ctx} apply -f ${c.name}/manifests/core_Namespace__${ISTIO_NAMESPACE}.yaml`, helm('istio-base'), helm('istiod')];
+  const afterRemoteSecret: string[] = [];
+  if (plan.eastWestGateway) (plan.controlPlane ? afterRemoteSecret : steps).push(helm('istio-eastwestgateway'));
+  if (plan.ingressGateway) (plan.controlPlane ? afterRemoteSecret : steps).push(helm('istio-ingressgateway'));
+  steps.push(`kubectl --context ${ctx} apply -k ${c.name}`);
+
+  const section = [`### ${c.name}`, '', ...plan.reasons.map((r) => `- ${r}`), ...(plan.reasons.length ? [''] : []), '```sh', ...steps, '```'];
+  const readers = readersOf(plan, plans);
+  if (readers.length) {
+    section.push(
+      '',
+      `Then give ${readers.map((r) => r.name).join(', ')} read access to ${c.name}'s endpoints (remote secrets are not rendered by meshgen yet):`,
+      '',
+      '```sh',
+      ...readers.map((r) => `istioctl create-remote-secret --context ${ctx} --name ${c.name} | kubectl --context ${contextOf(r)} apply -n ${ISTIO_NAMESPACE} -f -`),
+      '```',
+    );
+  }
+  if (afterRemoteSecret.length && plan.controlPlane) {
+    section.push('', `Once \`istio-remote-secret-${c.name}\` is in ${plan.controlPlane.cluster.name} (its istiod injects these gateways):`, '', '```sh', ...afterRemoteSecret, '```');
+  }
+  return section;
+}
+
+/**
+ * The clusters whose istiod must discover this cluster's endpoints: every other primary
+ * (reference 2.7). For a remote that includes primaries other than its own, which read its
+ * endpoints but leave its webhooks to the primary named in controlPlaneClusters.
+ */
+function readersOf(plan: ClusterPlan, plans: readonly ClusterPlan[]): ClusterModel[] {
+  return plans.filter((p) => p.cluster.role === 'primary' && p.cluster.name !== plan.cluster.name).map((p) => p.cluster);
+}
+
+function contextOf(cluster: ClusterModel): string {
+  return `"$${contextVariable(cluster)}"`;
 }
 
 /** CTX_<CLUSTER>, as in Istio's multicluster guides. */
@@ -87,6 +108,10 @@ function topologyDiagram(mesh: MeshModel): string[] {
       const link = primaries[i].network === primaries[j].network ? '<-->' : '<-. east-west 15443 .->';
       lines.push(`  ${mermaidId('cluster', primaries[i].name)} ${link} ${mermaidId('cluster', primaries[j].name)}`);
     }
+  }
+  for (const remote of mesh.clusters.filter((c) => c.role === 'remote' && c.controlPlane)) {
+    // a remote always reaches its istiod through the primary's east-west gateway (gotcha 8)
+    lines.push(`  ${mermaidId('cluster', remote.name)} -. "istiod via east-west 15012/15017" .-> ${mermaidId('cluster', remote.controlPlane!)}`);
   }
   return lines;
 }

@@ -265,6 +265,15 @@ function checkControlPlanes({ document, at, report }: Context) {
         }),
       );
     }
+    if (ew?.serviceType === 'NodePort' && ew.enabled !== false && !reported.has(`nodeport:${p}`)) {
+      reported.add(`nodeport:${p}`);
+      report(
+        warning(Codes.ControlPlaneBehindNodePort, `primary "${primary.cluster.name}" serves remotes through a NodePort east-west gateway`, {
+          ...at(['spec', 'clusters', p, 'eastWestGateway', 'serviceType']),
+          hint: `remotes connect to ${ew.address ?? 'the address'} on ports 15012 and 15017 exactly, which a NodePort Service does not listen on; use a LoadBalancer, or a load balancer at that address that forwards both ports`,
+        }),
+      );
+    }
     const address = ew?.address;
     if (address !== undefined && isIP(address) === 0 && !reported.has(`hostname:${p}`)) {
       reported.add(`hostname:${p}`);

@@ -60,7 +60,8 @@ export function gatewayValuesProblems(values: unknown): string[] {
 /** The chart's defaults, which users set at the top level (charts without a schema). */
 export function chartDefaults(chart: 'istiod' | 'base'): Record<string, unknown> {
   const values = parse(readFileSync(join(SHARED_UPSTREAM, `charts/${chart}/values.yaml`), 'utf8'));
-  return values._internal_defaults_do_not_set;
+  // `profile` is read by every chart's profile template (files/profile-<name>.yaml), not listed in values.yaml
+  return { ...values._internal_defaults_do_not_set, profile: '' };
 }
 
 /**
