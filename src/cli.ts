@@ -120,6 +120,10 @@ function report(result: BuildResult, o: { out: (s: string) => void; err: (s: str
   if (result.diff && result.mesh && (result.ok || o.check) && !hasErrorsIn(result)) {
     const clusters = result.mesh.clusters.map((c) => c.name);
     if (!o.quiet) for (const line of summaryLines(result, clusters, o.outDir)) o.out(line);
+    const secrets = result.remoteSecrets;
+    if (!o.quiet && secrets && secrets.rendered + secrets.notRendered > 0) {
+      o.out(`remote secrets: ${secrets.rendered} rendered${secrets.notRendered ? `, ${secrets.notRendered} not rendered (credentials missing, see the warnings)` : ''}`);
+    }
     if (o.check) {
       const drift = result.diff.changes.filter((c) => c.kind !== 'unchanged');
       for (const c of drift) o.err(`${c.kind.padEnd(7)} ${o.outDir}/${c.path}`);

@@ -25,6 +25,9 @@ export const Codes = {
   ControlPlaneOnPrimary: 'MG2103',
   ControlPlaneAddressMissing: 'MG2104',
   ControlPlaneGatewayDisabled: 'MG2105',
+  ApiServerUrlMissing: 'MG2201',
+  CredentialUnreadable: 'MG2202',
+  ApiServerCaInvalid: 'MG2203',
 
   // MG4xxx: output
   OutputCollision: 'MG4001',
@@ -38,6 +41,9 @@ export const Codes = {
   DnsAutoAllocateWithoutCapture: 'W2104',
   RemotePilotAddressHostname: 'W2105',
   ControlPlaneBehindNodePort: 'W2106',
+  RemoteSecretNotRendered: 'W2201',
+  ApiServerLoopback: 'W2202',
+  ApiServerNotHttps: 'W2203',
   ManifestMissing: 'W4101',
 } as const;
 

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { parseMeshSource, type MeshSource } from './load/mesh-source.js';
+import { parseMeshSource, positionOf, type MeshSource, type YamlPath } from './load/mesh-source.js';
+import { readCredentials } from './credentials/read-credentials.js';
+import { clustersRead } from './render/remote-secrets.js';
 import { validateSchema } from './validate/schema.js';
 import { checkSemantics } from './validate/semantics.js';
 import { buildModel, type MeshModel } from './model/mesh-model.js';
@@ -12,7 +14,7 @@ import type { OutputSet } from './emit/output-files.js';
 import { UsageError } from './usage-error.js';
 
 // The compiler, stage by stage:
-//   load → validate → model → render → emit (diff, then write or check)
+//   load → validate → model → credentials → render → emit (diff, then write or check)
 // Every stage returns diagnostics; the first stage that reports an error ends the run, and
 // nothing is written unless the whole run is clean.
 
@@ -24,6 +26,8 @@ export interface BuildOptions {
   outDir: string;
   check?: boolean;
   strict?: boolean;
+  /** where reader.tokenEnv variables are looked up; default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface BuildResult {
@@ -34,6 +38,7 @@ export interface BuildResult {
   mesh?: MeshModel;
   files?: OutputSet;
   diff?: OutputDiff;
+  remoteSecrets?: { rendered: number; notRendered: number };
 }
 
 export interface LoadedMesh {
@@ -68,12 +73,18 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (!loaded.document || hasErrors(finish(loaded.diagnostics, options.strict))) return stop(loaded.diagnostics);
 
   const mesh = buildModel(loaded.document);
-  const rendered = renderMesh({ mesh, sourceLabel: sourceLabel(options.meshFile, options.outDir) });
+  const meshDir = dirname(resolve(options.meshFile));
+  const at = (path: YamlPath, which?: 'value' | 'key') => ({ file: loaded.source.file, position: positionOf(loaded.source, path, which) });
+  const creds =
+    mesh.secretsMode === 'plain'
+      ? readCredentials({ mesh, readClusters: clustersRead(mesh), meshDir, env: options.env ?? process.env, at })
+      : { credentials: new Map(), diagnostics: [] };
+  const rendered = renderMesh({ mesh, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: creds.credentials });
   const files = withManifest(rendered.files);
   const emitted = diffOutput(options.outDir, files, options.check ?? false);
 
-  const diagnostics = finish([...loaded.diagnostics, ...rendered.diagnostics, ...emitted.diagnostics], options.strict);
-  const result: BuildResult = { ok: !hasErrors(diagnostics), diagnostics, sources, mesh, files, diff: emitted.diff };
+  const diagnostics = finish([...loaded.diagnostics, ...creds.diagnostics, ...rendered.diagnostics, ...emitted.diagnostics], options.strict);
+  const result: BuildResult = { ok: !hasErrors(diagnostics), diagnostics, sources, mesh, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets };
   if (!result.ok) return result;
 
   if (options.check) {

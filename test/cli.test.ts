@@ -56,8 +56,11 @@ describe('meshgen CLI', () => {
     const out = tempDir();
     const run = runCli(['build', EXAMPLE, '--out', out]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^${out}/east: 6 added, 0 changed, 0 removed, 0 unchanged$`, 'm'));
-    expect(run.stdout).toMatch(new RegExp(`^${out}/west: 6 added, 0 changed, 0 removed, 0 unchanged$`, 'm'));
+    // 3 manifests (Namespace, cross-network-gateway, reader token Secret), 3 values files,
+    // the kustomization, and the other cluster's remote secret
+    expect(run.stdout).toMatch(new RegExp(`^${out}/east: 8 added, 0 changed, 0 removed, 0 unchanged$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^${out}/west: 8 added, 0 changed, 0 removed, 0 unchanged$`, 'm'));
+    expect(run.stdout).toMatch(/^remote secrets: 2 rendered$/m);
   });
 
   it('--quiet prints nothing on a clean build', () => {

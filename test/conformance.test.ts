@@ -4,6 +4,7 @@ import { VirtualService as VirtualServiceV1beta1 } from '@kubernetes-models/isti
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import { EXAMPLES, SHARED_UPSTREAM, examplePath, readTree, runCli, tempDir, yamlObjects } from './helpers/fixtures.js';
 import { chartDefaults, gatewayValuesProblems, istioObjectProblems, unknownChartKeys, upstreamAvailable } from './helpers/conformance.js';
 
@@ -22,7 +23,7 @@ function render(example: string): Map<string, Buffer> {
 
 describe.each(EXAMPLES)('example %s', (example) => {
   const tree = render(example);
-  const manifests = yamlObjects(tree, (p) => p.includes('/manifests/'));
+  const manifests = yamlObjects(tree, (p) => p.includes('/manifests/') || p.includes('/secrets/'));
   const values = (release: string) => yamlObjects(tree, (p) => p.endsWith(`/helm/${release}.values.yaml`));
 
   it('renders manifests and values to check', () => {
@@ -33,6 +34,7 @@ describe.each(EXAMPLES)('example %s', (example) => {
   it('every object validates against the kubernetes-models schemas', () => {
     for (const { path, value } of manifests) {
       if (value.kind === 'Namespace') expect(() => new Namespace(value).validate(), path).not.toThrow();
+      else if (value.apiVersion === 'v1' && value.kind === 'Secret') expect(() => new Secret(value).validate(), path).not.toThrow();
       // the package predates networking.istio.io/v1; v1beta1 has the same schema
       else if (value.apiVersion === 'networking.istio.io/v1' && value.kind === 'Gateway') {
         expect(() => new GatewayV1beta1({ ...value, apiVersion: 'networking.istio.io/v1beta1' }).validate(), path).not.toThrow();

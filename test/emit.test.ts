@@ -14,6 +14,7 @@ kind: Mesh
 metadata: { name: demo }
 spec:
   istio: { version: "1.30.3" }
+  secrets: { mode: omit }
   clusters:
     - { name: east, network: net-east }
     - { name: west, network: net-west }

@@ -92,6 +92,7 @@ describe('one network', () => {
       'east/helm/istiod.values.yaml',
       'east/kustomization.yaml',
       'east/manifests/core_Namespace__istio-system.yaml',
+      'east/manifests/core_Secret_istio-system_istio-reader-service-account-istio-remote-secret-token.yaml',
     ]);
     expect(yaml('east/manifests/core_Namespace__istio-system.yaml').metadata.labels).toBeUndefined();
     expect(yaml('east/helm/istiod.values.yaml').global.network).toBe('net-1');

@@ -1,6 +1,7 @@
 import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
 import { ISTIO_NAMESPACE } from '../model/mesh-model.js';
 import type { ClusterPlan } from '../plan/cluster-plan.js';
+import { clustersRead, READER_SERVICE_ACCOUNT, READER_TOKEN_SECRET, readersOf, remoteSecretName } from './remote-secrets.js';
 
 // out/README.md: what a reviewer needs to understand the mesh and apply it by hand.
 
@@ -41,12 +42,13 @@ export function meshReadme(mesh: MeshModel, plans: readonly ClusterPlan[], sourc
   ];
   // Primaries first: a remote's sidecars and gateway are injected by its primary's istiod.
   const ordered = [...plans.filter((p) => p.cluster.role === 'primary'), ...plans.filter((p) => p.cluster.role === 'remote')];
-  for (const plan of ordered) lines.push('', ...installSteps(mesh, plan, plans));
+  for (const plan of ordered) lines.push('', ...installSteps(mesh, plan));
+  if (mesh.secretsMode === 'plain' && clustersRead(mesh).length) lines.push('', ...remoteSecretsSection(mesh));
   lines.push('');
   return lines.join('\n');
 }
 
-function installSteps(mesh: MeshModel, plan: ClusterPlan, plans: readonly ClusterPlan[]): string[] {
+function installSteps(mesh: MeshModel, plan: ClusterPlan): string[] {
   const c = plan.cluster;
   const ctx = contextOf(c);
   const helm = (release: string) =>
@@ -58,16 +60,17 @@ function installSteps(mesh: MeshModel, plan: ClusterPlan, plans: readonly Cluste
   steps.push(`kubectl --context ${ctx} apply -k ${c.name}`);
 
   const section = [`### ${c.name}`, '', ...plan.reasons.map((r) => `- ${r}`), ...(plan.reasons.length ? [''] : []), '```sh', ...steps, '```'];
-  const readers = readersOf(plan, plans);
+  const readers = readersOf(mesh, c);
   if (readers.length) {
-    section.push(
-      '',
-      `Then give ${readers.map((r) => r.name).join(', ')} read access to ${c.name}'s endpoints (remote secrets are not rendered by meshgen yet):`,
-      '',
-      '```sh',
-      ...readers.map((r) => `istioctl create-remote-secret --context ${ctx} --name ${c.name} | kubectl --context ${contextOf(r)} apply -n ${ISTIO_NAMESPACE} -f -`),
-      '```',
-    );
+    section.push('', `Then give ${readers.map((r) => r.name).join(', ')} read access to ${c.name}'s endpoints:`, '', '```sh');
+    for (const r of readers) {
+      section.push(
+        mesh.secretsMode === 'plain'
+          ? `kubectl --context ${contextOf(r)} apply -f ${r.name}/secrets/${remoteSecretName(c.name)}.yaml`
+          : `istioctl create-remote-secret --context ${ctx} --name ${c.name} | kubectl --context ${contextOf(r)} apply -n ${ISTIO_NAMESPACE} -f -`,
+      );
+    }
+    section.push('```');
   }
   if (afterRemoteSecret.length && plan.controlPlane) {
     section.push('', `Once \`istio-remote-secret-${c.name}\` is in ${plan.controlPlane.cluster.name} (its istiod injects these gateways):`, '', '```sh', ...afterRemoteSecret, '```');
@@ -75,17 +78,35 @@ function installSteps(mesh: MeshModel, plan: ClusterPlan, plans: readonly Cluste
   return section;
 }
 
-/**
- * The clusters whose istiod must discover this cluster's endpoints: every other primary
- * (reference 2.7). For a remote that includes primaries other than its own, which read its
- * endpoints but leave its webhooks to the primary named in controlPlaneClusters.
- */
-function readersOf(plan: ClusterPlan, plans: readonly ClusterPlan[]): ClusterModel[] {
-  return plans.filter((p) => p.cluster.role === 'primary' && p.cluster.name !== plan.cluster.name).map((p) => p.cluster);
-}
-
 function contextOf(cluster: ClusterModel): string {
   return `"$${contextVariable(cluster)}"`;
+}
+
+/** How the remote secrets come about, and the two-phase bootstrap when credentials are not there yet. */
+function remoteSecretsSection(mesh: MeshModel): string[] {
+  const lines = [
+    '## Remote secrets',
+    '',
+    'Each istiod that must discover another cluster\'s endpoints holds that cluster\'s remote',
+    'secret: `<reader>/secrets/istio-remote-secret-<cluster>.yaml`, a kubeconfig for the',
+    `cluster's \`${READER_SERVICE_ACCOUNT}\` built from its \`apiServer\` and \`reader\` settings.`,
+    'They hold tokens: they are kept out of git and must reach the clusters by a secure path.',
+    '',
+    'A secret that is missing could not be built because its cluster\'s token or CA did not exist',
+    'yet. The token Secret that holds both is part of that cluster\'s manifests, so:',
+    '',
+    '1. install the cluster as above (its `kubectl apply -k` creates the token Secret);',
+    '2. save its token and CA where mesh.yaml points (paths relative to the mesh file):',
+    '',
+    '```sh',
+  ];
+  for (const c of clustersRead(mesh)) {
+    const get = (key: string) => `kubectl --context ${contextOf(c)} -n ${ISTIO_NAMESPACE} get secret ${READER_TOKEN_SECRET} -o jsonpath='{.data.${key}}' | base64 -d`;
+    lines.push(`${get('token')} > ${c.reader?.tokenFile ?? `<reader.tokenFile of ${c.name}>`}`);
+    lines.push(`${get('ca\\.crt')} > ${c.apiServer?.caFile ?? `<apiServer.caFile of ${c.name}>`}`);
+  }
+  lines.push('```', '', '3. build again, and apply the remote secrets as above.');
+  return lines;
 }
 
 /** CTX_<CLUSTER>, as in Istio's multicluster guides. */

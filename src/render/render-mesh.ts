@@ -13,24 +13,30 @@ import { istiodGateway, istiodVirtualService } from './istiod-exposure.js';
 import { kustomization } from './kustomization.js';
 import { meshReadme } from './readme.js';
 import { outGitignore } from './gitignore.js';
+import { isComplete, readerTokenSecret, readersOf, remoteSecret, remoteSecretName } from './remote-secrets.js';
+import type { ClusterCredentials } from '../credentials/read-credentials.js';
 
 export interface RenderInput {
   mesh: MeshModel;
   /** the mesh file as written into headers: relative to out/'s parent, POSIX separators */
   sourceLabel: string;
+  /** API server credentials of the clusters others read; missing ones leave their remote secrets unrendered */
+  credentials?: ReadonlyMap<string, ClusterCredentials>;
 }
 
 export interface RenderedMesh {
   files: OutputSet;
   plans: ClusterPlan[];
   diagnostics: Diagnostic[];
+  remoteSecrets: { rendered: number; notRendered: number };
 }
 
 /** Pure: the whole out/ tree as a map from path to content. Touches no disk. */
-export function renderMesh({ mesh, sourceLabel }: RenderInput): RenderedMesh {
+export function renderMesh({ mesh, sourceLabel, credentials = new Map() }: RenderInput): RenderedMesh {
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
   const plans = mesh.clusters.map((cluster) => planCluster(mesh, cluster));
+  const remoteSecrets = { rendered: 0, notRendered: 0 };
 
   for (const plan of plans) {
     const name = plan.cluster.name;
@@ -47,13 +53,27 @@ export function renderMesh({ mesh, sourceLabel }: RenderInput): RenderedMesh {
     addFile(files, { path: `${name}/kustomization.yaml`, content: yamlFile(sourceLabel, kustomization(manifestPaths)), private: false });
   }
 
+  // Remote secrets are private: their paths depend only on mesh.yaml, their content on
+  // credentials that may not exist yet. A missing one is listed but not written.
+  if (mesh.secretsMode === 'plain') {
+    for (const cluster of mesh.clusters) {
+      const given = credentials.get(cluster.name);
+      for (const reader of readersOf(mesh, cluster)) {
+        const content = isComplete(given) ? yamlFile(sourceLabel, remoteSecret(cluster.name, given)) : undefined;
+        remoteSecrets[content === undefined ? 'notRendered' : 'rendered']++;
+        addFile(files, { path: `${reader.name}/secrets/${remoteSecretName(cluster.name)}.yaml`, content, private: true });
+      }
+    }
+  }
+
   addFile(files, { path: 'README.md', content: meshReadme(mesh, plans, sourceLabel), private: false });
   addFile(files, { path: '.gitignore', content: outGitignore(mesh), private: false });
-  return { files, plans, diagnostics };
+  return { files, plans, diagnostics, remoteSecrets };
 }
 
 function clusterObjects(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
   const objects = [istioSystemNamespace(plan)];
+  if (readersOf(mesh, plan.cluster).length) objects.push(readerTokenSecret());
   if (plan.crossNetworkGateway) objects.push(crossNetworkGateway());
   if (plan.exposeIstiod) objects.push(istiodGateway(), istiodVirtualService(mesh));
   return objects;

@@ -28,6 +28,7 @@ export function checkSemantics(source: MeshSource, document: MeshDocument): Diag
   checkUrls(context);
   checkGateways(context);
   checkControlPlanes(context);
+  checkApiServers(context);
   checkDns(context);
   checkNotYetRendered(context);
   return diagnostics;
@@ -284,6 +285,25 @@ function checkControlPlanes({ document, at, report }: Context) {
         }),
       );
     }
+  });
+}
+
+/**
+ * Every cluster another cluster reads (every primary reads every other cluster) needs the
+ * URL its readers use; the remote secrets are built from it (reference 2.7, 3).
+ */
+function checkApiServers({ document, at, report }: Context) {
+  if (document.spec.secrets?.mode === 'omit') return;
+  const primaries = document.spec.clusters.filter((c) => (c.role ?? 'primary') === 'primary');
+  document.spec.clusters.forEach((c, i) => {
+    const read = primaries.some((p) => p.name !== c.name);
+    if (!read || c.apiServer?.url !== undefined) return;
+    report(
+      error(Codes.ApiServerUrlMissing, `cluster "${c.name}" has no apiServer.url, which the remote secret its readers need is built from`, {
+        ...at(c.apiServer ? ['spec', 'clusters', i, 'apiServer'] : ['spec', 'clusters', i, 'name'], c.apiServer ? 'key' : 'value'),
+        hint: "add apiServer: { url: https://<address>:6443 }, reachable from the other clusters' istiod; or set secrets.mode: omit to manage remote secrets yourself",
+      }),
+    );
   });
 }
 

@@ -26,6 +26,7 @@ export function renderText(text: string): { mesh: MeshModel; files: Map<string, 
   };
 }
 
+/** A mesh file around `spec`; remote secrets are off (secrets.mode omit) unless a test turns them on. */
 export function meshText(spec: string): string {
-  return `apiVersion: meshgen.dev/v1alpha1\nkind: Mesh\nmetadata:\n  name: demo\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
+  return `apiVersion: meshgen.dev/v1alpha1\nkind: Mesh\nmetadata:\n  name: demo\nspec:\n  secrets: { mode: omit }\n${spec.replace(/^/gm, '  ')}\n`;
 }
