@@ -14,12 +14,17 @@ const USAGE = `meshgen: a static compiler for multi-cluster Istio
 Usage:
   meshgen build    [MESH_FILE] [--out DIR] [--check] [--strict] [--quiet]
   meshgen validate [MESH_FILE] [--strict]
+  meshgen certs status [MESH_FILE]
   meshgen --help | --version
 
 MESH_FILE defaults to ./mesh.yaml; --out defaults to ./out.
   --check    render in memory and compare with DIR; write nothing; exit 1 on any difference
   --strict   warnings count as errors
-  --quiet    print only warnings and errors`;
+  --quiet    print only warnings and errors
+
+certs status prints each CA certificate of the mesh (spec.pki.dir): subject, issuer,
+serial, expiry, days left, SHA-256 fingerprint and whether it verifies; exit 1 if any
+does not.`;
 
 interface ParsedArgs {
   command?: string;
@@ -80,7 +85,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       (args.command || args.flags.has('--help') ? out : err)(USAGE);
       return args.flags.has('--help') ? 0 : 2;
     }
-    if (args.positional.length > 1) throw new UsageError(`meshgen ${args.command} takes one mesh file, got ${args.positional.length}`);
+    if (args.positional.length > 1 && args.command !== 'certs') throw new UsageError(`meshgen ${args.command} takes one mesh file, got ${args.positional.length}`);
     const meshFile = args.positional[0] ?? 'mesh.yaml';
     const strict = args.flags.has('--strict');
     switch (args.command) {
@@ -91,6 +96,15 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         const result = await build({ meshFile, outDir, check, strict });
         report(result, { out, err, quiet: args.flags.has('--quiet'), check, outDir });
         return result.ok ? 0 : 1;
+      }
+      case 'certs': {
+        if (args.positional[0] !== 'status') throw new UsageError(`unknown certs command${args.positional[0] ? ` "${args.positional[0]}"` : ''}; try: meshgen certs status [MESH_FILE]`);
+        if (args.positional.length > 2) throw new UsageError('meshgen certs status takes one mesh file');
+        const { certsStatusReport } = await import('./certs-status.js');
+        const report = await certsStatusReport(args.positional[1] ?? 'mesh.yaml');
+        printDiagnostics(report, err);
+        if (report.text) out(report.text);
+        return report.ok ? 0 : 1;
       }
       case 'validate': {
         const { validate } = await import('./pipeline.js');
@@ -120,6 +134,7 @@ function report(result: BuildResult, o: { out: (s: string) => void; err: (s: str
   if (result.diff && result.mesh && (result.ok || o.check) && !hasErrorsIn(result)) {
     const clusters = result.mesh.clusters.map((c) => c.name);
     if (!o.quiet) for (const line of summaryLines(result, clusters, o.outDir)) o.out(line);
+    if (!o.quiet && result.pki?.created.length) o.out(pkiSummary(result.pki.created, result.pki.dir));
     const secrets = result.remoteSecrets;
     if (!o.quiet && secrets && secrets.rendered + secrets.notRendered > 0) {
       o.out(`remote secrets: ${secrets.rendered} rendered${secrets.notRendered ? `, ${secrets.notRendered} not rendered (credentials missing, see the warnings)` : ''}`);
@@ -133,6 +148,14 @@ function report(result: BuildResult, o: { out: (s: string) => void; err: (s: str
     }
   }
   printDiagnostics(result, o.err);
+}
+
+/** "CA material: created a root CA and intermediates for east, west in examples/demo/pki/" */
+function pkiSummary(created: string[], pkiDir: string): string {
+  const root = created.includes('root-key.pem');
+  const clusters = created.filter((f) => /^[^/]+\/ca-key\.pem$/.test(f)).map((f) => f.split('/')[0]);
+  const parts = [root ? 'a root CA' : undefined, clusters.length ? `intermediates for ${clusters.join(', ')}` : undefined].filter(Boolean);
+  return `CA material: created ${parts.length ? parts.join(' and ') : `${created.length} files`} in ${pkiDir}/ (keys are mode 0600; keep the root key out of git)`;
 }
 
 function hasErrorsIn(result: BuildResult): boolean {

@@ -1,5 +1,9 @@
+import { PkiCodes } from './pki/pki-codes.js';
+
 // The stable diagnostic codes. README.md documents each one; a test keeps the two in step.
+// MG3xxx/W3xxx (CA material) are defined beside the PKI stage.
 export const Codes = {
+  ...PkiCodes,
   // MG1xxx: reading and shape
   YamlSyntax: 'MG1001',
   DuplicateKey: 'MG1002',

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { parseMeshSource, positionOf, type MeshSource, type YamlPath } from './load/mesh-source.js';
 import { readCredentials } from './credentials/read-credentials.js';
 import { clustersRead } from './render/remote-secrets.js';
+import { clustersWithCa } from './render/ca-material.js';
+import { commitPkiWrites, planPki, type PkiPlan } from './pki/index.js';
 import { validateSchema } from './validate/schema.js';
 import { checkSemantics } from './validate/semantics.js';
 import { buildModel, type MeshModel } from './model/mesh-model.js';
@@ -14,7 +16,7 @@ import type { OutputSet } from './emit/output-files.js';
 import { UsageError } from './usage-error.js';
 
 // The compiler, stage by stage:
-//   load → validate → model → credentials → render → emit (diff, then write or check)
+//   load → validate → model → pki → credentials → render → emit (diff, then write or check)
 // Every stage returns diagnostics; the first stage that reports an error ends the run, and
 // nothing is written unless the whole run is clean.
 
@@ -39,6 +41,8 @@ export interface BuildResult {
   files?: OutputSet;
   diff?: OutputDiff;
   remoteSecrets?: { rendered: number; notRendered: number };
+  /** CA files this build created, relative to spec.pki.dir, and how to show that directory */
+  pki?: { dir: string; created: string[] };
 }
 
 export interface LoadedMesh {
@@ -74,26 +78,57 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   const mesh = buildModel(loaded.document);
   const meshDir = dirname(resolve(options.meshFile));
+  const pki = await pkiStage(mesh, options);
+  if (hasErrors(finish(pki.diagnostics, options.strict))) return { ...stop([...loaded.diagnostics, ...pki.diagnostics]), mesh };
   const at = (path: YamlPath, which?: 'value' | 'key') => ({ file: loaded.source.file, position: positionOf(loaded.source, path, which) });
   const creds =
     mesh.secretsMode === 'plain'
       ? readCredentials({ mesh, readClusters: clustersRead(mesh), meshDir, env: options.env ?? process.env, at })
       : { credentials: new Map(), diagnostics: [] };
-  const rendered = renderMesh({ mesh, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: creds.credentials });
+  const rendered = renderMesh({ mesh, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: creds.credentials, caMaterial: pki.material });
   const files = withManifest(rendered.files);
   const emitted = diffOutput(options.outDir, files, options.check ?? false);
 
-  const diagnostics = finish([...loaded.diagnostics, ...creds.diagnostics, ...rendered.diagnostics, ...emitted.diagnostics], options.strict);
-  const result: BuildResult = { ok: !hasErrors(diagnostics), diagnostics, sources, mesh, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets };
+  const diagnostics = finish([...loaded.diagnostics, ...pki.diagnostics, ...creds.diagnostics, ...rendered.diagnostics, ...emitted.diagnostics], options.strict);
+  const result: BuildResult = {
+    ok: !hasErrors(diagnostics),
+    diagnostics,
+    sources,
+    mesh,
+    files,
+    diff: emitted.diff,
+    remoteSecrets: rendered.remoteSecrets,
+    pki: { dir: pkiDirDisplay(mesh, options.meshFile), created: pki.writes.map((w) => relative(resolve(meshDir, mesh.pki.dir), w.path).split(sep).join('/')) },
+  };
   if (!result.ok) return result;
 
   if (options.check) {
     result.ok = emitted.diff.changes.every((c) => c.kind === 'unchanged');
     return result;
   }
+  // CA material first: out/ must never hold certificates whose keys were not kept.
+  await commitPkiWrites(pki.writes);
   const writeProblems = writeOutput(options.outDir, files, emitted.diff);
   if (writeProblems.length) return { ...result, ok: false, diagnostics: sortDiagnostics([...diagnostics, ...writeProblems]) };
   return result;
+}
+
+/**
+ * pki: the shared root and one intermediate per cluster that runs istiod. A build may
+ * create what is missing; --check may not (it writes nothing).
+ */
+function pkiStage(mesh: MeshModel, options: BuildOptions): Promise<PkiPlan> {
+  return planPki({
+    model: { pki: mesh.pki, clusters: clustersWithCa(mesh) },
+    meshDir: dirname(resolve(options.meshFile)),
+    pkiDirDisplay: pkiDirDisplay(mesh, options.meshFile),
+    allowGenerate: !options.check,
+  });
+}
+
+/** spec.pki.dir as the user sees it from the current directory, e.g. examples/demo/pki */
+export function pkiDirDisplay(mesh: MeshModel, meshFile: string): string {
+  return join(dirname(meshFile), mesh.pki.dir);
 }
 
 function finish(diagnostics: Diagnostic[], strict: boolean | undefined): Diagnostic[] {

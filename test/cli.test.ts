@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { examplePath, runCli, tempDir } from './helpers/fixtures.js';
+import { examplePath, runCli, seedPki, tempDir } from './helpers/fixtures.js';
 
 // SPEC section 1: commands, flags, output and exit codes, through the real bin.
 
@@ -46,6 +46,7 @@ describe('meshgen CLI', () => {
 
   it('MESH_FILE defaults to ./mesh.yaml and --out to ./out', () => {
     const dir = tempDir();
+    seedPki(dir);
     writeFileSync(join(dir, 'mesh.yaml'), WITH_WARNING);
     const run = runCli(['build'], { cwd: dir });
     expect(run.status).toBe(0);
@@ -57,9 +58,9 @@ describe('meshgen CLI', () => {
     const run = runCli(['build', EXAMPLE, '--out', out]);
     expect(run.status).toBe(0);
     // 3 manifests (Namespace, cross-network-gateway, reader token Secret), 3 values files,
-    // the kustomization, and the other cluster's remote secret
-    expect(run.stdout).toMatch(new RegExp(`^${out}/east: 8 added, 0 changed, 0 removed, 0 unchanged$`, 'm'));
-    expect(run.stdout).toMatch(new RegExp(`^${out}/west: 8 added, 0 changed, 0 removed, 0 unchanged$`, 'm'));
+    // the kustomization, 3 certificates, and 2 secrets (cacerts, the other cluster's remote secret)
+    expect(run.stdout).toMatch(new RegExp(`^${out}/east: 12 added, 0 changed, 0 removed, 0 unchanged$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^${out}/west: 12 added, 0 changed, 0 removed, 0 unchanged$`, 'm'));
     expect(run.stdout).toMatch(/^remote secrets: 2 rendered$/m);
   });
 
@@ -82,6 +83,7 @@ describe('meshgen CLI', () => {
 
   it('a warning is printed but does not fail the build; --strict makes it fail', () => {
     const dir = tempDir();
+    seedPki(dir);
     writeFileSync(join(dir, 'mesh.yaml'), WITH_WARNING);
     const lenient = runCli(['build', 'mesh.yaml', '--out', 'out'], { cwd: dir });
     expect(lenient.status).toBe(0);
@@ -94,6 +96,7 @@ describe('meshgen CLI', () => {
 
   it('validate reports a valid mesh and writes nothing', () => {
     const dir = tempDir();
+    seedPki(dir);
     writeFileSync(join(dir, 'mesh.yaml'), WITH_WARNING);
     const run = runCli(['validate'], { cwd: dir });
     expect(run.status).toBe(0);

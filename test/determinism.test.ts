@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { EXAMPLES, examplePath, readTree, runCli, tempDir } from './helpers/fixtures.js';
 
@@ -14,9 +14,13 @@ const environments: NodeJS.ProcessEnv[] = [
   { TZ: 'Asia/Kathmandu', LANG: 'ja_JP.UTF-8', CDK8S_OUTDIR: '/nonexistent', CDK8S_RECORD_CONSTRUCT_METADATA: 'true' },
 ];
 
-/** Builds a copy of the mesh file placed at dir/mesh.yaml into dir/out, so every run names the same source. */
-function buildCopy(meshText: string, env: NodeJS.ProcessEnv): Map<string, Buffer> {
+/**
+ * Builds a copy of the example (mesh file, CA and credentials) at dir/mesh.yaml into dir/out,
+ * so every run names the same source and uses the same CA.
+ */
+function buildCopy(example: string, meshText: string, env: NodeJS.ProcessEnv): Map<string, Buffer> {
   const dir = tempDir();
+  for (const sub of ['pki', 'credentials']) cpSync(join(dirname(examplePath(example)), sub), join(dir, sub), { recursive: true });
   writeFileSync(join(dir, 'mesh.yaml'), meshText);
   const run = runCli(['build', 'mesh.yaml', '--out', 'out', '--quiet'], { cwd: dir, env: { PATH: process.env.PATH, ...env } });
   expect(run.status, run.stderr).toBe(0);
@@ -34,7 +38,7 @@ describe.each(EXAMPLES)('example %s', (example) => {
   const meshText = readFileSync(examplePath(example), 'utf8');
 
   it('renders identical bytes under different TZ, LANG and CDK8S_* settings', () => {
-    const [first, ...others] = environments.map((env) => buildCopy(meshText, env));
+    const [first, ...others] = environments.map((env) => buildCopy(example, meshText, env));
     expect(first.size).toBeGreaterThan(5);
     for (const other of others) expect(other).toEqual(first);
   });
@@ -42,6 +46,6 @@ describe.each(EXAMPLES)('example %s', (example) => {
   it('renders identical bytes when the clusters are listed in another order', () => {
     const reordered = reversedClusters(meshText);
     expect(reordered).not.toEqual(meshText);
-    expect(buildCopy(reordered, {})).toEqual(buildCopy(meshText, {}));
+    expect(buildCopy(example, reordered, {})).toEqual(buildCopy(example, meshText, {}));
   });
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { build } from '../src/pipeline.js';
 import { isSafeRelativePath, parseManifest } from '../src/emit/manifest.js';
-import { examplePath, readTree, tempDir } from './helpers/fixtures.js';
+import { examplePath, readTree, seedPki, tempDir } from './helpers/fixtures.js';
 
 // SPEC section 4: meshgen owns only the files in its manifest, prunes what it no longer
 // produces, never touches anything else, and a failed build leaves out/ as it was.
@@ -21,6 +21,7 @@ spec:
 `;
 
 function meshIn(dir: string, text: string): string {
+  if (!existsSync(join(dir, 'pki'))) seedPki(dir);
   const file = join(dir, 'mesh.yaml');
   writeFileSync(file, text);
   return file;

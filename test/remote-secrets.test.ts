@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { build } from '../src/pipeline.js';
-import { EXAMPLES, REPO, examplePath, modeOf, readTree, runCli, tempDir } from './helpers/fixtures.js';
+import { EXAMPLES, REPO, examplePath, modeOf, readTree, runCli, seedPki, tempDir } from './helpers/fixtures.js';
 
 // Remote secrets, shaped as `istioctl create-remote-secret` makes them (reference 3), one in
 // each reader per cluster it reads (reference 2.7), from credentials read at build time.
@@ -13,6 +13,7 @@ const FAKE_CA = join(REPO, 'examples/multi-primary-multi-network/credentials/eas
 
 function workspace(clusters: { name: string; extra?: string; token?: string | null }[], spec = ''): { dir: string; mesh: string; out: string } {
   const dir = tempDir();
+  seedPki(dir);
   mkdirSync(join(dir, 'creds'));
   copyFileSync(FAKE_CA, join(dir, 'creds', 'ca.crt'));
   const lines = clusters.map(({ name, extra = '', token }) => {
@@ -25,7 +26,7 @@ function workspace(clusters: { name: string; extra?: string; token?: string | nu
 }
 
 function secretsIn(out: string): string[] {
-  return [...readTree(out).keys()].filter((p) => p.includes('/secrets/')).sort();
+  return [...readTree(out).keys()].filter((p) => p.includes('/secrets/istio-remote-secret-')).sort();
 }
 
 describe('remote secrets', () => {

@@ -15,6 +15,8 @@ import { meshReadme } from './readme.js';
 import { outGitignore } from './gitignore.js';
 import { isComplete, readerTokenSecret, readersOf, remoteSecret, remoteSecretName } from './remote-secrets.js';
 import type { ClusterCredentials } from '../credentials/read-credentials.js';
+import type { ClusterCaMaterial } from '../pki/index.js';
+import { caMaterialFiles } from './ca-material.js';
 
 export interface RenderInput {
   mesh: MeshModel;
@@ -22,6 +24,8 @@ export interface RenderInput {
   sourceLabel: string;
   /** API server credentials of the clusters others read; missing ones leave their remote secrets unrendered */
   credentials?: ReadonlyMap<string, ClusterCredentials>;
+  /** CA material of the clusters that run istiod */
+  caMaterial?: ReadonlyMap<string, ClusterCaMaterial>;
 }
 
 export interface RenderedMesh {
@@ -32,7 +36,7 @@ export interface RenderedMesh {
 }
 
 /** Pure: the whole out/ tree as a map from path to content. Touches no disk. */
-export function renderMesh({ mesh, sourceLabel, credentials = new Map() }: RenderInput): RenderedMesh {
+export function renderMesh({ mesh, sourceLabel, credentials = new Map(), caMaterial = new Map() }: RenderInput): RenderedMesh {
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
   const plans = mesh.clusters.map((cluster) => planCluster(mesh, cluster));
@@ -51,6 +55,8 @@ export function renderMesh({ mesh, sourceLabel, credentials = new Map() }: Rende
       addFile(files, { path: `${name}/helm/${release}.values.yaml`, content: yamlFile(sourceLabel, values), private: false });
     }
     addFile(files, { path: `${name}/kustomization.yaml`, content: yamlFile(sourceLabel, kustomization(manifestPaths)), private: false });
+    const material = caMaterial.get(name);
+    if (material) for (const file of caMaterialFiles(mesh, name, material, sourceLabel)) addFile(files, file);
   }
 
   // Remote secrets are private: their paths depend only on mesh.yaml, their content on
@@ -66,7 +72,8 @@ export function renderMesh({ mesh, sourceLabel, credentials = new Map() }: Rende
     }
   }
 
-  addFile(files, { path: 'README.md', content: meshReadme(mesh, plans, sourceLabel), private: false });
+  const rootCertPem = [...caMaterial.values()][0]?.rootCertPem;
+  addFile(files, { path: 'README.md', content: meshReadme(mesh, plans, sourceLabel, rootCertPem), private: false });
   addFile(files, { path: '.gitignore', content: outGitignore(mesh), private: false });
   return { files, plans, diagnostics, remoteSecrets };
 }

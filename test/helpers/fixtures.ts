@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -14,6 +14,14 @@ export function examplePath(name: string): string {
 
 export function tempDir(prefix = 'meshgen-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * Puts the suite's fake CA (test/fixtures/pki: a root and intermediates for the cluster
+ * names tests use) at dir/pki, the default spec.pki.dir, so builds need no key generation.
+ */
+export function seedPki(dir: string): void {
+  cpSync(join(REPO, 'test/fixtures/pki'), join(dir, 'pki'), { recursive: true });
 }
 
 /** Every file under dir, as relative POSIX path → bytes. */

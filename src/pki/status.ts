@@ -1,0 +1,105 @@
+import { sortDiagnostics, type Diagnostic } from '../diagnostics.js';
+import { CA_CERT, CA_KEY, CERT_CHAIN, clusterFile, displayPath, pkiLayout, ROOT_CERT, ROOT_KEY, type PkiLayout } from './layout.js';
+import { readPkiFiles } from './load.js';
+import { missingMaterialErrors, type PkiModel } from './plan.js';
+import { DAY_MS } from './profile.js';
+import { inspectPki, type ParsedCertificate } from './verify.js';
+
+// `meshgen certs status`: one entry per CA certificate of the mesh (the root, then each
+// cluster's intermediate), with the same checks a build runs. Creates nothing.
+
+export interface CertStatusRow {
+  /** "root" or the cluster name */
+  name: string;
+  file: string;
+  subject: string;
+  issuer: string;
+  serial: string;
+  /** ISO 8601, whole seconds */
+  notAfter: string;
+  daysLeft: number;
+  sha256: string;
+  /** no error on this certificate or the files that go with it */
+  verifies: boolean;
+  /** the first error, or else the first warning */
+  problem?: string;
+}
+
+export interface CertsStatusInput {
+  model: PkiModel;
+  meshDir: string;
+  pkiDirDisplay: string;
+  now?: Date;
+}
+
+export async function certsStatus(input: CertsStatusInput): Promise<{ rows: CertStatusRow[]; diagnostics: Diagnostic[] }> {
+  const now = input.now ?? new Date();
+  const layout = pkiLayout(input.meshDir, input.model.pki.dir, input.pkiDirDisplay);
+  const files = await readPkiFiles(layout, input.model.clusters.map((c) => c.name));
+  const inspection = inspectPki(files, layout, now);
+  const diagnostics = sortDiagnostics([...inspection.diagnostics, ...missingMaterialErrors(inspection, layout)]);
+
+  const rows: CertStatusRow[] = [];
+  const { certificate: root } = inspection.root;
+  if (root) rows.push(statusRow('root', ROOT_CERT, root, [ROOT_CERT, ROOT_KEY], { layout, now, diagnostics }));
+  for (const { cluster, certificate } of inspection.clusters) {
+    if (!certificate) continue;
+    const related = [CA_CERT, CA_KEY, CERT_CHAIN, ROOT_CERT].map((name) => clusterFile(cluster, name));
+    rows.push(statusRow(cluster, clusterFile(cluster, CA_CERT), certificate, related, { layout, now, diagnostics }));
+  }
+  return { rows, diagnostics };
+}
+
+function statusRow(
+  name: string,
+  file: string,
+  { cert, fields }: ParsedCertificate,
+  relatedFiles: string[],
+  context: { layout: PkiLayout; now: Date; diagnostics: Diagnostic[] },
+): CertStatusRow {
+  const shown = new Set(relatedFiles.map((f) => displayPath(context.layout, f)));
+  const related = context.diagnostics.filter((d) => d.file !== undefined && shown.has(d.file));
+  const errors = related.filter((d) => d.severity === 'error');
+  const problem = (errors[0] ?? related[0])?.message;
+  return {
+    name,
+    file: displayPath(context.layout, file),
+    subject: oneLineName(cert.subject),
+    issuer: oneLineName(cert.issuer),
+    serial: cert.serialNumber,
+    notAfter: fields.notAfter.toISOString().replace('.000Z', 'Z'),
+    daysLeft: Math.floor((fields.notAfter.getTime() - context.now.getTime()) / DAY_MS),
+    sha256: cert.fingerprint256,
+    verifies: errors.length === 0,
+    ...(problem !== undefined ? { problem } : {}),
+  };
+}
+
+/** Node gives "O=Istio\nCN=Root CA"; one line reads better. */
+function oneLineName(name: string): string {
+  return name.split('\n').join(', ');
+}
+
+export function formatCertsStatus(rows: readonly CertStatusRow[]): string {
+  if (rows.length === 0) return 'no CA certificates found';
+  return rows
+    .map((row) => {
+      const days = row.daysLeft >= 0 ? `${row.daysLeft} days left` : `expired ${-row.daysLeft} days ago`;
+      const lines = [
+        `${row.name}  ${row.file}`,
+        field('subject', row.subject),
+        field('issuer', row.issuer),
+        field('serial', row.serial),
+        field('not after', `${row.notAfter} (${days})`),
+        field('sha256', row.sha256),
+        field('verifies', row.verifies ? 'yes' : 'no'),
+      ];
+      if (row.problem !== undefined) lines.push(field('problem', row.problem));
+      return lines.join('\n');
+    })
+    .join('\n\n');
+}
+
+function field(label: string, value: string): string {
+  return `  ${label.padEnd(10)} ${value}`;
+}

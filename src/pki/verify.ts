@@ -1,0 +1,295 @@
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import path from 'node:path';
+import { error, warning, type Diagnostic } from '../diagnostics.js';
+import { readBasicConstraints, readCertificateFields, type CertificateFields } from './der.js';
+import {
+  CA_CERT,
+  CA_KEY,
+  CERT_CHAIN,
+  clusterFile,
+  displayPath,
+  regenerateClusterHint,
+  regenerateRootHint,
+  ROOT_CERT,
+  ROOT_KEY,
+  type PkiLayout,
+} from './layout.js';
+import { exists, textOf, type ClusterFiles, type FileContent, type PkiFiles } from './load.js';
+import { countPemBlocks } from './pem.js';
+import { PkiCodes } from './pki-codes.js';
+import { DAY_MS, EXPIRY_WARNING_DAYS } from './profile.js';
+
+// Checks the material that exists, the way istiod will when it loads cacerts (reference
+// section 4): parseable PEM, key matches certificate, intermediate chains to the shared root,
+// CA flags, validity window, cert-chain.pem = ca-cert.pem + root-cert.pem. Only Node's own
+// crypto is used here: verifying never loads node-forge. Diagnostics never quote file contents.
+
+export interface ParsedCertificate {
+  text: string;
+  cert: X509Certificate;
+  fields: CertificateFields;
+}
+
+export interface InspectedRoot {
+  /** absent: neither file exists and no cluster has material, so a new root may be made */
+  state: 'absent' | 'present' | 'incomplete';
+  certificate?: ParsedCertificate;
+  /** the root key, parsed, of a supported type and matching the certificate */
+  key?: KeyObject;
+  /** no error on root-cert.pem or root-key.pem */
+  sound: boolean;
+}
+
+export interface InspectedCluster {
+  cluster: string;
+  /** present: ca-cert.pem exists; incomplete: it does not, but other files of the cluster do */
+  state: 'absent' | 'present' | 'incomplete';
+  files: ClusterFiles;
+  certificate?: ParsedCertificate;
+}
+
+export interface Inspection {
+  root: InspectedRoot;
+  clusters: InspectedCluster[];
+  diagnostics: Diagnostic[];
+}
+
+interface Context {
+  layout: PkiLayout;
+  now: Date;
+  diagnostics: Diagnostic[];
+}
+
+/** Where a problem is and how to get out of it. */
+interface Subject {
+  file: string;
+  /** how messages name it, e.g. `intermediate certificate of cluster "east"` */
+  label: string;
+  hint?: string;
+}
+
+export function inspectPki(files: PkiFiles, layout: PkiLayout, now: Date): Inspection {
+  const context: Context = { layout, now, diagnostics: [] };
+  const root = inspectRoot(files, context);
+  const clusters = files.clusters.map((cluster) => inspectCluster(cluster, root, context));
+  return { root, clusters, diagnostics: context.diagnostics };
+}
+
+function inspectRoot(files: PkiFiles, context: Context): InspectedRoot {
+  const { layout } = context;
+  const { cert: certFile, key: keyFile } = files.root;
+  const certSubject: Subject = { file: ROOT_CERT, label: 'root certificate', hint: regenerateRootHint(layout) };
+  const keySubject: Subject = { file: ROOT_KEY, label: 'root key', hint: regenerateRootHint(layout) };
+
+  if (!exists(certFile)) {
+    // A new root is made only into an empty directory: intermediates or a key without their
+    // certificate mean the real root is somewhere else, and replacing it would split the mesh.
+    const clustersWithMaterial = files.clusters.filter(hasAnyFile).map((c) => c.cluster);
+    if (exists(keyFile)) {
+      report(context, PkiCodes.IncompleteMaterial, certSubject, `root certificate is missing but ${ROOT_KEY} exists`, {
+        hint: `restore ${displayPath(layout, ROOT_CERT)}, or move ${displayPath(layout, ROOT_KEY)} aside to create a new root`,
+      });
+      return { state: 'incomplete', sound: false };
+    }
+    if (clustersWithMaterial.length > 0) {
+      report(context, PkiCodes.IncompleteMaterial, certSubject, `root certificate is missing while intermediates exist for ${clustersWithMaterial.join(', ')}`, {
+        hint: `restore ${displayPath(layout, ROOT_CERT)} and ${ROOT_KEY}; meshgen never replaces a root that existing intermediates chain to`,
+      });
+      return { state: 'incomplete', sound: false };
+    }
+    return { state: 'absent', sound: false };
+  }
+
+  const errorsBefore = errorCount(context);
+  const certificate = readCertificate(certFile, certSubject, context);
+  if (certificate) {
+    const { cert, fields } = certificate;
+    if (!(safeCheckIssued(cert, cert) && safeVerify(cert, cert))) {
+      report(context, PkiCodes.RootNotSelfSigned, certSubject, 'root certificate is not self-signed');
+    }
+    if (!readBasicConstraints(fields)?.ca) {
+      report(context, PkiCodes.NotACa, certSubject, 'root certificate is not a CA (basicConstraints CA:true is missing)');
+    }
+    checkValidity(certificate, certSubject, context);
+  }
+  const key = exists(keyFile) ? readKey(keyFile, keySubject, certificate, certSubject, context) : undefined;
+  return { state: 'present', certificate, key, sound: errorCount(context) === errorsBefore };
+}
+
+function inspectCluster(files: ClusterFiles, root: InspectedRoot, context: Context): InspectedCluster {
+  const { layout } = context;
+  const { cluster } = files;
+  const hint = regenerateClusterHint(layout, cluster);
+  const subject = (name: string, what: string): Subject => ({ file: clusterFile(cluster, name), label: `${what} of cluster "${cluster}"`, hint });
+  const certSubject = subject(CA_CERT, 'intermediate certificate');
+
+  if (!exists(files.caCert)) {
+    if (hasAnyFile(files)) {
+      report(context, PkiCodes.IncompleteMaterial, certSubject, `intermediate certificate of cluster "${cluster}" is missing while other files in its directory exist`);
+      return { cluster, state: 'incomplete', files };
+    }
+    return { cluster, state: 'absent', files };
+  }
+
+  const certificate = readCertificate(files.caCert, certSubject, context);
+  if (certificate) {
+    checkIntermediateConstraints(certificate, certSubject, context);
+    if (root.certificate) checkSignedByRoot(certificate, root.certificate, certSubject, context);
+    checkValidity(certificate, certSubject, context);
+  }
+  if (exists(files.caKey)) readKey(files.caKey, subject(CA_KEY, 'intermediate key'), certificate, certSubject, context);
+
+  const rootText = root.certificate?.text;
+  const rootCopySubject = subject(ROOT_CERT, 'root certificate copy');
+  const rootCopy = readText(files.rootCert, rootCopySubject, context);
+  if (rootCopy !== undefined && rootText !== undefined && rootCopy !== rootText) {
+    report(context, PkiCodes.RootCopyDiffers, rootCopySubject, `root certificate copy of cluster "${cluster}" differs from ${displayPath(layout, ROOT_CERT)}`, {
+      hint: `copy it: cp ${displayPath(layout, ROOT_CERT)} ${displayPath(layout, rootCopySubject.file)}`,
+    });
+  }
+  const chainSubject = subject(CERT_CHAIN, 'certificate chain');
+  const chain = readText(files.certChain, chainSubject, context);
+  // compared only when both certificates parsed: a broken one is already reported
+  if (chain !== undefined && certificate && rootText !== undefined && chain !== certificate.text + rootText) {
+    report(context, PkiCodes.ChainMismatch, chainSubject, `certificate chain of cluster "${cluster}" is not ${CA_CERT} followed by ${ROOT_CERT}`, {
+      hint: `rebuild it: cat ${displayPath(layout, clusterFile(cluster, CA_CERT))} ${displayPath(layout, ROOT_CERT)} > ${displayPath(layout, chainSubject.file)}`,
+    });
+  }
+  return { cluster, state: 'present', files, certificate };
+}
+
+function checkIntermediateConstraints({ fields }: ParsedCertificate, subject: Subject, context: Context): void {
+  const constraints = readBasicConstraints(fields);
+  if (!constraints?.ca) {
+    report(context, PkiCodes.NotACa, subject, `${subject.label} is not a CA (basicConstraints CA:true is missing)`);
+  } else if (constraints.pathLength !== 0) {
+    // pathlen:0 keeps the intermediate from minting further CAs: istiod signs only workload certificates.
+    const found = constraints.pathLength === undefined ? 'has no pathlen' : `has pathlen:${constraints.pathLength}`;
+    report(context, PkiCodes.WrongPathLength, subject, `${subject.label} ${found} where pathlen:0 is required`);
+  }
+}
+
+function checkSignedByRoot(intermediate: ParsedCertificate, root: ParsedCertificate, subject: Subject, context: Context): void {
+  const rootFile = displayPath(context.layout, ROOT_CERT);
+  if (!(safeCheckIssued(intermediate.cert, root.cert) && safeVerify(intermediate.cert, root.cert))) {
+    report(context, PkiCodes.NotSignedByRoot, subject, `${subject.label} is not signed by the root in ${rootFile}`);
+  } else if (!intermediate.fields.rawIssuer.equals(root.fields.rawSubject)) {
+    // OpenSSL matches names loosely; Go's x509 (istiod) compares the encoded bytes.
+    report(context, PkiCodes.NotSignedByRoot, subject, `${subject.label} encodes its issuer name differently from the subject of ${rootFile}, so istiod cannot chain it`);
+  }
+}
+
+function checkValidity({ fields }: ParsedCertificate, subject: Subject, context: Context): void {
+  const { now } = context;
+  if (now < fields.notBefore) {
+    report(context, PkiCodes.CertificateNotYetValid, subject, `${subject.label} is not valid before ${isoDate(fields.notBefore)}`, {
+      hint: 'check the clock of this machine',
+    });
+  } else if (now > fields.notAfter) {
+    report(context, PkiCodes.CertificateExpired, subject, `${subject.label} expired on ${isoDate(fields.notAfter)}`);
+  } else {
+    const daysLeft = Math.floor((fields.notAfter.getTime() - now.getTime()) / DAY_MS);
+    if (daysLeft < EXPIRY_WARNING_DAYS) {
+      context.diagnostics.push(
+        warning(PkiCodes.CertificateExpiresSoon, `${subject.label} expires on ${isoDate(fields.notAfter)}, in ${plural(daysLeft, 'day')}`, {
+          file: displayPath(context.layout, subject.file),
+          hint: subject.hint,
+        }),
+      );
+    }
+  }
+}
+
+function readCertificate(file: FileContent, subject: Subject, context: Context): ParsedCertificate | undefined {
+  const text = readText(file, subject, context);
+  if (text === undefined) return undefined;
+  const count = countPemBlocks(text, 'CERTIFICATE');
+  if (count !== 1) {
+    const found = count === 0 ? 'holds no PEM certificate' : `holds ${count} certificates where one is expected`;
+    report(context, PkiCodes.PemUnreadable, subject, `${subject.label} ${found}`);
+    return undefined;
+  }
+  try {
+    const cert = new X509Certificate(text);
+    return { text, cert, fields: readCertificateFields(cert.raw) };
+  } catch {
+    report(context, PkiCodes.PemUnreadable, subject, `${subject.label} is not a valid PEM certificate`);
+    return undefined;
+  }
+}
+
+/** Parses a private key in any form istiod accepts (PKCS#1, PKCS#8, SEC1) and checks it against its certificate. */
+function readKey(file: FileContent, subject: Subject, certificate: ParsedCertificate | undefined, certSubject: Subject, context: Context): KeyObject | undefined {
+  const text = readText(file, subject, context);
+  if (text === undefined) return undefined;
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: text, format: 'pem' });
+  } catch {
+    // Node's error text is not passed on: nothing from a key file may reach the output.
+    report(context, PkiCodes.PemUnreadable, subject, `${subject.label} is not an unencrypted PEM private key (PKCS#1, PKCS#8 or SEC1)`);
+    return undefined;
+  }
+  if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec') {
+    report(context, PkiCodes.UnsupportedKeyType, subject, `${subject.label} has key type ${key.asymmetricKeyType ?? 'unknown'}, but istiod signs only with RSA or ECDSA keys`);
+    return undefined;
+  }
+  if (certificate && !safeCheckPrivateKey(certificate.cert, key)) {
+    report(context, PkiCodes.KeyMismatch, subject, `${subject.label} does not match ${path.basename(certSubject.file)}`);
+    return undefined;
+  }
+  return key;
+}
+
+function readText(file: FileContent, subject: Subject, context: Context): string | undefined {
+  if (file.state === 'unreadable') {
+    report(context, PkiCodes.PemUnreadable, subject, `${subject.label} cannot be read (${file.reason})`);
+  }
+  return textOf(file);
+}
+
+function hasAnyFile(files: ClusterFiles): boolean {
+  return [files.caCert, files.caKey, files.certChain, files.rootCert].some(exists);
+}
+
+function report(context: Context, code: string, subject: Subject, message: string, extra: { hint?: string } = {}): void {
+  const hint = 'hint' in extra ? extra.hint : subject.hint;
+  context.diagnostics.push(error(code, message, { file: displayPath(context.layout, subject.file), ...(hint ? { hint } : {}) }));
+}
+
+function errorCount(context: Context): number {
+  return context.diagnostics.filter((d) => d.severity === 'error').length;
+}
+
+// Node's checks throw on some mismatches (e.g. an EC key against an RSA certificate): that is a "no".
+function safeCheckIssued(cert: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return cert.checkIssued(issuer);
+  } catch {
+    return false;
+  }
+}
+
+function safeVerify(cert: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+function safeCheckPrivateKey(cert: X509Certificate, key: KeyObject): boolean {
+  try {
+    return cert.checkPrivateKey(key);
+  } catch {
+    return false;
+  }
+}
+
+function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,199 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { commitPkiWrites, planPki, type PkiModel, type PkiPlan } from '../../src/pki/index.js';
+import type { Diagnostic } from '../../src/diagnostics.js';
+
+// Shared by the PKI tests: temp directories, a small model, and openssl recipes that
+// reproduce Istio's tools/certs/Makefile.selfsigned.mk (reference section 4).
+
+/** The model's defaults (Istio's Makefile): root 3650 days; the intermediate differs so tests can tell them apart. */
+export const ROOT_PROFILE = { organization: 'Istio', commonName: 'Root CA', validityDays: 3650 };
+export const INTERMEDIATE_PROFILE = { organization: 'Istio', commonName: 'Intermediate CA', validityDays: 730 };
+
+export function pkiModel(clusters: string[], pki: Partial<PkiModel['pki']> = {}): PkiModel {
+  return {
+    pki: { dir: 'pki', root: ROOT_PROFILE, intermediate: INTERMEDIATE_PROFILE, ...pki },
+    clusters: clusters.map((name) => ({ name })),
+  };
+}
+
+const tempDirs: string[] = [];
+
+export function makeTempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgen-pki-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A mesh directory whose pki/ is a copy of `meshDir`'s (modes included). */
+export function copyMeshDir(meshDir: string): string {
+  const copy = makeTempDir();
+  fs.cpSync(path.join(meshDir, 'pki'), path.join(copy, 'pki'), { recursive: true });
+  return copy;
+}
+
+/** planPki as `meshgen build` runs it, then commit. */
+export async function build(meshDir: string, model: PkiModel, now?: Date): Promise<PkiPlan> {
+  const plan = await planPki({ model, meshDir, pkiDirDisplay: 'pki', allowGenerate: true, now });
+  await commitPkiWrites(plan.writes);
+  return plan;
+}
+
+export async function check(meshDir: string, model: PkiModel, options: { now?: Date; allowGenerate?: boolean } = {}): Promise<PkiPlan> {
+  return planPki({ model, meshDir, pkiDirDisplay: 'pki', allowGenerate: options.allowGenerate ?? true, now: options.now });
+}
+
+/** Every file under dir, by relative path, with its bytes as text. */
+export function readTree(dir: string): Record<string, string> {
+  const tree: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    tree[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+  }
+  return tree;
+}
+
+export function pkiFile(meshDir: string, file: string): string {
+  return path.join(meshDir, 'pki', file);
+}
+
+export function readPki(meshDir: string, file: string): string {
+  return fs.readFileSync(pkiFile(meshDir, file), 'utf8');
+}
+
+export function writePki(meshDir: string, file: string, content: string): void {
+  fs.mkdirSync(path.dirname(pkiFile(meshDir, file)), { recursive: true });
+  fs.writeFileSync(pkiFile(meshDir, file), content);
+}
+
+/** The codes of the diagnostics with the files they name, sorted: what a scenario expects to see. */
+export function codesOf(diagnostics: readonly Diagnostic[]): string[] {
+  return diagnostics.map((d) => `${d.code} ${d.file ?? ''}`).sort();
+}
+
+/** No diagnostic quotes a key: no PEM armour and no line of any key file under meshDir. */
+export function expectNoKeyMaterial(diagnostics: readonly Diagnostic[], meshDir: string): void {
+  const keyLines = Object.entries(readTree(meshDir))
+    .filter(([file]) => file.endsWith('key.pem'))
+    .flatMap(([, text]) => text.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----')));
+  for (const d of diagnostics) {
+    const text = `${d.message}\n${d.hint ?? ''}`;
+    expect(text).not.toMatch(/-----BEGIN|PRIVATE KEY-----/);
+    for (const line of keyLines) expect(text).not.toContain(line);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// openssl, as Istio's tools/certs Makefiles run it
+
+export function openssl(args: string[], cwd: string): string {
+  return execFileSync('openssl', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export type KeyKind = 'rsa4096' | 'ec';
+
+/** `openssl genrsa -out <file> 4096` (PKCS#8 with OpenSSL 3), or a P-256 key in SEC1 form when speed matters. */
+export function generateKey(dir: string, file: string, kind: KeyKind): void {
+  if (kind === 'rsa4096') openssl(['genrsa', '-out', file, '4096'], dir);
+  else openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', file], dir);
+}
+
+/** root-ca.conf, as common.mk writes it */
+function rootConf(): string {
+  return [
+    '[ req ]',
+    'encrypt_key = no',
+    'prompt = no',
+    'utf8 = yes',
+    'default_md = sha256',
+    'default_bits = 4096',
+    'req_extensions = req_ext',
+    'x509_extensions = req_ext',
+    'distinguished_name = req_dn',
+    '[ req_ext ]',
+    'subjectKeyIdentifier = hash',
+    'basicConstraints = critical, CA:true',
+    'keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, keyCertSign',
+    '[ req_dn ]',
+    'O = Istio',
+    'CN = Root CA',
+    '',
+  ].join('\n');
+}
+
+/** <cluster>/intermediate.conf, as common.mk writes it; basicConstraints can be varied to make bad intermediates. */
+function intermediateConf(cluster: string, basicConstraints: string): string {
+  return [
+    '[ req ]',
+    'encrypt_key = no',
+    'prompt = no',
+    'utf8 = yes',
+    'default_md = sha256',
+    'default_bits = 4096',
+    'req_extensions = req_ext',
+    'x509_extensions = req_ext',
+    'distinguished_name = req_dn',
+    '[ req_ext ]',
+    'subjectKeyIdentifier = hash',
+    `basicConstraints = ${basicConstraints}`,
+    'keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, keyCertSign',
+    'subjectAltName=@san',
+    '[ san ]',
+    'DNS.1 = istiod.istio-system.svc',
+    '[ req_dn ]',
+    'O = Istio',
+    'CN = Intermediate CA',
+    `L = ${cluster}`,
+    '',
+  ].join('\n');
+}
+
+/** `make -f Makefile.selfsigned.mk root-ca` in `pkiDir`. */
+export function makefileRootCa(pkiDir: string, options: { key?: KeyKind; days?: number } = {}): void {
+  fs.mkdirSync(pkiDir, { recursive: true });
+  fs.writeFileSync(path.join(pkiDir, 'root-ca.conf'), rootConf());
+  generateKey(pkiDir, 'root-key.pem', options.key ?? 'rsa4096');
+  openssl(['req', '-new', '-key', 'root-key.pem', '-config', 'root-ca.conf', '-out', 'root-cert.csr'], pkiDir);
+  openssl(
+    ['x509', '-req', '-days', String(options.days ?? 3650), '-signkey', 'root-key.pem', '-extensions', 'req_ext', '-extfile', 'root-ca.conf', '-in', 'root-cert.csr', '-out', 'root-cert.pem'],
+    pkiDir,
+  );
+}
+
+export interface CacertsOptions {
+  key?: KeyKind;
+  days?: number;
+  basicConstraints?: string;
+  /** sign with another CA than pkiDir's root (paths relative to pkiDir) */
+  caCert?: string;
+  caKey?: string;
+}
+
+/** `make -f Makefile.selfsigned.mk <cluster>-cacerts` in `pkiDir`. */
+export function makefileCacerts(pkiDir: string, cluster: string, options: CacertsOptions = {}): void {
+  const dir = path.join(pkiDir, cluster);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'intermediate.conf'), intermediateConf(cluster, options.basicConstraints ?? 'critical, CA:true, pathlen:0'));
+  generateKey(pkiDir, `${cluster}/ca-key.pem`, options.key ?? 'rsa4096');
+  openssl(['req', '-new', '-config', `${cluster}/intermediate.conf`, '-key', `${cluster}/ca-key.pem`, '-out', `${cluster}/cluster-ca.csr`], pkiDir);
+  openssl(
+    [
+      'x509', '-req', '-days', String(options.days ?? 730),
+      '-CA', options.caCert ?? 'root-cert.pem', '-CAkey', options.caKey ?? 'root-key.pem', '-CAcreateserial',
+      '-extensions', 'req_ext', '-extfile', `${cluster}/intermediate.conf`,
+      '-in', `${cluster}/cluster-ca.csr`, '-out', `${cluster}/ca-cert.pem`,
+    ],
+    pkiDir,
+  );
+  const rootCert = fs.readFileSync(path.join(pkiDir, 'root-cert.pem'), 'utf8');
+  fs.writeFileSync(path.join(dir, 'cert-chain.pem'), fs.readFileSync(path.join(dir, 'ca-cert.pem'), 'utf8') + rootCert);
+  fs.writeFileSync(path.join(dir, 'root-cert.pem'), rootCert);
+}
