@@ -1,6 +1,15 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { createRequire } from 'node:module';
+import type * as Cdk8s from 'cdk8s';
 import type { KubeObject } from '../emit/file-names.js';
 import { manifestFileName, resIdOf } from '../emit/file-names.js';
+
+// cdk8s takes ~80 ms to load; only a build that renders needs it, so `validate` and
+// `certs status` never load it. It is a CommonJS package, so a lazy require stays synchronous.
+let cdk8s: typeof Cdk8s | undefined;
+function loadCdk8s(): typeof Cdk8s {
+  cdk8s ??= createRequire(import.meta.url)('cdk8s') as typeof Cdk8s;
+  return cdk8s;
+}
 
 /**
  * Puts one cluster's objects through a cdk8s App of its own (one App per cluster keeps
@@ -8,6 +17,7 @@ import { manifestFileName, resIdOf } from '../emit/file-names.js';
  * metadata.name, and name hashes are off, so cdk8s adds no generated names.
  */
 export function synthesizeCluster(clusterName: string, objects: readonly KubeObject[]): KubeObject[] {
+  const { ApiObject, App, Chart } = loadCdk8s();
   const app = new App({ outdir: 'cdk8s.out', recordConstructMetadata: false });
   const chart = new Chart(app, clusterName, { disableResourceNameHashes: true });
   for (const object of objects) {
