@@ -32,6 +32,12 @@ export const Codes = {
   ApiServerUrlMissing: 'MG2201',
   CredentialUnreadable: 'MG2202',
   ApiServerCaInvalid: 'MG2203',
+  ServiceNamespaceUndeclared: 'MG2501',
+  WeightsNot100: 'MG2502',
+  WeightForClusterWithoutService: 'MG2503',
+  FailoverWithoutLocality: 'MG2504',
+  ServicePortsMissing: 'MG2505',
+  ReservedNamespace: 'MG2506',
 
   // MG4xxx: output
   OutputCollision: 'MG4001',
@@ -48,6 +54,8 @@ export const Codes = {
   RemoteSecretNotRendered: 'W2201',
   ApiServerLoopback: 'W2202',
   ApiServerNotHttps: 'W2203',
+  AmbientNotInstalled: 'W2501',
+  VerificationNeedsTwoClusters: 'W2502',
   ManifestMissing: 'W4101',
 } as const;
 

@@ -1,15 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { Gateway as GatewayV1beta1 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
-import { VirtualService as VirtualServiceV1beta1 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
+import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
+import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { EXAMPLES, SHARED_UPSTREAM, examplePath, readTree, runCli, tempDir, yamlObjects } from './helpers/fixtures.js';
 import { chartDefaults, gatewayValuesProblems, istioObjectProblems, unknownChartKeys, upstreamAvailable } from './helpers/conformance.js';
 
 // Every object meshgen emits must be accepted by the API server, and every values file must
 // use only keys its chart reads (the istiod chart has no schema and ignores typos silently).
+
+/**
+ * A schema check for every kind meshgen emits. @kubernetes-models/istio predates
+ * networking.istio.io/v1; its v1beta1 classes have the same schema.
+ */
+const asV1beta1 = (value: any) => ({ ...value, apiVersion: 'networking.istio.io/v1beta1' });
+const KUBERNETES_MODELS: Record<string, (value: any) => void> = {
+  'v1/Namespace': (v) => new Namespace(v).validate(),
+  'v1/Secret': (v) => new Secret(v).validate(),
+  'v1/Service': (v) => new Service(v).validate(),
+  'v1/ServiceAccount': (v) => new ServiceAccount(v).validate(),
+  'apps/v1/Deployment': (v) => new Deployment(v).validate(),
+  'networking.istio.io/v1/Gateway': (v) => new Gateway(asV1beta1(v)).validate(),
+  'networking.istio.io/v1/VirtualService': (v) => new VirtualService(asV1beta1(v)).validate(),
+  'networking.istio.io/v1/DestinationRule': (v) => new DestinationRule(asV1beta1(v)).validate(),
+};
 
 /** meshConfig is Istio's MeshConfig API; the chart passes it through as an open map. */
 const ISTIOD_OPEN_MAPS = ['meshConfig'];
@@ -33,14 +53,9 @@ describe.each(EXAMPLES)('example %s', (example) => {
 
   it('every object validates against the kubernetes-models schemas', () => {
     for (const { path, value } of manifests) {
-      if (value.kind === 'Namespace') expect(() => new Namespace(value).validate(), path).not.toThrow();
-      else if (value.apiVersion === 'v1' && value.kind === 'Secret') expect(() => new Secret(value).validate(), path).not.toThrow();
-      // the package predates networking.istio.io/v1; v1beta1 has the same schema
-      else if (value.apiVersion === 'networking.istio.io/v1' && value.kind === 'Gateway') {
-        expect(() => new GatewayV1beta1({ ...value, apiVersion: 'networking.istio.io/v1beta1' }).validate(), path).not.toThrow();
-      } else if (value.apiVersion === 'networking.istio.io/v1' && value.kind === 'VirtualService') {
-        expect(() => new VirtualServiceV1beta1({ ...value, apiVersion: 'networking.istio.io/v1beta1' }).validate(), path).not.toThrow();
-      } else throw new Error(`${path}: no schema check for ${value.apiVersion} ${value.kind}`);
+      const validate = KUBERNETES_MODELS[`${value.apiVersion}/${value.kind}`];
+      if (!validate) throw new Error(`${path}: no schema check for ${value.apiVersion} ${value.kind}`);
+      expect(() => validate(value), path).not.toThrow();
     }
   });
 

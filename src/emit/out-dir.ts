@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { compareText, error, warning, type Diagnostic } from '../diagnostics.js';
 import { Codes } from '../codes.js';
 import { MANIFEST_PATH, manifestContent, parseManifest } from './manifest.js';
-import type { OutputSet } from './output-files.js';
+import type { OutputFile, OutputSet } from './output-files.js';
 
 export type ChangeKind = 'added' | 'changed' | 'removed' | 'unchanged';
 
@@ -21,6 +21,11 @@ export interface OutputDiff {
 
 const PRIVATE_MODE = 0o600;
 const PUBLIC_MODE = 0o644;
+const EXECUTABLE_MODE = 0o755;
+
+function modeOf(file: OutputFile): number {
+  return file.private ? PRIVATE_MODE : file.executable ? EXECUTABLE_MODE : PUBLIC_MODE;
+}
 
 /** Adds the manifest to the rendered set; the manifest lists every other file. */
 export function withManifest(files: OutputSet): OutputSet {
@@ -49,7 +54,8 @@ export function diffOutput(outDir: string, files: OutputSet, checkOnly: boolean)
       continue;
     }
     let kind: ChangeKind = onDisk === undefined ? 'added' : onDisk === file.content ? 'unchanged' : 'changed';
-    if (kind === 'unchanged' && file.private && (statSync(join(outDir, file.path)).mode & 0o777) !== PRIVATE_MODE) kind = 'changed';
+    // a private file must stay 0600 and a script executable: a wrong mode is a change to make
+    if (kind === 'unchanged' && (file.private || file.executable) && (statSync(join(outDir, file.path)).mode & 0o777) !== modeOf(file)) kind = 'changed';
     changes.push({ path: file.path, kind, private: file.private });
   }
 
@@ -93,7 +99,7 @@ export function writeOutput(outDir: string, files: OutputSet, diff: OutputDiff):
       if (file?.content === undefined) throw new Error(`internal: no content for ${change.path}`);
       const target = join(outDir, change.path);
       const temp = `${target}.meshgen-tmp-${process.pid}`;
-      const mode = file.private ? PRIVATE_MODE : PUBLIC_MODE;
+      const mode = modeOf(file);
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(temp, file.content, { mode });
       staged.push({ temp, target, mode });

@@ -10,6 +10,8 @@ export interface OutputFile {
   content?: string;
   /** private material (keys, tokens): mode 0600, kept out of git, never printed */
   private: boolean;
+  /** a script: mode 0755 */
+  executable?: boolean;
 }
 
 export type OutputSet = Map<string, OutputFile>;

@@ -46,6 +46,35 @@ export interface ClusterModel {
   index: number;
 }
 
+export interface NamespaceModel {
+  name: string;
+  injection: 'sidecar' | 'ambient' | 'disabled';
+  /** where the namespace exists, sorted */
+  clusters: string[];
+}
+
+export interface ServicePortModel {
+  name: string;
+  port: number;
+  /** Istio protocol (HTTP, TCP, ...) */
+  protocol: string;
+}
+
+export interface ServiceModel {
+  name: string;
+  namespace: string;
+  /** <name>.<namespace>.svc.cluster.local */
+  host: string;
+  ports: ServicePortModel[];
+  /** clusters that run the service, sorted */
+  clusters: string[];
+  clusterLocal: boolean;
+  selector?: Record<string, string>;
+  localityFailover: boolean;
+  /** cluster → percentage, when the traffic is split by weight */
+  weights?: Record<string, number>;
+}
+
 export interface MeshModel {
   name: string;
   meshID: string;
@@ -60,7 +89,12 @@ export interface MeshModel {
   networks: string[];
   multiNetwork: boolean;
   topology: Topology;
-  services: ServiceSpec[];
+  /** sorted by name */
+  namespaces: NamespaceModel[];
+  /** sorted by namespace, then name */
+  services: ServiceModel[];
+  /** helloworld + sleep in every cluster (Istio's multicluster verification) */
+  verification: boolean;
 }
 
 /** Assumes a document that passed schema and semantic validation. */
@@ -72,6 +106,7 @@ export function buildModel(document: MeshDocument): MeshModel {
   const parsed = parseIstioVersion(spec.istio.version);
   if (!parsed) throw new Error(`buildModel: unvalidated istio.version ${spec.istio.version}`);
 
+  const clusterNames = spec.clusters.map((c) => c.name).sort(compareText);
   const clusters = spec.clusters
     .map((c, index): ClusterModel => {
       const ew = c.eastWestGateway ?? {};
@@ -127,8 +162,34 @@ export function buildModel(document: MeshDocument): MeshModel {
     networks,
     multiNetwork,
     topology: clusters.some((c) => c.role === 'remote') ? 'primary-remote' : 'multi-primary',
-    services: spec.services ?? [],
+    namespaces: (spec.namespaces ?? [])
+      .map((n) => ({ name: n.name, injection: n.injection ?? 'sidecar', clusters: sortedOr(n.clusters, clusterNames) }))
+      .sort((a, b) => compareText(a.name, b.name)),
+    services: (spec.services ?? []).map((s) => serviceModel(s, clusterNames)).sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name)),
+    verification: spec.verification?.enabled ?? false,
   };
+}
+
+function serviceModel(s: ServiceSpec, clusterNames: string[]): ServiceModel {
+  return {
+    name: s.name,
+    namespace: s.namespace,
+    host: `${s.name}.${s.namespace}.svc.cluster.local`,
+    ports: (s.ports ?? []).map((p) => {
+      const protocol = p.protocol ?? 'TCP';
+      // Istio selects the protocol from the port name's prefix (http-, grpc-, tcp-, ...)
+      return { name: p.name ?? `${protocol.toLowerCase()}-${p.port}`, port: p.port, protocol };
+    }),
+    clusters: sortedOr(s.clusters, clusterNames),
+    clusterLocal: s.clusterLocal ?? false,
+    selector: s.selector,
+    localityFailover: s.trafficPolicy?.localityFailover ?? false,
+    weights: s.trafficPolicy?.weights,
+  };
+}
+
+function sortedOr(given: string[] | undefined, all: string[]): string[] {
+  return [...(given ?? all)].sort(compareText);
 }
 
 function caProfile(given: { organization?: string; commonName?: string; validityDays?: number } | undefined, commonName: string): CaProfile {

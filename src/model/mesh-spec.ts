@@ -39,6 +39,8 @@ export interface ServiceSpec {
   ports?: { name?: string; port: number; protocol?: string }[];
   clusters?: string[];
   clusterLocal?: boolean;
+  selector?: Record<string, string>;
+  trafficPolicy?: { localityFailover?: boolean; weights?: Record<string, number> };
 }
 
 export interface ClusterSpec {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Cdk8s from 'cdk8s';
+import type { Construct } from 'constructs';
 import type { KubeObject } from '../emit/file-names.js';
 import { manifestFileName, resIdOf } from '../emit/file-names.js';
 
@@ -14,9 +15,10 @@ function loadCdk8s(): typeof Cdk8s {
 /**
  * Puts one cluster's objects through a cdk8s App of its own (one App per cluster keeps
  * synthesis linear) and returns what it synthesizes. Every object carries an explicit
- * metadata.name, and name hashes are off, so cdk8s adds no generated names.
+ * metadata.name, and name hashes are off, so cdk8s adds no generated names. `addConstructs`
+ * adds higher-level constructs (cdk8s-plus workloads) to the same chart.
  */
-export function synthesizeCluster(clusterName: string, objects: readonly KubeObject[]): KubeObject[] {
+export function synthesizeCluster(clusterName: string, objects: readonly KubeObject[], addConstructs?: (scope: Construct) => void): KubeObject[] {
   const { ApiObject, App, Chart } = loadCdk8s();
   const app = new App({ outdir: 'cdk8s.out', recordConstructMetadata: false });
   const chart = new Chart(app, clusterName, { disableResourceNameHashes: true });
@@ -24,5 +26,6 @@ export function synthesizeCluster(clusterName: string, objects: readonly KubeObj
     // the file name is unique per object (duplicates are rejected before this), so it is a valid construct id
     new ApiObject(chart, manifestFileName(resIdOf(object)), object);
   }
+  addConstructs?.(chart);
   return chart.toJson() as KubeObject[];
 }

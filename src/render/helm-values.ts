@@ -33,10 +33,19 @@ export function istiodValues(mesh: MeshModel, plan: ClusterPlan): HelmValues {
     values.istiodRemote = { injectionPath: `/inject/cluster/${cluster.name}/net/${cluster.network}` };
   } else {
     if (plan.exposeIstiod) global.externalIstiod = true;
-    values.meshConfig = { trustDomain: mesh.trustDomain, ...dnsProxying(mesh) };
+    values.meshConfig = { trustDomain: mesh.trustDomain, ...dnsProxying(mesh), ...clusterLocalServices(mesh) };
   }
   if (mesh.istio.revision) values.revision = mesh.istio.revision;
   return values;
+}
+
+/**
+ * Services whose traffic stays in the caller's own cluster: MeshConfig.serviceSettings with
+ * settings.clusterLocal, one entry listing every such host (sorted, so adding one is a one-line diff).
+ */
+function clusterLocalServices(mesh: MeshModel): HelmValues {
+  const hosts = mesh.services.filter((s) => s.clusterLocal).map((s) => s.host);
+  return hosts.length ? { serviceSettings: [{ settings: { clusterLocal: true }, hosts: hosts.sort() }] } : {};
 }
 
 /** Sidecar DNS proxying mesh-wide (reference section 5, "Modern replacement"). */

@@ -17,6 +17,11 @@ import { isComplete, readerTokenSecret, readersOf, remoteSecret, remoteSecretNam
 import type { ClusterCredentials } from '../credentials/read-credentials.js';
 import type { ClusterCaMaterial } from '../pki/index.js';
 import { caMaterialFiles } from './ca-material.js';
+import { appNamespaces } from './app-namespaces.js';
+import { sharedServices } from './shared-services.js';
+import { trafficPolicies } from './traffic-policy.js';
+import { verificationWorkloads } from './verification.js';
+import { verifyScript } from './verify-script.js';
 
 export interface RenderInput {
   mesh: MeshModel;
@@ -44,9 +49,10 @@ export function renderMesh({ mesh, sourceLabel, credentials = new Map(), caMater
 
   for (const plan of plans) {
     const name = plan.cluster.name;
+    // once before synthesis (construct ids must be unique), once after (a workload may collide with an object)
     const objects = rejectDuplicates(clusterObjects(mesh, plan), name, diagnostics);
     const manifestPaths: string[] = [];
-    for (const object of synthesizeCluster(name, objects)) {
+    for (const object of rejectDuplicates(synthesizeCluster(name, objects, verificationWorkloads(mesh, plan.cluster)), name, diagnostics)) {
       const path = `manifests/${manifestFileName(resIdOf(object))}`;
       manifestPaths.push(path);
       addFile(files, { path: `${name}/${path}`, content: yamlFile(sourceLabel, object), private: false });
@@ -75,6 +81,7 @@ export function renderMesh({ mesh, sourceLabel, credentials = new Map(), caMater
   const rootCertPem = [...caMaterial.values()][0]?.rootCertPem;
   addFile(files, { path: 'README.md', content: meshReadme(mesh, plans, sourceLabel, rootCertPem), private: false });
   addFile(files, { path: '.gitignore', content: outGitignore(mesh), private: false });
+  if (mesh.verification) addFile(files, { path: 'verify.sh', content: verifyScript(mesh, sourceLabel), private: false, executable: true });
   return { files, plans, diagnostics, remoteSecrets };
 }
 
@@ -83,6 +90,7 @@ function clusterObjects(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
   if (readersOf(mesh, plan.cluster).length) objects.push(readerTokenSecret());
   if (plan.crossNetworkGateway) objects.push(crossNetworkGateway());
   if (plan.exposeIstiod) objects.push(istiodGateway(), istiodVirtualService(mesh));
+  objects.push(...appNamespaces(mesh, plan.cluster), ...sharedServices(mesh, plan.cluster), ...trafficPolicies(mesh, plan.cluster));
   return objects;
 }
 

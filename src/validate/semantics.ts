@@ -6,6 +6,7 @@ import { isSupported, parseIstioVersion, supportedRange } from '../model/istio-v
 import { isIP } from 'node:net';
 import { cidrsOverlap, parseCidr } from './cidr.js';
 import { didYouMean } from './did-you-mean.js';
+import { checkServices } from './service-checks.js';
 
 // Checks of meaning, on a document whose shape the schema already accepted. Each check
 // reports at the node the user has to change, and every check runs, so that one run
@@ -29,6 +30,7 @@ export function checkSemantics(source: MeshSource, document: MeshDocument): Diag
   checkGateways(context);
   checkControlPlanes(context);
   checkApiServers(context);
+  checkServices(document, at, report);
   checkDns(context);
   checkNotYetRendered(context);
   return diagnostics;
@@ -340,9 +342,6 @@ function checkNotYetRendered({ document, at, report }: Context) {
   const spec = document.spec;
   const notYet = (path: YamlPath, what: string) =>
     report(error(Codes.NotImplemented, `${what} is not rendered by this version of meshgen yet`, { ...at(path, 'key'), hint: 'remove it for now; see README.md, "What is rendered"' }));
-  if (spec.namespaces?.length) notYet(['spec', 'namespaces'], 'spec.namespaces');
-  if (spec.services?.length) notYet(['spec', 'services'], 'spec.services');
   if (spec.legacy?.global?.enabled) notYet(['spec', 'legacy', 'global', 'enabled'], 'spec.legacy.global');
-  if (spec.verification?.enabled) notYet(['spec', 'verification', 'enabled'], 'spec.verification');
   if (spec.gitops) notYet(['spec', 'gitops'], 'spec.gitops');
 }
