@@ -32,6 +32,19 @@ export const Codes = {
   ApiServerUrlMissing: 'MG2201',
   CredentialUnreadable: 'MG2202',
   ApiServerCaInvalid: 'MG2203',
+  // legacy .global model (MG23xx)
+  LegacyRemoteCluster: 'MG2301',
+  LegacyServiceNotServed: 'MG2302',
+  LegacyServingClusterUnreachable: 'MG2303',
+  LegacySuffixReserved: 'MG2304',
+  VipInvalid: 'MG2305',
+  VipInAutoAllocateRange: 'MG2306',
+  VipCollision: 'MG2307',
+  LegacyServiceWithoutPorts: 'MG2308',
+  IstiocorednsAddressInvalid: 'MG2309',
+  KubeDnsCannotAnswerGlobal: 'MG2310',
+  LegacyIngressGatewayConflict: 'MG2311',
+  DnsProxyingNeedsNewerIstio: 'MG2312',
 
   // MG4xxx: output
   OutputCollision: 'MG4001',
@@ -48,6 +61,9 @@ export const Codes = {
   RemoteSecretNotRendered: 'W2201',
   ApiServerLoopback: 'W2202',
   ApiServerNotHttps: 'W2203',
+  CorednsVersionUnknown: 'W2301',
+  IstiocorednsAddressMissing: 'W2302',
+  GlobalNamesOnlyInSidecars: 'W2303',
   ManifestMissing: 'W4101',
 } as const;
 

@@ -39,6 +39,8 @@ export interface ServiceSpec {
   ports?: { name?: string; port: number; protocol?: string }[];
   clusters?: string[];
   clusterLocal?: boolean;
+  /** legacy.global: a pinned virtual IP for <name>.<namespace>.<suffix> */
+  vip?: string;
 }
 
 export interface ClusterSpec {
@@ -64,5 +66,6 @@ export interface ClusterSpec {
     serviceType?: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
     annotations?: Record<string, string>;
   };
-  dns?: { provider?: 'coredns' | 'coredns-custom' | 'kube-dns'; version?: string };
+  /** istiocorednsAddress: legacy.global on Istio with istiocoredns, the ClusterIP the .global stub forwards to */
+  dns?: { provider?: 'coredns' | 'coredns-custom' | 'kube-dns'; version?: string; istiocorednsAddress?: string };
 }
