@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Gateway as GatewayV1beta1 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
 import { VirtualService as VirtualServiceV1beta1 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
+import { ServiceEntry as ServiceEntryV1beta1 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/ServiceEntry';
+import { DestinationRule as DestinationRuleV1beta1 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
+import { Gateway as GatewayV1alpha3 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/Gateway';
+import { ServiceEntry as ServiceEntryV1alpha3 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/ServiceEntry';
+import { DestinationRule as DestinationRuleV1alpha3 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/DestinationRule';
+import { IstioOperator } from '@kubernetes-models/istio/install.istio.io/v1alpha1/IstioOperator';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
@@ -14,6 +21,57 @@ import { chartDefaults, gatewayValuesProblems, istioObjectProblems, unknownChart
 /** meshConfig is Istio's MeshConfig API; the chart passes it through as an open map. */
 const ISTIOD_OPEN_MAPS = ['meshConfig'];
 
+/**
+ * kubernetes-models classes by the apiVersion/kind meshgen emits. The package predates
+ * networking.istio.io/v1, whose schemas equal v1beta1's; v1alpha3 (legacy .global on Istio
+ * 1.6-1.7) has classes of its own.
+ */
+type Validatable = { validate(): void };
+const MODEL_CLASSES: Record<string, { model: new (value: any) => Validatable; apiVersion?: string }> = {
+  'v1/Namespace': { model: Namespace },
+  'v1/Secret': { model: Secret },
+  'v1/ConfigMap': { model: ConfigMap },
+  'networking.istio.io/v1/Gateway': { model: GatewayV1beta1, apiVersion: 'networking.istio.io/v1beta1' },
+  'networking.istio.io/v1/VirtualService': { model: VirtualServiceV1beta1, apiVersion: 'networking.istio.io/v1beta1' },
+  'networking.istio.io/v1/ServiceEntry': { model: ServiceEntryV1beta1, apiVersion: 'networking.istio.io/v1beta1' },
+  'networking.istio.io/v1/DestinationRule': { model: DestinationRuleV1beta1, apiVersion: 'networking.istio.io/v1beta1' },
+  'networking.istio.io/v1alpha3/Gateway': { model: GatewayV1alpha3 },
+  'networking.istio.io/v1alpha3/ServiceEntry': { model: ServiceEntryV1alpha3 },
+  'networking.istio.io/v1alpha3/DestinationRule': { model: DestinationRuleV1alpha3 },
+};
+
+/**
+ * The IstioOperator keys of Istio 1.6-1.7's multicluster-gateways example and install values
+ * (reference section 5; manifests/examples/multicluster/values-istio-multicluster-gateways.yaml)
+ * plus the standard IstioOperator fields meshgen sets. The operator schema of those releases
+ * is not at hand, so this list is the check.
+ */
+const ISTIO_OPERATOR_KEYS = [
+  'spec.profile',
+  'spec.revision',
+  'spec.meshConfig.trustDomain',
+  'spec.addonComponents.istiocoredns.enabled',
+  'spec.components.ingressGateways[].name',
+  'spec.components.ingressGateways[].enabled',
+  'spec.components.ingressGateways[].k8s.service.type',
+  'spec.components.ingressGateways[].k8s.serviceAnnotations',
+  'spec.values.global.meshID',
+  'spec.values.global.network',
+  'spec.values.global.multiCluster.enabled',
+  'spec.values.global.multiCluster.clusterName',
+  'spec.values.global.multiCluster.globalDomainSuffix',
+  'spec.values.global.multiCluster.includeEnvoyFilter',
+  'spec.values.global.podDNSSearchNamespaces',
+  'spec.values.global.controlPlaneSecurityEnabled',
+];
+
+/** Leaf key paths of a value, items of lists of mappings written as [] (annotation maps and scalar lists are leaves). */
+function keyPaths(value: unknown, path = ''): string[] {
+  if (Array.isArray(value)) return value.some((item) => item !== null && typeof item === 'object') ? value.flatMap((item) => keyPaths(item, `${path}[]`)) : [path];
+  if (value === null || typeof value !== 'object' || path.endsWith('serviceAnnotations')) return [path];
+  return Object.entries(value).flatMap(([key, child]) => keyPaths(child, path ? `${path}.${key}` : key));
+}
+
 function render(example: string): Map<string, Buffer> {
   const out = tempDir();
   const run = runCli(['build', examplePath(example), '--out', out, '--quiet']);
@@ -25,22 +83,26 @@ describe.each(EXAMPLES)('example %s', (example) => {
   const tree = render(example);
   const manifests = yamlObjects(tree, (p) => p.includes('/manifests/') || p.includes('/secrets/'));
   const values = (release: string) => yamlObjects(tree, (p) => p.endsWith(`/helm/${release}.values.yaml`));
+  // legacy .global on Istio 1.6-1.7: istioctl input instead of Helm values
+  const operators = yamlObjects(tree, (p) => p.endsWith('/istioctl/istio-operator.yaml'));
 
   it('renders manifests and values to check', () => {
     expect(manifests.length).toBeGreaterThan(0);
-    expect(values('istiod').length).toBeGreaterThan(0);
+    expect(values('istiod').length + operators.length).toBeGreaterThan(0);
   });
 
   it('every object validates against the kubernetes-models schemas', () => {
     for (const { path, value } of manifests) {
-      if (value.kind === 'Namespace') expect(() => new Namespace(value).validate(), path).not.toThrow();
-      else if (value.apiVersion === 'v1' && value.kind === 'Secret') expect(() => new Secret(value).validate(), path).not.toThrow();
-      // the package predates networking.istio.io/v1; v1beta1 has the same schema
-      else if (value.apiVersion === 'networking.istio.io/v1' && value.kind === 'Gateway') {
-        expect(() => new GatewayV1beta1({ ...value, apiVersion: 'networking.istio.io/v1beta1' }).validate(), path).not.toThrow();
-      } else if (value.apiVersion === 'networking.istio.io/v1' && value.kind === 'VirtualService') {
-        expect(() => new VirtualServiceV1beta1({ ...value, apiVersion: 'networking.istio.io/v1beta1' }).validate(), path).not.toThrow();
-      } else throw new Error(`${path}: no schema check for ${value.apiVersion} ${value.kind}`);
+      const known = MODEL_CLASSES[`${value.apiVersion}/${value.kind}`];
+      if (!known) throw new Error(`${path}: no schema check for ${value.apiVersion} ${value.kind}`);
+      expect(() => new known.model({ ...value, apiVersion: known.apiVersion ?? value.apiVersion }).validate(), path).not.toThrow();
+    }
+  });
+
+  it.skipIf(!operators.length)('every IstioOperator uses only the keys Istio 1.6-1.7 documents for this model', () => {
+    for (const { path, value } of operators) {
+      expect(() => new IstioOperator(value).validate(), path).not.toThrow();
+      expect(keyPaths(value.spec, 'spec').filter((key) => !ISTIO_OPERATOR_KEYS.includes(key)), path).toEqual([]);
     }
   });
 

@@ -68,15 +68,16 @@ export function globalServerBlock(suffix: string, dns: ClusterDnsPlan): string {
 
 /**
  * The cluster zone as Istio's replicated-control-planes guide writes the `coredns` ConfigMap,
- * without the kubernetes plugin's `upstream` (a no-op from CoreDNS 1.5.2, later removed), and
- * with `ready` where CoreDNS has it.
+ * with `ready` where CoreDNS has it, and the kubernetes plugin's `upstream` only before
+ * CoreDNS 1.5 (a no-op from 1.5.2 by its release notes).
  */
 export function mainServerBlock(version: string | undefined): string {
+  const current = hasReadyPlugin(version);
   return serverBlock('.', [
     'errors',
     'health',
-    ...(hasReadyPlugin(version) ? ['ready'] : []),
-    nested('kubernetes cluster.local in-addr.arpa ip6.arpa', ['pods insecure', 'fallthrough in-addr.arpa ip6.arpa']),
+    ...(current ? ['ready'] : []),
+    nested('kubernetes cluster.local in-addr.arpa ip6.arpa', ['pods insecure', ...(current ? [] : ['upstream']), 'fallthrough in-addr.arpa ip6.arpa']),
     'prometheus :9153',
     `${forwardPlugin(version)} . /etc/resolv.conf`,
     'cache 30',

@@ -5,6 +5,7 @@ import type { ClusterPlan } from '../plan/cluster-plan.js';
 import { clustersRead, READER_SERVICE_ACCOUNT, READER_TOKEN_SECRET, readersOf, remoteSecretName } from './remote-secrets.js';
 import { istioctlInstallStep, legacyReadmeSection } from './legacy-readme.js';
 import { ISTIO_OPERATOR_FILE } from './istio-operator.js';
+import { isLegacyOnly } from '../model/istio-versions.js';
 
 // out/README.md: what a reviewer needs to understand the mesh and apply it by hand.
 
@@ -40,7 +41,7 @@ export function meshReadme(mesh: MeshModel, plans: readonly ClusterPlan[], sourc
     '',
     '## Install order',
     '',
-    'Each cluster in turn, with `kubectl` and `helm` pointed at it (the commands use one',
+    `Each cluster in turn, with \`kubectl\` and \`${mesh.legacyGlobal && isLegacyOnly(mesh.istio.parsed) ? 'istioctl' : 'helm'}\` pointed at it (the commands use one`,
     'context variable per cluster). The `istio-system` Namespace comes first, so that its',
     'network label is in place before istiod and the gateways start.',
   ];

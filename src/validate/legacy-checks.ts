@@ -100,13 +100,14 @@ function checkVips({ document, at, report }: Context) {
   for (const collision of vipCollisions(services)) {
     const [first, ...others] = [...collision.services].sort((a, b) => a.index - b.index);
     for (const other of others) {
-      // point at the one to change: a derived address rather than a pinned one, else the later one
-      const change = first.vip !== undefined && other.vip === undefined ? other : other.vip !== undefined && first.vip === undefined ? first : other;
+      // Point at the one to change without moving a derived address that may be in use:
+      // a pinned one when only one is pinned (choose another pin), else the later one.
+      const change = first.vip !== undefined && other.vip === undefined ? first : other;
       const keep = change === other ? first : other;
       report(
         error(Codes.VipCollision, `services "${serviceKey(keep)}" and "${serviceKey(change)}" would both get virtual IP ${collision.vip}`, {
           ...at(change.vip !== undefined ? ['spec', 'services', change.index, 'vip'] : ['spec', 'services', change.index, 'name']),
-          hint: `every .global name needs its own address; pin "${serviceKey(change)}" to another one with vip: (${range}). No other service's address changes`,
+          hint: `every .${suffixOf(document.spec)} name needs an address of its own; ${change.vip !== undefined ? 'choose another vip for' : 'pin'} "${serviceKey(change)}" (${range}). "${serviceKey(keep)}" keeps its address, and so does every other service`,
         }),
       );
     }
