@@ -72,3 +72,16 @@ services:
     expect(codesOf(text)).toEqual(['error MG2099']);
   });
 });
+
+describe('virtual IP collisions', () => {
+  it('a service listed twice is reported once, as a duplicate name, not also as a collision', () => {
+    const text = meshText(`istio: { version: "1.30.3" }
+legacy: { global: { enabled: true } }
+clusters:
+  - { name: east, network: net-1, dns: { version: "1.11.1" } }
+services:
+  - { name: httpbin, namespace: bar, ports: [{ port: 8000 }], clusters: [east] }
+  - { name: httpbin, namespace: bar, ports: [{ port: 8000 }], clusters: [east] }`);
+    expect(codesOf(text)).toEqual(['error MG2001']);
+  });
+});

@@ -78,15 +78,10 @@ function endpoint(caller: ClusterModel, server: ClusterModel, service: LegacySer
 /** mTLS with Istio certificates to every .global host: the gateways route by its SNI. */
 export function globalDestinationRule(plan: ClusterPlan): KubeObject {
   const suffix = plan.legacy!.suffix;
-  return {
-    apiVersion: networkingApiVersion(plan),
-    kind: 'DestinationRule',
-    metadata: { name: legacyConfigName(suffix), namespace: ISTIO_NAMESPACE },
-    spec: {
-      host: `*.${suffix}`,
-      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
-    },
-  };
+  return suffixConfig(plan, 'DestinationRule', {
+    host: `*.${suffix}`,
+    trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+  });
 }
 
 /**
@@ -97,19 +92,24 @@ export function globalDestinationRule(plan: ClusterPlan): KubeObject {
  */
 export function globalGateway(plan: ClusterPlan): KubeObject {
   const suffix = plan.legacy!.suffix;
+  return suffixConfig(plan, 'Gateway', {
+    selector: { ...EAST_WEST_SELECTOR },
+    servers: [
+      {
+        port: { number: CROSS_NETWORK_PORT, name: 'tls', protocol: 'TLS' },
+        tls: { mode: 'AUTO_PASSTHROUGH' },
+        hosts: [`*.${suffix}`],
+      },
+    ],
+  });
+}
+
+/** The mesh-wide config of the suffix, in istio-system. */
+function suffixConfig(plan: ClusterPlan, kind: string, spec: Record<string, unknown>): KubeObject {
   return {
     apiVersion: networkingApiVersion(plan),
-    kind: 'Gateway',
-    metadata: { name: legacyConfigName(suffix), namespace: ISTIO_NAMESPACE },
-    spec: {
-      selector: { ...EAST_WEST_SELECTOR },
-      servers: [
-        {
-          port: { number: CROSS_NETWORK_PORT, name: 'tls', protocol: 'TLS' },
-          tls: { mode: 'AUTO_PASSTHROUGH' },
-          hosts: [`*.${suffix}`],
-        },
-      ],
-    },
+    kind,
+    metadata: { name: legacyConfigName(plan.legacy!.suffix), namespace: ISTIO_NAMESPACE },
+    spec,
   };
 }

@@ -99,7 +99,8 @@ function checkVips({ document, at, report }: Context) {
   }
   for (const collision of vipCollisions(services)) {
     const [first, ...others] = [...collision.services].sort((a, b) => a.index - b.index);
-    for (const other of others) {
+    // a service listed twice is reported once, as a duplicate name (MG2001)
+    for (const other of others.filter((o) => serviceKey(o) !== serviceKey(first))) {
       // Point at the one to change without moving a derived address that may be in use:
       // a pinned one when only one is pinned (choose another pin), else the later one.
       const change = first.vip !== undefined && other.vip === undefined ? first : other;
