@@ -38,6 +38,19 @@ export const Codes = {
   FailoverWithoutLocality: 'MG2504',
   ServicePortsMissing: 'MG2505',
   ReservedNamespace: 'MG2506',
+  // legacy .global model (MG23xx)
+  LegacyRemoteCluster: 'MG2301',
+  LegacyServiceNotServed: 'MG2302',
+  LegacyServingClusterUnreachable: 'MG2303',
+  LegacySuffixReserved: 'MG2304',
+  VipInvalid: 'MG2305',
+  VipInAutoAllocateRange: 'MG2306',
+  VipCollision: 'MG2307',
+  LegacyServiceWithoutPorts: 'MG2308',
+  IstiocorednsAddressInvalid: 'MG2309',
+  KubeDnsCannotAnswerGlobal: 'MG2310',
+  LegacyIngressGatewayConflict: 'MG2311',
+  DnsProxyingNeedsNewerIstio: 'MG2312',
 
   // MG4xxx: output
   OutputCollision: 'MG4001',
@@ -56,6 +69,9 @@ export const Codes = {
   ApiServerNotHttps: 'W2203',
   AmbientNotInstalled: 'W2501',
   VerificationNeedsTwoClusters: 'W2502',
+  CorednsVersionUnknown: 'W2301',
+  IstiocorednsAddressMissing: 'W2302',
+  GlobalNamesOnlyInSidecars: 'W2303',
   ManifestMissing: 'W4101',
 } as const;
 

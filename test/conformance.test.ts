@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { Gateway as GatewayV1beta1 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
+import { VirtualService as VirtualServiceV1beta1 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
+import { ServiceEntry as ServiceEntryV1beta1 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/ServiceEntry';
+import { DestinationRule as DestinationRuleV1beta1 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
+import { Gateway as GatewayV1alpha3 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/Gateway';
+import { ServiceEntry as ServiceEntryV1alpha3 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/ServiceEntry';
+import { DestinationRule as DestinationRuleV1alpha3 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/DestinationRule';
+import { IstioOperator } from '@kubernetes-models/istio/install.istio.io/v1alpha1/IstioOperator';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
-import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
-import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
@@ -15,24 +21,63 @@ import { chartDefaults, gatewayValuesProblems, istioObjectProblems, unknownChart
 // Every object meshgen emits must be accepted by the API server, and every values file must
 // use only keys its chart reads (the istiod chart has no schema and ignores typos silently).
 
-/**
- * A schema check for every kind meshgen emits. @kubernetes-models/istio predates
- * networking.istio.io/v1; its v1beta1 classes have the same schema.
- */
-const asV1beta1 = (value: any) => ({ ...value, apiVersion: 'networking.istio.io/v1beta1' });
-const KUBERNETES_MODELS: Record<string, (value: any) => void> = {
-  'v1/Namespace': (v) => new Namespace(v).validate(),
-  'v1/Secret': (v) => new Secret(v).validate(),
-  'v1/Service': (v) => new Service(v).validate(),
-  'v1/ServiceAccount': (v) => new ServiceAccount(v).validate(),
-  'apps/v1/Deployment': (v) => new Deployment(v).validate(),
-  'networking.istio.io/v1/Gateway': (v) => new Gateway(asV1beta1(v)).validate(),
-  'networking.istio.io/v1/VirtualService': (v) => new VirtualService(asV1beta1(v)).validate(),
-  'networking.istio.io/v1/DestinationRule': (v) => new DestinationRule(asV1beta1(v)).validate(),
-};
 
 /** meshConfig is Istio's MeshConfig API; the chart passes it through as an open map. */
 const ISTIOD_OPEN_MAPS = ['meshConfig'];
+
+/**
+ * kubernetes-models classes by the apiVersion/kind meshgen emits. The package predates
+ * networking.istio.io/v1, whose schemas equal v1beta1's; v1alpha3 (legacy .global on Istio
+ * 1.6-1.7) has classes of its own.
+ */
+type Validatable = { validate(): void };
+const MODEL_CLASSES: Record<string, { model: new (value: any) => Validatable; apiVersion?: string }> = {
+  'v1/Namespace': { model: Namespace },
+  'v1/Secret': { model: Secret },
+  'v1/ConfigMap': { model: ConfigMap },
+  'v1/Service': { model: Service },
+  'v1/ServiceAccount': { model: ServiceAccount },
+  'apps/v1/Deployment': { model: Deployment },
+  'networking.istio.io/v1/Gateway': { model: GatewayV1beta1, apiVersion: 'networking.istio.io/v1beta1' },
+  'networking.istio.io/v1/VirtualService': { model: VirtualServiceV1beta1, apiVersion: 'networking.istio.io/v1beta1' },
+  'networking.istio.io/v1/ServiceEntry': { model: ServiceEntryV1beta1, apiVersion: 'networking.istio.io/v1beta1' },
+  'networking.istio.io/v1/DestinationRule': { model: DestinationRuleV1beta1, apiVersion: 'networking.istio.io/v1beta1' },
+  'networking.istio.io/v1alpha3/Gateway': { model: GatewayV1alpha3 },
+  'networking.istio.io/v1alpha3/ServiceEntry': { model: ServiceEntryV1alpha3 },
+  'networking.istio.io/v1alpha3/DestinationRule': { model: DestinationRuleV1alpha3 },
+};
+
+/**
+ * The IstioOperator keys of Istio 1.6-1.7's multicluster-gateways example and install values
+ * (reference section 5; manifests/examples/multicluster/values-istio-multicluster-gateways.yaml)
+ * plus the standard IstioOperator fields meshgen sets. The operator schema of those releases
+ * is not at hand, so this list is the check.
+ */
+const ISTIO_OPERATOR_KEYS = [
+  'spec.profile',
+  'spec.revision',
+  'spec.meshConfig.trustDomain',
+  'spec.addonComponents.istiocoredns.enabled',
+  'spec.components.ingressGateways[].name',
+  'spec.components.ingressGateways[].enabled',
+  'spec.components.ingressGateways[].k8s.service.type',
+  'spec.components.ingressGateways[].k8s.serviceAnnotations',
+  'spec.values.global.meshID',
+  'spec.values.global.network',
+  'spec.values.global.multiCluster.enabled',
+  'spec.values.global.multiCluster.clusterName',
+  'spec.values.global.multiCluster.globalDomainSuffix',
+  'spec.values.global.multiCluster.includeEnvoyFilter',
+  'spec.values.global.podDNSSearchNamespaces',
+  'spec.values.global.controlPlaneSecurityEnabled',
+];
+
+/** Leaf key paths of a value, items of lists of mappings written as [] (annotation maps and scalar lists are leaves). */
+function keyPaths(value: unknown, path = ''): string[] {
+  if (Array.isArray(value)) return value.some((item) => item !== null && typeof item === 'object') ? value.flatMap((item) => keyPaths(item, `${path}[]`)) : [path];
+  if (value === null || typeof value !== 'object' || path.endsWith('serviceAnnotations')) return [path];
+  return Object.entries(value).flatMap(([key, child]) => keyPaths(child, path ? `${path}.${key}` : key));
+}
 
 function render(example: string): Map<string, Buffer> {
   const out = tempDir();
@@ -45,17 +90,26 @@ describe.each(EXAMPLES)('example %s', (example) => {
   const tree = render(example);
   const manifests = yamlObjects(tree, (p) => p.includes('/manifests/') || p.includes('/secrets/'));
   const values = (release: string) => yamlObjects(tree, (p) => p.endsWith(`/helm/${release}.values.yaml`));
+  // legacy .global on Istio 1.6-1.7: istioctl input instead of Helm values
+  const operators = yamlObjects(tree, (p) => p.endsWith('/istioctl/istio-operator.yaml'));
 
   it('renders manifests and values to check', () => {
     expect(manifests.length).toBeGreaterThan(0);
-    expect(values('istiod').length).toBeGreaterThan(0);
+    expect(values('istiod').length + operators.length).toBeGreaterThan(0);
   });
 
   it('every object validates against the kubernetes-models schemas', () => {
     for (const { path, value } of manifests) {
-      const validate = KUBERNETES_MODELS[`${value.apiVersion}/${value.kind}`];
-      if (!validate) throw new Error(`${path}: no schema check for ${value.apiVersion} ${value.kind}`);
-      expect(() => validate(value), path).not.toThrow();
+      const known = MODEL_CLASSES[`${value.apiVersion}/${value.kind}`];
+      if (!known) throw new Error(`${path}: no schema check for ${value.apiVersion} ${value.kind}`);
+      expect(() => new known.model({ ...value, apiVersion: known.apiVersion ?? value.apiVersion }).validate(), path).not.toThrow();
+    }
+  });
+
+  it.skipIf(!operators.length)('every IstioOperator uses only the keys Istio 1.6-1.7 documents for this model', () => {
+    for (const { path, value } of operators) {
+      expect(() => new IstioOperator(value).validate(), path).not.toThrow();
+      expect(keyPaths(value.spec, 'spec').filter((key) => !ISTIO_OPERATOR_KEYS.includes(key)), path).toEqual([]);
     }
   });
 

@@ -66,7 +66,17 @@ describe('remote secrets', () => {
     expect(kubeconfig.users).toEqual([{ name: 'b', user: { token: 'TOKEN-OF-B-0123456789' } }]);
   });
 
-  it.each(EXAMPLES)('in example %s, every secret key equals the clusterName of the cluster it reads', async (example) => {
+  // legacy .global meshes have no remote secrets: each istiod knows only its own cluster
+  const READING_EXAMPLES = EXAMPLES.filter((e) => !e.startsWith('legacy-global'));
+
+  it.each(EXAMPLES.filter((e) => !READING_EXAMPLES.includes(e)))('in example %s (legacy .global), no cluster holds a remote secret or a reader token Secret', async (example) => {
+    const out = join(tempDir(), 'out');
+    expect((await build({ meshFile: examplePath(example), outDir: out })).ok).toBe(true);
+    expect(secretsIn(out)).toEqual([]);
+    expect([...readTree(out).keys()].filter((p) => p.includes('istio-reader-service-account'))).toEqual([]);
+  });
+
+  it.each(READING_EXAMPLES)('in example %s, every secret key equals the clusterName of the cluster it reads', async (example) => {
     const out = join(tempDir(), 'out');
     expect((await build({ meshFile: examplePath(example), outDir: out })).ok).toBe(true);
     const secrets = secretsIn(out);

@@ -1,6 +1,7 @@
 import { compareText } from '../diagnostics.js';
 import { parseIstioVersion, type IstioVersion } from './istio-versions.js';
 import type { ClusterSpec, MeshDocument, ServiceSpec } from './mesh-spec.js';
+import { buildLegacyGlobal, type LegacyGlobalModel } from './legacy-global.js';
 
 // The normalized mesh: every default applied, every derived fact computed once, clusters
 // sorted by name so that the order of mesh.yaml never changes the output.
@@ -41,7 +42,7 @@ export interface ClusterModel {
   reader?: ClusterSpec['reader'];
   eastWestGateway: EastWestGatewayModel;
   ingressGateway: GatewayModel;
-  dns: { provider: 'coredns' | 'coredns-custom' | 'kube-dns'; version?: string };
+  dns: { provider: 'coredns' | 'coredns-custom' | 'kube-dns'; version?: string; istiocorednsAddress?: string };
   /** position in spec.clusters, for diagnostics and for features where the user's order matters */
   index: number;
 }
@@ -95,6 +96,8 @@ export interface MeshModel {
   services: ServiceModel[];
   /** helloworld + sleep in every cluster (Istio's multicluster verification) */
   verification: boolean;
+  /** spec.legacy.global, when enabled: .global names, VIPs, serving clusters */
+  legacyGlobal?: LegacyGlobalModel;
 }
 
 /** Assumes a document that passed schema and semantic validation. */
@@ -103,6 +106,9 @@ export function buildModel(document: MeshDocument): MeshModel {
   const networks = [...new Set(spec.clusters.map((c) => c.network))].sort(compareText);
   const multiNetwork = networks.length > 1;
   const servesRemotes = new Set(spec.clusters.filter((c) => c.role === 'remote' && c.controlPlane).map((c) => c.controlPlane));
+  const legacyGlobal = buildLegacyGlobal(spec);
+  // legacy .global: other clusters reach a service through its serving clusters' gateways
+  const servesOtherClusters = new Set(spec.clusters.length > 1 ? (legacyGlobal?.services ?? []).flatMap((s) => s.servingClusters) : []);
   const parsed = parseIstioVersion(spec.istio.version);
   if (!parsed) throw new Error(`buildModel: unvalidated istio.version ${spec.istio.version}`);
 
@@ -123,7 +129,7 @@ export function buildModel(document: MeshDocument): MeshModel {
         apiServer: c.apiServer,
         reader: c.reader,
         eastWestGateway: {
-          enabled: ew.enabled ?? (multiNetwork || servesRemotes.has(c.name)),
+          enabled: ew.enabled ?? (multiNetwork || servesRemotes.has(c.name) || servesOtherClusters.has(c.name)),
           serviceType: ew.serviceType ?? 'LoadBalancer',
           annotations: ew.annotations ?? {},
           address: ew.address,
@@ -134,7 +140,7 @@ export function buildModel(document: MeshDocument): MeshModel {
           serviceType: ingress.serviceType ?? 'LoadBalancer',
           annotations: ingress.annotations ?? {},
         },
-        dns: { provider: c.dns?.provider ?? 'coredns', version: c.dns?.version },
+        dns: { provider: c.dns?.provider ?? 'coredns', version: c.dns?.version, istiocorednsAddress: c.dns?.istiocorednsAddress },
         index,
       };
     })
@@ -167,6 +173,7 @@ export function buildModel(document: MeshDocument): MeshModel {
       .sort((a, b) => compareText(a.name, b.name)),
     services: (spec.services ?? []).map((s) => serviceModel(s, clusterNames)).sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name)),
     verification: spec.verification?.enabled ?? false,
+    legacyGlobal,
   };
 }
 

@@ -41,6 +41,8 @@ export interface ServiceSpec {
   clusterLocal?: boolean;
   selector?: Record<string, string>;
   trafficPolicy?: { localityFailover?: boolean; weights?: Record<string, number> };
+  /** legacy.global: a pinned virtual IP for <name>.<namespace>.<suffix> */
+  vip?: string;
 }
 
 export interface ClusterSpec {
@@ -66,5 +68,6 @@ export interface ClusterSpec {
     serviceType?: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
     annotations?: Record<string, string>;
   };
-  dns?: { provider?: 'coredns' | 'coredns-custom' | 'kube-dns'; version?: string };
+  /** istiocorednsAddress: legacy.global on Istio with istiocoredns, the ClusterIP the .global stub forwards to */
+  dns?: { provider?: 'coredns' | 'coredns-custom' | 'kube-dns'; version?: string; istiocorednsAddress?: string };
 }

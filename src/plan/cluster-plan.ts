@@ -1,4 +1,5 @@
 import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
+import { planLegacyCluster, type LegacyClusterPlan } from './legacy-plan.js';
 
 // What one cluster gets, and why. The renderers follow this plan; out/README.md quotes the
 // reasons so a reviewer can see where each part comes from.
@@ -18,6 +19,8 @@ export interface ClusterPlan {
   exposeIstiod: boolean;
   /** remotes: the managing primary and the address its istiod is reached at */
   controlPlane?: { cluster: ClusterModel; address: string };
+  /** spec.legacy.global: .global ServiceEntries, DNS stub and their Istio config */
+  legacy?: LegacyClusterPlan;
   reasons: string[];
 }
 
@@ -39,17 +42,28 @@ export function planCluster(mesh: MeshModel, cluster: ClusterModel): ClusterPlan
     reasons.push(`remote of ${primary.name}: no istiod here; sidecars are injected and configured by ${primary.name}'s istiod at ${controlPlane.address}`);
   }
 
-  const eastWestGateway = cluster.eastWestGateway.enabled;
+  const legacyReasons: string[] = [];
+  const legacy = planLegacyCluster(mesh, cluster, legacyReasons);
+  // Istio 1.6-1.7 (legacy only): istio-ingressgateway from the IstioOperator is the gateway; no istio/gateway release
+  const eastWestGateway = cluster.eastWestGateway.enabled && !legacy?.istioOperator;
   if (eastWestGateway && !exposeIstiod) {
-    reasons.push(mesh.multiNetwork ? `east-west gateway: other networks reach network ${cluster.network} through it` : 'east-west gateway: enabled in mesh.yaml');
+    reasons.push(
+      legacy?.gateway
+        ? `east-west gateway: the other clusters reach this cluster's .${legacy.suffix} services through it`
+        : mesh.multiNetwork
+          ? `east-west gateway: other networks reach network ${cluster.network} through it`
+          : 'east-west gateway: enabled in mesh.yaml',
+    );
   }
   // The Gateway routes cross-network mTLS on 15443 to local endpoints. It is config, read by
   // the istiod that owns the cluster: every primary with a gateway, never a remote (its
   // primary's copy already covers the remote's gateway).
-  const crossNetworkGateway = mesh.multiNetwork && eastWestGateway && cluster.role === 'primary';
+  // Legacy .global meshes route only *.<suffix> across clusters, with a Gateway of their own.
+  const crossNetworkGateway = mesh.multiNetwork && eastWestGateway && cluster.role === 'primary' && !legacy;
   if (crossNetworkGateway) reasons.push(`cross-network-gateway: exposes services to other networks on port 15443${servedRemotes.length ? ', on this cluster\'s and its remotes\' east-west gateways' : ''}`);
 
-  const ingressGateway = cluster.ingressGateway.enabled;
+  const ingressGateway = cluster.ingressGateway.enabled && !legacy?.istioOperator;
   if (ingressGateway) reasons.push('ingress gateway: enabled in mesh.yaml');
-  return { cluster, labelNetwork, eastWestGateway, crossNetworkGateway, ingressGateway, servedRemotes, exposeIstiod, controlPlane, reasons };
+  reasons.push(...legacyReasons);
+  return { cluster, labelNetwork, eastWestGateway, crossNetworkGateway, ingressGateway, servedRemotes, exposeIstiod, controlPlane, legacy, reasons };
 }

@@ -44,6 +44,7 @@ export function istiodValues(mesh: MeshModel, plan: ClusterPlan): HelmValues {
  * settings.clusterLocal, one entry listing every such host (sorted, so adding one is a one-line diff).
  */
 function clusterLocalServices(mesh: MeshModel): HelmValues {
+  if (mesh.legacyGlobal) return {}; // no cross-cluster endpoints to keep out
   const hosts = mesh.services.filter((s) => s.clusterLocal).map((s) => s.host);
   return hosts.length ? { serviceSettings: [{ settings: { clusterLocal: true }, hosts: hosts.sort() }] } : {};
 }

@@ -3,6 +3,9 @@ import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
 import { ISTIO_NAMESPACE } from '../model/mesh-model.js';
 import type { ClusterPlan } from '../plan/cluster-plan.js';
 import { clustersRead, READER_SERVICE_ACCOUNT, READER_TOKEN_SECRET, readersOf, remoteSecretName } from './remote-secrets.js';
+import { istioctlInstallStep, legacyReadmeSection } from './legacy-readme.js';
+import { ISTIO_OPERATOR_FILE } from './istio-operator.js';
+import { isLegacyOnly } from '../model/istio-versions.js';
 
 // out/README.md: what a reviewer needs to understand the mesh and apply it by hand.
 
@@ -23,7 +26,7 @@ export function meshReadme(mesh: MeshModel, plans: readonly ClusterPlan[], sourc
     `| mesh ID | \`${mesh.meshID}\` |`,
     `| trust domain | \`${mesh.trustDomain}\` |`,
     `| Istio | ${mesh.istio.version}${mesh.istio.revision ? ` (revision \`${mesh.istio.revision}\`)` : ''} |`,
-    `| topology | ${mesh.topology}, ${mesh.multiNetwork ? `multi-network (${mesh.networks.join(', ')})` : `single network (${mesh.networks[0]})`} |`,
+    `| topology | ${mesh.topology}${mesh.legacyGlobal ? ` (legacy .${mesh.legacyGlobal.suffix}: replicated control planes)` : ''}, ${mesh.multiNetwork ? `multi-network (${mesh.networks.join(', ')})` : `single network (${mesh.networks[0]})`} |`,
     ...(rootCertPem ? trustRootRows(rootCertPem) : []),
     '',
     '```mermaid',
@@ -38,13 +41,14 @@ export function meshReadme(mesh: MeshModel, plans: readonly ClusterPlan[], sourc
     '',
     '## Install order',
     '',
-    'Each cluster in turn, with `kubectl` and `helm` pointed at it (the commands use one',
+    `Each cluster in turn, with \`kubectl\` and \`${mesh.legacyGlobal && isLegacyOnly(mesh.istio.parsed) ? 'istioctl' : 'helm'}\` pointed at it (the commands use one`,
     'context variable per cluster). The `istio-system` Namespace comes first, so that its',
     'network label is in place before istiod and the gateways start.',
   ];
   // Primaries first: a remote's sidecars and gateway are injected by its primary's istiod.
   const ordered = [...plans.filter((p) => p.cluster.role === 'primary'), ...plans.filter((p) => p.cluster.role === 'remote')];
   for (const plan of ordered) lines.push('', ...installSteps(mesh, plan));
+  if (mesh.legacyGlobal) lines.push('', ...legacyReadmeSection(mesh, plans));
   if (mesh.secretsMode === 'plain' && clustersRead(mesh).length) lines.push('', ...remoteSecretsSection(mesh));
   lines.push('');
   return lines.join('\n');
@@ -64,7 +68,8 @@ function installSteps(mesh: MeshModel, plan: ClusterPlan): string[] {
         : `kubectl --context ${ctx} -n ${ISTIO_NAMESPACE} create secret generic cacerts --from-file=${mesh.pki.dir}/${c.name}/ca-cert.pem --from-file=${mesh.pki.dir}/${c.name}/ca-key.pem --from-file=${mesh.pki.dir}/${c.name}/root-cert.pem --from-file=${mesh.pki.dir}/${c.name}/cert-chain.pem`,
     );
   }
-  steps.push(helm('istio-base'), helm('istiod'));
+  if (plan.legacy?.istioOperator) steps.push(istioctlInstallStep(mesh, plan, ctx, ISTIO_OPERATOR_FILE));
+  else steps.push(helm('istio-base'), helm('istiod'));
   const afterRemoteSecret: string[] = [];
   if (plan.eastWestGateway) (plan.controlPlane ? afterRemoteSecret : steps).push(helm('istio-eastwestgateway'));
   if (plan.ingressGateway) (plan.controlPlane ? afterRemoteSecret : steps).push(helm('istio-ingressgateway'));
@@ -147,7 +152,11 @@ function topologyDiagram(mesh: MeshModel): string[] {
   const primaries = mesh.clusters.filter((c) => c.role === 'primary');
   for (let i = 0; i < primaries.length; i++) {
     for (let j = i + 1; j < primaries.length; j++) {
-      const link = primaries[i].network === primaries[j].network ? '<-->' : '<-. east-west 15443 .->';
+      const link = mesh.legacyGlobal
+        ? `<-. ".${mesh.legacyGlobal.suffix} via gateways 15443" .->`
+        : primaries[i].network === primaries[j].network
+          ? '<-->'
+          : '<-. east-west 15443 .->';
       lines.push(`  ${mermaidId('cluster', primaries[i].name)} ${link} ${mermaidId('cluster', primaries[j].name)}`);
     }
   }

@@ -16,6 +16,8 @@ export const READER_TOKEN_SECRET = `${READER_SERVICE_ACCOUNT}-istio-remote-secre
  * leave its webhooks to the primary named in controlPlaneClusters (reference 2.7, inferred there).
  */
 export function readersOf(mesh: MeshModel, cluster: ClusterModel): ClusterModel[] {
+  // legacy .global: replicated control planes, each knowing only its own endpoints (reference section 5)
+  if (mesh.legacyGlobal) return [];
   return mesh.clusters.filter((c) => c.role === 'primary' && c.name !== cluster.name);
 }
 

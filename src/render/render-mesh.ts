@@ -22,6 +22,9 @@ import { sharedServices } from './shared-services.js';
 import { trafficPolicies } from './traffic-policy.js';
 import { verificationWorkloads } from './verification.js';
 import { verifyScript } from './verify-script.js';
+import { legacyGlobalObjects } from './legacy-global.js';
+import { clusterDnsObjects } from './coredns.js';
+import { ISTIO_OPERATOR_FILE, istioOperator } from './istio-operator.js';
 
 export interface RenderInput {
   mesh: MeshModel;
@@ -60,6 +63,8 @@ export function renderMesh({ mesh, sourceLabel, credentials = new Map(), caMater
     for (const [release, values] of clusterValues(mesh, plan)) {
       addFile(files, { path: `${name}/helm/${release}.values.yaml`, content: yamlFile(sourceLabel, values), private: false });
     }
+    // legacy .global on Istio 1.6-1.7: installed with istioctl, not Helm
+    if (plan.legacy?.istioOperator) addFile(files, { path: `${name}/${ISTIO_OPERATOR_FILE}`, content: yamlFile(sourceLabel, istioOperator(mesh, plan)), private: false });
     addFile(files, { path: `${name}/kustomization.yaml`, content: yamlFile(sourceLabel, kustomization(manifestPaths)), private: false });
     const material = caMaterial.get(name);
     if (material) for (const file of caMaterialFiles(mesh, name, material, sourceLabel)) addFile(files, file);
@@ -91,11 +96,13 @@ function clusterObjects(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
   if (plan.crossNetworkGateway) objects.push(crossNetworkGateway());
   if (plan.exposeIstiod) objects.push(istiodGateway(), istiodVirtualService(mesh));
   objects.push(...appNamespaces(mesh, plan.cluster), ...sharedServices(mesh, plan.cluster), ...trafficPolicies(mesh, plan.cluster));
+  if (plan.legacy) objects.push(...legacyGlobalObjects(mesh, plan), ...clusterDnsObjects(plan.legacy));
   return objects;
 }
 
 /** Helm release name → values, in install order. */
 function clusterValues(mesh: MeshModel, plan: ClusterPlan): [string, HelmValues][] {
+  if (plan.legacy?.istioOperator) return [];
   const values: [string, HelmValues][] = [
     ['istio-base', istioBaseValues(mesh, plan)],
     ['istiod', istiodValues(mesh, plan)],

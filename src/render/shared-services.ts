@@ -8,7 +8,8 @@ import type { ClusterModel, MeshModel, ServiceModel } from '../model/mesh-model.
 
 /** Services this cluster calls but does not run, rendered so their names resolve here. */
 export function sharedServices(mesh: MeshModel, cluster: ClusterModel): KubeObject[] {
-  if (mesh.dns.capture) return [];
+  // legacy .global meshes reach other clusters by <svc>.<ns>.<suffix> ServiceEntries instead
+  if (mesh.dns.capture || mesh.legacyGlobal) return [];
   return mesh.services.filter((s) => needsLocalService(mesh, s, cluster.name)).map(serviceObject);
 }
 

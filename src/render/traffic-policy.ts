@@ -13,7 +13,8 @@ export const CLUSTER_LABEL = 'topology.istio.io/cluster';
 const HTTP_PROTOCOLS = ['HTTP', 'HTTP2', 'GRPC'];
 
 export function trafficPolicies(mesh: MeshModel, cluster: ClusterModel): KubeObject[] {
-  if (cluster.role !== 'primary') return [];
+  // a legacy .global mesh has no cross-cluster endpoint discovery for these to act on
+  if (cluster.role !== 'primary' || mesh.legacyGlobal) return [];
   const objects: KubeObject[] = [];
   for (const service of mesh.services) {
     if (!service.localityFailover && !service.weights) continue;

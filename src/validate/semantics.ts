@@ -2,11 +2,12 @@ import { error, warning, type Diagnostic } from '../diagnostics.js';
 import { Codes } from '../codes.js';
 import { positionOf, type MeshSource, type YamlPath } from '../load/mesh-source.js';
 import type { MeshDocument } from '../model/mesh-spec.js';
-import { isSupported, parseIstioVersion, supportedRange } from '../model/istio-versions.js';
+import { isLegacyOnly, isSupported, legacyRange, parseIstioVersion, supportedRange } from '../model/istio-versions.js';
 import { isIP } from 'node:net';
 import { cidrsOverlap, parseCidr } from './cidr.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkServices } from './service-checks.js';
+import { checkLegacyGlobal } from './legacy-checks.js';
 
 // Checks of meaning, on a document whose shape the schema already accepted. Each check
 // reports at the node the user has to change, and every check runs, so that one run
@@ -32,11 +33,12 @@ export function checkSemantics(source: MeshSource, document: MeshDocument): Diag
   checkApiServers(context);
   checkServices(document, at, report);
   checkDns(context);
+  checkLegacyGlobal(context);
   checkNotYetRendered(context);
   return diagnostics;
 }
 
-interface Context {
+export interface Context {
   document: MeshDocument;
   at: (path: YamlPath, which?: 'value' | 'key') => Pick<Diagnostic, 'file' | 'position'>;
   report: Report;
@@ -45,11 +47,14 @@ interface Context {
 function checkIstioVersion({ document, at, report }: Context) {
   const version = document.spec.istio.version;
   const parsed = parseIstioVersion(version);
-  if (parsed && !isSupported(parsed)) {
+  const legacyGlobal = document.spec.legacy?.global?.enabled === true;
+  if (parsed && !isSupported(parsed, { legacyGlobal })) {
     report(
-      error(Codes.UnsupportedIstioVersion, `istio.version "${version}" is not supported`, {
+      error(Codes.UnsupportedIstioVersion, `istio.version "${version}" is not supported${isLegacyOnly(parsed) ? ' without legacy.global' : ''}`, {
         ...at(['spec', 'istio', 'version']),
-        hint: `meshgen renders Istio ${supportedRange()}`,
+        hint: isLegacyOnly(parsed)
+          ? `Istio ${legacyRange()} is rendered only for the legacy .global model (legacy.global.enabled: true); for any other mesh meshgen renders Istio ${supportedRange()}`
+          : `meshgen renders Istio ${supportedRange()}, and ${legacyRange()} for the legacy .global model`,
       }),
     );
   }
@@ -296,6 +301,8 @@ function checkControlPlanes({ document, at, report }: Context) {
  */
 function checkApiServers({ document, at, report }: Context) {
   if (document.spec.secrets?.mode === 'omit') return;
+  // legacy .global: each istiod knows only its own cluster, so nothing is read across clusters
+  if (document.spec.legacy?.global?.enabled) return;
   const primaries = document.spec.clusters.filter((c) => (c.role ?? 'primary') === 'primary');
   document.spec.clusters.forEach((c, i) => {
     const read = primaries.some((p) => p.name !== c.name);
@@ -342,6 +349,5 @@ function checkNotYetRendered({ document, at, report }: Context) {
   const spec = document.spec;
   const notYet = (path: YamlPath, what: string) =>
     report(error(Codes.NotImplemented, `${what} is not rendered by this version of meshgen yet`, { ...at(path, 'key'), hint: 'remove it for now; see README.md, "What is rendered"' }));
-  if (spec.legacy?.global?.enabled) notYet(['spec', 'legacy', 'global', 'enabled'], 'spec.legacy.global');
   if (spec.gitops) notYet(['spec', 'gitops'], 'spec.gitops');
 }

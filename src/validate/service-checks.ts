@@ -29,7 +29,9 @@ export function checkServices(document: MeshDocument, at: At, report: (d: Diagno
     }
   });
 
-  (spec.services ?? []).forEach((s, i) => {
+  // In a legacy .global mesh, services are reached by their .global names; legacy-checks.ts checks them.
+  const legacy = spec.legacy?.global?.enabled === true;
+  (legacy ? [] : spec.services ?? []).forEach((s, i) => {
     const at_ = (...rest: (string | number)[]) => at(['spec', 'services', i, ...rest]);
     const runsIn = s.clusters ?? clusterNames;
     const declaredIn = namespaceClusters.get(s.namespace);
