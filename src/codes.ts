@@ -32,6 +32,9 @@ export const Codes = {
   ApiServerUrlMissing: 'MG2201',
   CredentialUnreadable: 'MG2202',
   ApiServerCaInvalid: 'MG2203',
+  ArgoCdDestinationMissing: 'MG2401',
+  GitOpsPathOutsideRepository: 'MG2402',
+  ClusterNameReservedByGitOps: 'MG2403',
 
   // MG4xxx: output
   OutputCollision: 'MG4001',

@@ -46,6 +46,12 @@ export interface ClusterModel {
   index: number;
 }
 
+/** spec.gitops with its defaults (see README, "GitOps"); absent parts are not rendered */
+export interface GitOpsModel {
+  argocd?: { repoURL: string; targetRevision: string; path: string };
+  flux?: { sourceRef: { kind: 'GitRepository' | 'OCIRepository' | 'Bucket'; name: string }; path: string };
+}
+
 export interface MeshModel {
   name: string;
   meshID: string;
@@ -61,6 +67,7 @@ export interface MeshModel {
   multiNetwork: boolean;
   topology: Topology;
   services: ServiceSpec[];
+  gitops: GitOpsModel;
 }
 
 /** Assumes a document that passed schema and semantic validation. */
@@ -128,7 +135,16 @@ export function buildModel(document: MeshDocument): MeshModel {
     multiNetwork,
     topology: clusters.some((c) => c.role === 'remote') ? 'primary-remote' : 'multi-primary',
     services: spec.services ?? [],
+    gitops: gitopsModel(spec.gitops),
   };
+}
+
+/** Users commit out/ beside mesh.yaml, so out/ is the default path of both wrappers. */
+function gitopsModel(given: MeshDocument['spec']['gitops']): GitOpsModel {
+  const gitops: GitOpsModel = {};
+  if (given?.argocd) gitops.argocd = { repoURL: given.argocd.repoURL, targetRevision: given.argocd.targetRevision ?? 'HEAD', path: given.argocd.path ?? 'out' };
+  if (given?.flux) gitops.flux = { sourceRef: { kind: given.flux.sourceRef.kind, name: given.flux.sourceRef.name }, path: given.flux.path ?? './out' };
+  return gitops;
 }
 
 function caProfile(given: { organization?: string; commonName?: string; validityDays?: number } | undefined, commonName: string): CaProfile {

@@ -6,8 +6,8 @@ import { addFile, type OutputSet } from '../emit/output-files.js';
 import type { MeshModel } from '../model/mesh-model.js';
 import { planCluster, type ClusterPlan } from '../plan/cluster-plan.js';
 import { synthesizeCluster } from './cluster-chart.js';
-import { crossNetworkGateway, eastWestGatewayValues, ingressGatewayValues } from './gateways.js';
-import { istioBaseValues, istiodValues, type HelmValues } from './helm-values.js';
+import { crossNetworkGateway } from './gateways.js';
+import { chartReleases, valuesFilePath } from './chart-releases.js';
 import { istioSystemNamespace } from './namespaces.js';
 import { istiodGateway, istiodVirtualService } from './istiod-exposure.js';
 import { kustomization } from './kustomization.js';
@@ -17,6 +17,7 @@ import { isComplete, readerTokenSecret, readersOf, remoteSecret, remoteSecretNam
 import type { ClusterCredentials } from '../credentials/read-credentials.js';
 import type { ClusterCaMaterial } from '../pki/index.js';
 import { caMaterialFiles } from './ca-material.js';
+import { gitopsFiles } from './gitops.js';
 
 export interface RenderInput {
   mesh: MeshModel;
@@ -51,8 +52,8 @@ export function renderMesh({ mesh, sourceLabel, credentials = new Map(), caMater
       manifestPaths.push(path);
       addFile(files, { path: `${name}/${path}`, content: yamlFile(sourceLabel, object), private: false });
     }
-    for (const [release, values] of clusterValues(mesh, plan)) {
-      addFile(files, { path: `${name}/helm/${release}.values.yaml`, content: yamlFile(sourceLabel, values), private: false });
+    for (const { release, values } of chartReleases(mesh, plan)) {
+      addFile(files, { path: valuesFilePath(name, release), content: yamlFile(sourceLabel, values), private: false });
     }
     addFile(files, { path: `${name}/kustomization.yaml`, content: yamlFile(sourceLabel, kustomization(manifestPaths)), private: false });
     const material = caMaterial.get(name);
@@ -72,6 +73,8 @@ export function renderMesh({ mesh, sourceLabel, credentials = new Map(), caMater
     }
   }
 
+  for (const file of gitopsFiles(mesh, plans, sourceLabel)) addFile(files, file);
+
   const rootCertPem = [...caMaterial.values()][0]?.rootCertPem;
   addFile(files, { path: 'README.md', content: meshReadme(mesh, plans, sourceLabel, rootCertPem), private: false });
   addFile(files, { path: '.gitignore', content: outGitignore(mesh), private: false });
@@ -84,17 +87,6 @@ function clusterObjects(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
   if (plan.crossNetworkGateway) objects.push(crossNetworkGateway());
   if (plan.exposeIstiod) objects.push(istiodGateway(), istiodVirtualService(mesh));
   return objects;
-}
-
-/** Helm release name → values, in install order. */
-function clusterValues(mesh: MeshModel, plan: ClusterPlan): [string, HelmValues][] {
-  const values: [string, HelmValues][] = [
-    ['istio-base', istioBaseValues(mesh, plan)],
-    ['istiod', istiodValues(mesh, plan)],
-  ];
-  if (plan.eastWestGateway) values.push(['istio-eastwestgateway', eastWestGatewayValues(mesh, plan.cluster)]);
-  if (plan.ingressGateway) values.push(['istio-ingressgateway', ingressGatewayValues(mesh, plan.cluster)]);
-  return values;
 }
 
 /** Two objects with one ResId would overwrite each other: an error, never a silent loss. */

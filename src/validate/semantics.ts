@@ -6,6 +6,7 @@ import { isSupported, parseIstioVersion, supportedRange } from '../model/istio-v
 import { isIP } from 'node:net';
 import { cidrsOverlap, parseCidr } from './cidr.js';
 import { didYouMean } from './did-you-mean.js';
+import { checkGitops } from './gitops-checks.js';
 
 // Checks of meaning, on a document whose shape the schema already accepted. Each check
 // reports at the node the user has to change, and every check runs, so that one run
@@ -30,6 +31,7 @@ export function checkSemantics(source: MeshSource, document: MeshDocument): Diag
   checkControlPlanes(context);
   checkApiServers(context);
   checkDns(context);
+  checkGitops(context);
   checkNotYetRendered(context);
   return diagnostics;
 }
@@ -344,5 +346,4 @@ function checkNotYetRendered({ document, at, report }: Context) {
   if (spec.services?.length) notYet(['spec', 'services'], 'spec.services');
   if (spec.legacy?.global?.enabled) notYet(['spec', 'legacy', 'global', 'enabled'], 'spec.legacy.global');
   if (spec.verification?.enabled) notYet(['spec', 'verification', 'enabled'], 'spec.verification');
-  if (spec.gitops) notYet(['spec', 'gitops'], 'spec.gitops');
 }
