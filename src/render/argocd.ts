@@ -21,9 +21,12 @@ const PROJECT = 'default';
  * Sync waves in install order (reference 2.x, gotcha 9): the istio-system Namespace (its
  * network label and controlPlaneClusters annotation come before istiod), the base chart
  * (CRDs and the default validator), istiod, the gateways (injected by istiod), then the
- * remaining manifests, whose Istio resources need the CRDs.
+ * remaining manifests, whose Istio resources need the CRDs. A remote's gateways come last:
+ * they start only once the remote secret is in the primary (gotcha 6), and that secret is
+ * built from the reader token Secret among the manifests, so waiting for them before the
+ * manifests would never end.
  */
-export const SYNC_WAVES = { namespace: 0, 'istio-base': 1, istiod: 2, gateways: 3, manifests: 4 } as const;
+export const SYNC_WAVES = { namespace: 0, 'istio-base': 1, istiod: 2, gateways: 3, manifests: 4, remoteGateways: 5 } as const;
 
 type ArgoCd = NonNullable<GitOpsModel['argocd']>;
 
@@ -89,7 +92,8 @@ export function argoCdApplications(mesh: MeshModel, argo: ArgoCd, plan: ClusterP
 }
 
 function waveOf(release: ChartRelease): number {
-  return release.chart === 'gateway' ? SYNC_WAVES.gateways : SYNC_WAVES[release.release as 'istio-base' | 'istiod'];
+  if (release.chart === 'gateway') return release.waitsForRemoteSecret ? SYNC_WAVES.remoteGateways : SYNC_WAVES.gateways;
+  return SYNC_WAVES[release.chart === 'base' ? 'istio-base' : 'istiod'];
 }
 
 /**
