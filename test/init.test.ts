@@ -48,6 +48,14 @@ describe('meshgen init', () => {
     expect(readFileSync(join(dir, 'mesh.yaml'), 'utf8')).toBe('my mesh\n');
   });
 
+  it('reports a DIR it cannot write to as an error (exit 1), not a crash', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'taken'), 'a file, not a directory\n');
+    const run = runCli(['init', 'taken'], { cwd: dir });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('cannot write taken/mesh.yaml');
+  });
+
   it('says that legacy-global is not available yet (exit 1) and writes nothing', () => {
     const dir = tempDir();
     const run = runCli(['init', '--topology', 'legacy-global'], { cwd: dir });

@@ -35,9 +35,13 @@ export function initMesh(options: InitOptions): InitResult {
     return { ok: false, message: `meshgen: ${file} already exists; meshgen init never overwrites a mesh file. Move it aside, or name another directory: meshgen init DIR` };
   }
   const text = meshTemplate({ topology, clusters, name: meshNameFor(basename(resolve(options.dir))) });
-  mkdirSync(options.dir, { recursive: true });
-  // 'wx': fail rather than overwrite, should the file appear in between
-  writeFileSync(file, text, { flag: 'wx' });
+  try {
+    mkdirSync(options.dir, { recursive: true });
+    // 'wx': fail rather than overwrite, should the file appear in between
+    writeFileSync(file, text, { flag: 'wx' });
+  } catch (e) {
+    return { ok: false, message: `meshgen: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
   return {
     ok: true,
     message: [

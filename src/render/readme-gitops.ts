@@ -6,6 +6,7 @@ import { chartReleases } from './chart-releases.js';
 import { fluxRootKustomization, HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
 import { ARGOCD_DIR, FLUX_DIR, fluxPath } from './gitops-paths.js';
 import { NAMESPACE_MANIFEST } from './namespaces.js';
+import { clustersRead } from './remote-secrets.js';
 import { contextOf } from './kube-context.js';
 
 // The parts of out/README.md about spec.gitops: where the wrappers are, what they install in
@@ -35,13 +36,14 @@ function privateMaterialSection(mesh: MeshModel, plans: readonly ClusterPlan[], 
     ...plans.flatMap((plan) => bootstrapSteps(plan)),
     '```',
   ];
-  if (mesh.secretsMode === 'plain' && plans.some((p) => p.cluster.role === 'primary') && mesh.clusters.length > 1) {
-    lines.push(
-      '',
-      'Apply the remote secrets as in "Install order" above. To keep them in git instead, encrypt them',
-      'with your secrets tool (Sealed Secrets, SOPS with Flux\'s decryption, External Secrets): meshgen',
-      'writes them in plain text.',
-    );
+  if (clustersRead(mesh).length) {
+    lines.push('', 'The remote secrets, too, are applied by hand, as in "Install order" above.');
+    if (mesh.secretsMode === 'plain') {
+      lines.push(
+        'To keep them in git instead, encrypt them with your secrets tool (Sealed Secrets, SOPS with',
+        'Flux\'s decryption, External Secrets): meshgen writes them in plain text.',
+      );
+    }
   }
   return lines;
 }

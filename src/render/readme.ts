@@ -46,7 +46,6 @@ export function meshReadme(mesh: MeshModel, plans: readonly ClusterPlan[], sourc
     'The `istio-system` Namespace comes first, so that its network label is in place before',
     'istiod and the gateways start.',
   ];
-  // Primaries first: a remote's sidecars and gateway are injected by its primary's istiod.
   for (const plan of installOrder(plans)) lines.push('', ...installSteps(mesh, plan, sourceLabel));
   if (mesh.secretsMode === 'plain' && clustersRead(mesh).length) lines.push('', ...remoteSecretsSection(mesh));
   const gitops = gitopsSections(mesh, installOrder(plans), (plan) => bootstrapSteps(mesh, plan, sourceLabel));
