@@ -5,6 +5,7 @@ import { UsageError } from './usage-error.js';
 import type { BuildResult } from './pipeline.js';
 import { clusterOfPath } from './emit/output-files.js';
 import type { ChangeKind } from './emit/out-dir.js';
+import { checkReportLines } from './emit/check-report.js';
 
 // A thin bin: parse argv, call the library, print, exit. 0 success; 1 invalid input,
 // failed check or a build error the user can fix; 2 usage error. Only a bug prints a stack.
@@ -14,13 +15,19 @@ const USAGE = `meshgen: a static compiler for multi-cluster Istio
 Usage:
   meshgen build    [MESH_FILE] [--out DIR] [--check] [--strict] [--quiet]
   meshgen validate [MESH_FILE] [--strict]
+  meshgen init     [DIR] [--topology multi-primary|primary-remote|legacy-global] [--clusters N]
   meshgen certs status [MESH_FILE]
   meshgen --help | --version
 
 MESH_FILE defaults to ./mesh.yaml; --out defaults to ./out.
-  --check    render in memory and compare with DIR; write nothing; exit 1 on any difference
+  --check    render in memory and compare with DIR; write nothing; exit 1 on any difference,
+             printing each changed file's unified diff (at most 40 lines per file)
   --strict   warnings count as errors
   --quiet    print only warnings and errors
+
+init writes a commented DIR/mesh.yaml (DIR defaults to .) that builds as it is, for the
+topology (default multi-primary) and number of clusters (default 2); it never overwrites
+an existing one.
 
 certs status prints each CA certificate of the mesh (spec.pki.dir): subject, issuer,
 serial, expiry, days left, SHA-256 fingerprint and whether it verifies; exit 1 if any
@@ -37,6 +44,8 @@ const FLAGS: Record<string, { takesValue: boolean; commands: string[] }> = {
   '--check': { takesValue: false, commands: ['build'] },
   '--strict': { takesValue: false, commands: ['build', 'validate'] },
   '--quiet': { takesValue: false, commands: ['build'] },
+  '--topology': { takesValue: true, commands: ['init'] },
+  '--clusters': { takesValue: true, commands: ['init'] },
 };
 
 function parseArgs(argv: string[]): ParsedArgs {
@@ -85,7 +94,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       (args.command || args.flags.has('--help') ? out : err)(USAGE);
       return args.flags.has('--help') ? 0 : 2;
     }
-    if (args.positional.length > 1 && args.command !== 'certs') throw new UsageError(`meshgen ${args.command} takes one mesh file, got ${args.positional.length}`);
+    if (args.positional.length > 1 && args.command !== 'certs') throw new UsageError(`meshgen ${args.command} takes one ${args.command === 'init' ? 'directory' : 'mesh file'}, got ${args.positional.length}`);
     const meshFile = args.positional[0] ?? 'mesh.yaml';
     const strict = args.flags.has('--strict');
     switch (args.command) {
@@ -105,6 +114,12 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         printDiagnostics(report, err);
         if (report.text) out(report.text);
         return report.ok ? 0 : 1;
+      }
+      case 'init': {
+        const { initMesh } = await import('./init/init-mesh.js');
+        const result = initMesh({ dir: args.positional[0] ?? '.', topology: args.flags.get('--topology') as string | undefined, clusters: args.flags.get('--clusters') as string | undefined });
+        (result.ok ? out : err)(result.message);
+        return result.ok ? 0 : 1;
       }
       case 'validate': {
         const { validate } = await import('./pipeline.js');
@@ -141,7 +156,7 @@ function report(result: BuildResult, o: { out: (s: string) => void; err: (s: str
     }
     if (o.check) {
       const drift = result.diff.changes.filter((c) => c.kind !== 'unchanged');
-      for (const c of drift) o.err(`${c.kind.padEnd(7)} ${o.outDir}/${c.path}`);
+      for (const line of checkReportLines(result.diff, result.files ?? new Map(), o.outDir)) o.err(line);
       if (drift.length) o.err(`${o.outDir} is not up to date: ${drift.length} file${drift.length === 1 ? '' : 's'} would change. Run meshgen build to update it.`);
       else if (!o.quiet) o.out(`${o.outDir} is up to date`);
       if (result.diff.uncompared.length && !o.quiet) o.out(`(${result.diff.uncompared.length} private files under secrets/ not compared: they are not kept in git)`);

@@ -51,6 +51,10 @@ export const Codes = {
   KubeDnsCannotAnswerGlobal: 'MG2310',
   LegacyIngressGatewayConflict: 'MG2311',
   DnsProxyingNeedsNewerIstio: 'MG2312',
+  // GitOps wrappers (MG24xx)
+  ArgoCdDestinationMissing: 'MG2401',
+  GitOpsPathOutsideRepository: 'MG2402',
+  ClusterNameReservedByGitOps: 'MG2403',
 
   // MG4xxx: output
   OutputCollision: 'MG4001',

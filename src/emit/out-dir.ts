@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { compareText, error, warning, type Diagnostic } from '../diagnostics.js';
 import { Codes } from '../codes.js';
 import { MANIFEST_PATH, manifestContent, parseManifest } from './manifest.js';
-import type { OutputFile, OutputSet } from './output-files.js';
+import { isPrivatePath, type OutputFile, type OutputSet } from './output-files.js';
 
 export type ChangeKind = 'added' | 'changed' | 'removed' | 'unchanged';
 
@@ -11,6 +11,8 @@ export interface FileChange {
   path: string;
   kind: ChangeKind;
   private: boolean;
+  /** what is on disk now, for a public file that is changed or removed (for --check's diff) */
+  before?: string;
 }
 
 export interface OutputDiff {
@@ -56,7 +58,7 @@ export function diffOutput(outDir: string, files: OutputSet, checkOnly: boolean)
     let kind: ChangeKind = onDisk === undefined ? 'added' : onDisk === file.content ? 'unchanged' : 'changed';
     // a private file must stay 0600 and a script executable: a wrong mode is a change to make
     if (kind === 'unchanged' && (file.private || file.executable) && (statSync(join(outDir, file.path)).mode & 0o777) !== modeOf(file)) kind = 'changed';
-    changes.push({ path: file.path, kind, private: file.private });
+    changes.push({ path: file.path, kind, private: file.private, ...(kind === 'changed' && !file.private ? { before: onDisk } : {}) });
   }
 
   const manifestText = readIfPresent(join(outDir, MANIFEST_PATH));
@@ -70,7 +72,11 @@ export function diffOutput(outDir: string, files: OutputSet, checkOnly: boolean)
       );
     } else {
       for (const path of previous) {
-        if (!files.has(path) && typeof readIfPresent(join(outDir, path)) === 'string') changes.push({ path, kind: 'removed', private: false });
+        if (files.has(path)) continue;
+        const onDisk = readIfPresent(join(outDir, path));
+        if (typeof onDisk !== 'string') continue;
+        const isPrivate = isPrivatePath(path);
+        changes.push({ path, kind: 'removed', private: isPrivate, ...(isPrivate ? {} : { before: onDisk }) });
       }
     }
   } else if (hasEntries(outDir)) {

@@ -26,3 +26,11 @@ export function clusterOfPath(path: string, clusters: readonly string[]): string
   const first = path.split('/')[0];
   return clusters.includes(first) ? first : undefined;
 }
+
+/**
+ * Private material lives in `<cluster>/secrets/`. Files that are no longer rendered are known
+ * only by path (from the manifest), so this is how a removed file is recognised as private.
+ */
+export function isPrivatePath(path: string): boolean {
+  return path.split('/')[1] === 'secrets';
+}

@@ -76,6 +76,12 @@ export interface ServiceModel {
   weights?: Record<string, number>;
 }
 
+/** spec.gitops with its defaults (see README, "GitOps"); absent parts are not rendered */
+export interface GitOpsModel {
+  argocd?: { repoURL: string; targetRevision: string; path: string };
+  flux?: { sourceRef: { kind: 'GitRepository' | 'OCIRepository' | 'Bucket'; name: string }; path: string };
+}
+
 export interface MeshModel {
   name: string;
   meshID: string;
@@ -98,6 +104,7 @@ export interface MeshModel {
   verification: boolean;
   /** spec.legacy.global, when enabled: .global names, VIPs, serving clusters */
   legacyGlobal?: LegacyGlobalModel;
+  gitops: GitOpsModel;
 }
 
 /** Assumes a document that passed schema and semantic validation. */
@@ -174,6 +181,7 @@ export function buildModel(document: MeshDocument): MeshModel {
     services: (spec.services ?? []).map((s) => serviceModel(s, clusterNames)).sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name)),
     verification: spec.verification?.enabled ?? false,
     legacyGlobal,
+    gitops: gitopsModel(spec.gitops),
   };
 }
 
@@ -197,6 +205,14 @@ function serviceModel(s: ServiceSpec, clusterNames: string[]): ServiceModel {
 
 function sortedOr(given: string[] | undefined, all: string[]): string[] {
   return [...(given ?? all)].sort(compareText);
+}
+
+/** Users commit out/ beside mesh.yaml, so out/ is the default path of both wrappers. */
+function gitopsModel(given: MeshDocument['spec']['gitops']): GitOpsModel {
+  const gitops: GitOpsModel = {};
+  if (given?.argocd) gitops.argocd = { repoURL: given.argocd.repoURL, targetRevision: given.argocd.targetRevision ?? 'HEAD', path: given.argocd.path ?? 'out' };
+  if (given?.flux) gitops.flux = { sourceRef: { kind: given.flux.sourceRef.kind, name: given.flux.sourceRef.name }, path: given.flux.path ?? './out' };
+  return gitops;
 }
 
 function caProfile(given: { organization?: string; commonName?: string; validityDays?: number } | undefined, commonName: string): CaProfile {

@@ -29,7 +29,7 @@ export interface MeshSpec {
   verification?: { enabled?: boolean };
   gitops?: {
     argocd?: { repoURL: string; targetRevision?: string; path?: string };
-    flux?: { sourceRef: { kind: string; name: string }; path?: string };
+    flux?: { sourceRef: { kind: 'GitRepository' | 'OCIRepository' | 'Bucket'; name: string }; path?: string };
   };
 }
 

@@ -1,6 +1,9 @@
 import { ISTIO_NAMESPACE } from '../model/mesh-model.js';
-import type { KubeObject } from '../emit/file-names.js';
+import { manifestFileName, type KubeObject } from '../emit/file-names.js';
 import type { ClusterPlan } from '../plan/cluster-plan.js';
+
+/** Its file under manifests/: applied first, on its own, by every install path. */
+export const NAMESPACE_MANIFEST = manifestFileName({ group: '', kind: 'Namespace', namespace: '', name: ISTIO_NAMESPACE });
 
 /**
  * The istio-system Namespace: labelled with the cluster's network when the mesh has several,

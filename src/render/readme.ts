@@ -6,15 +6,13 @@ import { clustersRead, READER_SERVICE_ACCOUNT, READER_TOKEN_SECRET, readersOf, r
 import { istioctlInstallStep, legacyReadmeSection } from './legacy-readme.js';
 import { ISTIO_OPERATOR_FILE } from './istio-operator.js';
 import { isLegacyOnly } from '../model/istio-versions.js';
+import { chartReleases, helmChartArguments, valuesFilePath } from './chart-releases.js';
+import { NAMESPACE_MANIFEST } from './namespaces.js';
+import { gitopsSections } from './readme-gitops.js';
+import { contextOf, contextVariable } from './kube-context.js';
 
-// out/README.md: what a reviewer needs to understand the mesh and apply it by hand.
-
-const CHARTS: Record<string, string> = {
-  'istio-base': 'base',
-  istiod: 'istiod',
-  'istio-eastwestgateway': 'gateway',
-  'istio-ingressgateway': 'gateway',
-};
+// out/README.md: what a reviewer needs to understand the mesh and apply it by hand (or with
+// the GitOps wrappers, when spec.gitops asks for them).
 
 export function meshReadme(mesh: MeshModel, plans: readonly ClusterPlan[], sourceLabel: string, rootCertPem?: string): string {
   const lines: string[] = [
@@ -30,7 +28,7 @@ export function meshReadme(mesh: MeshModel, plans: readonly ClusterPlan[], sourc
     ...(rootCertPem ? trustRootRows(rootCertPem) : []),
     '',
     '```mermaid',
-    ...topologyDiagram(mesh),
+    ...topologyDiagram(mesh, plans),
     '```',
     '',
     '## Clusters',
@@ -41,38 +39,73 @@ export function meshReadme(mesh: MeshModel, plans: readonly ClusterPlan[], sourc
     '',
     '## Install order',
     '',
-    `Each cluster in turn, with \`kubectl\` and \`${mesh.legacyGlobal && isLegacyOnly(mesh.istio.parsed) ? 'istioctl' : 'helm'}\` pointed at it (the commands use one`,
-    'context variable per cluster). The `istio-system` Namespace comes first, so that its',
-    'network label is in place before istiod and the gateways start.',
+    `Each cluster in turn, with \`kubectl\` and \`${mesh.legacyGlobal && isLegacyOnly(mesh.istio.parsed) ? 'istioctl' : 'helm'}\` pointed at it. Run the commands from this`,
+    'directory; they name each cluster\'s kubectl context by a variable, so set those first:',
+    '',
+    '```sh',
+    ...plans.map((p) => `export ${contextVariable(p.cluster)}=<kubectl context of ${p.cluster.name}>`),
+    '```',
+    '',
+    'The `istio-system` Namespace comes first, so that its network label is in place before',
+    'istiod and the gateways start.',
   ];
-  // Primaries first: a remote's sidecars and gateway are injected by its primary's istiod.
-  const ordered = [...plans.filter((p) => p.cluster.role === 'primary'), ...plans.filter((p) => p.cluster.role === 'remote')];
-  for (const plan of ordered) lines.push('', ...installSteps(mesh, plan));
+  for (const plan of installOrder(plans)) lines.push('', ...installSteps(mesh, plan, sourceLabel));
   if (mesh.legacyGlobal) lines.push('', ...legacyReadmeSection(mesh, plans));
   if (mesh.secretsMode === 'plain' && clustersRead(mesh).length) lines.push('', ...remoteSecretsSection(mesh));
+  const gitops = gitopsSections(mesh, installOrder(plans), (plan) => bootstrapSteps(mesh, plan, sourceLabel));
+  if (gitops.length) lines.push('', ...gitops);
   lines.push('');
   return lines.join('\n');
 }
 
-function installSteps(mesh: MeshModel, plan: ClusterPlan): string[] {
+/** Primaries first: a remote's sidecars and gateways are injected by its primary's istiod. */
+function installOrder(plans: readonly ClusterPlan[]): ClusterPlan[] {
+  return [...plans.filter((p) => p.cluster.role === 'primary'), ...plans.filter((p) => p.cluster.role === 'remote')];
+}
+
+/**
+ * What must exist before istiod starts, and cannot come from git: the istio-system Namespace
+ * and, on a primary, the plugged-in CA (otherwise istiod makes a self-signed one, reference 4).
+ */
+function bootstrapSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string): string[] {
   const c = plan.cluster;
   const ctx = contextOf(c);
-  const helm = (release: string) =>
-    `helm upgrade --install ${release} ${CHARTS[release]} --repo ${mesh.istio.chartRepository} --version ${mesh.istio.version} --kube-context ${ctx} -n ${ISTIO_NAMESPACE} -f ${c.name}/helm/${release}.values.yaml`;
-  const steps = [`kubectl --context ${ctx} apply -f ${c.name}/manifests/core_Namespace__${ISTIO_NAMESPACE}.yaml`];
-  // The plugged-in CA must exist before istiod starts, or istiod makes a self-signed one (reference 4).
+  const steps = [`kubectl --context ${ctx} apply -f ${c.name}/manifests/${NAMESPACE_MANIFEST}`];
   if (c.role === 'primary') {
+    const pki = pkiDirFromOut(mesh, sourceLabel);
+    const file = (name: string) => `--from-file=${pki}/${c.name}/${name}`;
     steps.push(
       mesh.secretsMode === 'plain'
         ? `kubectl --context ${ctx} apply -f ${c.name}/secrets/cacerts.yaml`
-        : `kubectl --context ${ctx} -n ${ISTIO_NAMESPACE} create secret generic cacerts --from-file=${mesh.pki.dir}/${c.name}/ca-cert.pem --from-file=${mesh.pki.dir}/${c.name}/ca-key.pem --from-file=${mesh.pki.dir}/${c.name}/root-cert.pem --from-file=${mesh.pki.dir}/${c.name}/cert-chain.pem`,
+        : `kubectl --context ${ctx} -n ${ISTIO_NAMESPACE} create secret generic cacerts ${['ca-cert.pem', 'ca-key.pem', 'root-cert.pem', 'cert-chain.pem'].map(file).join(' ')}`,
     );
   }
+  return steps;
+}
+
+/** spec.pki.dir as seen from out/ (where the commands run): beside the mesh file. */
+function pkiDirFromOut(mesh: MeshModel, sourceLabel: string): string {
+  const meshDir = sourceLabel.split('/').slice(0, -1);
+  const parts: string[] = [];
+  for (const segment of ['..', ...meshDir, ...mesh.pki.dir.split('/')]) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..' && parts.length && parts[parts.length - 1] !== '..') parts.pop();
+    else parts.push(segment);
+  }
+  return parts.join('/') || '.';
+}
+
+function installSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string): string[] {
+  const c = plan.cluster;
+  const ctx = contextOf(c);
+  const steps = bootstrapSteps(mesh, plan, sourceLabel);
+  // legacy .global on Istio 1.6-1.7: istioctl installs what the charts would
   if (plan.legacy?.istioOperator) steps.push(istioctlInstallStep(mesh, plan, ctx, ISTIO_OPERATOR_FILE));
-  else steps.push(helm('istio-base'), helm('istiod'));
   const afterRemoteSecret: string[] = [];
-  if (plan.eastWestGateway) (plan.controlPlane ? afterRemoteSecret : steps).push(helm('istio-eastwestgateway'));
-  if (plan.ingressGateway) (plan.controlPlane ? afterRemoteSecret : steps).push(helm('istio-ingressgateway'));
+  for (const { release, chart, waitsForRemoteSecret } of chartReleases(mesh, plan)) {
+    const command = `helm upgrade --install ${release} ${helmChartArguments(mesh, chart)} --version ${mesh.istio.version} --kube-context ${ctx} -n ${ISTIO_NAMESPACE} -f ${valuesFilePath(c.name, release)}`;
+    (waitsForRemoteSecret ? afterRemoteSecret : steps).push(command);
+  }
   steps.push(`kubectl --context ${ctx} apply -k ${c.name}`);
 
   const section = [`### ${c.name}`, '', ...plan.reasons.map((r) => `- ${r}`), ...(plan.reasons.length ? [''] : []), '```sh', ...steps, '```'];
@@ -92,10 +125,6 @@ function installSteps(mesh: MeshModel, plan: ClusterPlan): string[] {
     section.push('', `Once \`istio-remote-secret-${c.name}\` is in ${plan.controlPlane.cluster.name} (its istiod injects these gateways):`, '', '```sh', ...afterRemoteSecret, '```');
   }
   return section;
-}
-
-function contextOf(cluster: ClusterModel): string {
-  return `"$${contextVariable(cluster)}"`;
 }
 
 /** How the remote secrets come about, and the two-phase bootstrap when credentials are not there yet. */
@@ -135,29 +164,34 @@ function trustRootRows(rootCertPem: string): string[] {
   ];
 }
 
-/** CTX_<CLUSTER>, as in Istio's multicluster guides. */
-export function contextVariable(cluster: ClusterModel): string {
-  return `CTX_${cluster.name.toUpperCase().replace(/-/g, '_')}`;
-}
-
-function topologyDiagram(mesh: MeshModel): string[] {
+/**
+ * Clusters inside their networks, with role and east-west gateway; an arrow for every remote
+ * secret, from the istiod that reads to the cluster it reads (one double arrow when two
+ * primaries read each other); the cross-network data path; each remote's link to its istiod.
+ */
+function topologyDiagram(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
   const lines = ['flowchart LR'];
+  const id = (c: ClusterModel) => mermaidId('cluster', c.name);
   for (const network of mesh.networks) {
     lines.push(`  subgraph ${mermaidId('net', network)}["network ${network}"]`);
-    for (const c of mesh.clusters.filter((cl) => cl.network === network)) {
-      lines.push(`    ${mermaidId('cluster', c.name)}["${c.name} (${c.role})"]`);
-    }
+    for (const plan of plans.filter((p) => p.cluster.network === network)) lines.push(`    ${id(plan.cluster)}["${clusterLabel(plan)}"]`);
     lines.push('  end');
+  }
+  const reads = (reader: ClusterModel, read: ClusterModel) => readersOf(mesh, read).some((r) => r.name === reader.name);
+  for (const read of mesh.clusters) {
+    for (const reader of readersOf(mesh, read)) {
+      if (reads(read, reader)) {
+        if (reader.name < read.name) lines.push(`  ${id(reader)} <-->|"read each other's endpoints"| ${id(read)}`);
+      } else {
+        lines.push(`  ${id(reader)} -->|"reads endpoints"| ${id(read)}`);
+      }
+    }
   }
   const primaries = mesh.clusters.filter((c) => c.role === 'primary');
   for (let i = 0; i < primaries.length; i++) {
     for (let j = i + 1; j < primaries.length; j++) {
-      const link = mesh.legacyGlobal
-        ? `<-. ".${mesh.legacyGlobal.suffix} via gateways 15443" .->`
-        : primaries[i].network === primaries[j].network
-          ? '<-->'
-          : '<-. east-west 15443 .->';
-      lines.push(`  ${mermaidId('cluster', primaries[i].name)} ${link} ${mermaidId('cluster', primaries[j].name)}`);
+      if (mesh.legacyGlobal) lines.push(`  ${id(primaries[i])} <-. ".${mesh.legacyGlobal.suffix} via gateways 15443" .-> ${id(primaries[j])}`);
+      else if (primaries[i].network !== primaries[j].network) lines.push(`  ${id(primaries[i])} <-. "east-west 15443" .-> ${id(primaries[j])}`);
     }
   }
   for (const remote of mesh.clusters.filter((c) => c.role === 'remote' && c.controlPlane)) {
@@ -165,6 +199,12 @@ function topologyDiagram(mesh: MeshModel): string[] {
     lines.push(`  ${mermaidId('cluster', remote.name)} -. "istiod via east-west 15012/15017" .-> ${mermaidId('cluster', remote.controlPlane!)}`);
   }
   return lines;
+}
+
+function clusterLabel(plan: ClusterPlan): string {
+  const c = plan.cluster;
+  const gateway = plan.eastWestGateway ? `<br/>east-west gateway: ${c.eastWestGateway.serviceType}${c.eastWestGateway.address ? ` ${c.eastWestGateway.address}` : ''}` : '';
+  return `${c.name} (${c.role})${gateway}`;
 }
 
 /** Mermaid ids allow letters and digits only; escaping every other character keeps them distinct. */

@@ -6,8 +6,8 @@ import { addFile, type OutputSet } from '../emit/output-files.js';
 import type { MeshModel } from '../model/mesh-model.js';
 import { planCluster, type ClusterPlan } from '../plan/cluster-plan.js';
 import { synthesizeCluster } from './cluster-chart.js';
-import { crossNetworkGateway, eastWestGatewayValues, ingressGatewayValues } from './gateways.js';
-import { istioBaseValues, istiodValues, type HelmValues } from './helm-values.js';
+import { crossNetworkGateway } from './gateways.js';
+import { chartReleases, valuesFilePath } from './chart-releases.js';
 import { istioSystemNamespace } from './namespaces.js';
 import { istiodGateway, istiodVirtualService } from './istiod-exposure.js';
 import { kustomization } from './kustomization.js';
@@ -25,6 +25,7 @@ import { verifyScript } from './verify-script.js';
 import { legacyGlobalObjects } from './legacy-global.js';
 import { clusterDnsObjects } from './coredns.js';
 import { ISTIO_OPERATOR_FILE, istioOperator } from './istio-operator.js';
+import { gitopsFiles } from './gitops.js';
 
 export interface RenderInput {
   mesh: MeshModel;
@@ -60,8 +61,8 @@ export function renderMesh({ mesh, sourceLabel, credentials = new Map(), caMater
       manifestPaths.push(path);
       addFile(files, { path: `${name}/${path}`, content: yamlFile(sourceLabel, object), private: false });
     }
-    for (const [release, values] of clusterValues(mesh, plan)) {
-      addFile(files, { path: `${name}/helm/${release}.values.yaml`, content: yamlFile(sourceLabel, values), private: false });
+    for (const { release, values } of chartReleases(mesh, plan)) {
+      addFile(files, { path: valuesFilePath(name, release), content: yamlFile(sourceLabel, values), private: false });
     }
     // legacy .global on Istio 1.6-1.7: installed with istioctl, not Helm
     if (plan.legacy?.istioOperator) addFile(files, { path: `${name}/${ISTIO_OPERATOR_FILE}`, content: yamlFile(sourceLabel, istioOperator(mesh, plan)), private: false });
@@ -83,6 +84,8 @@ export function renderMesh({ mesh, sourceLabel, credentials = new Map(), caMater
     }
   }
 
+  for (const file of gitopsFiles(mesh, plans, sourceLabel)) addFile(files, file);
+
   const rootCertPem = [...caMaterial.values()][0]?.rootCertPem;
   addFile(files, { path: 'README.md', content: meshReadme(mesh, plans, sourceLabel, rootCertPem), private: false });
   addFile(files, { path: '.gitignore', content: outGitignore(mesh), private: false });
@@ -98,18 +101,6 @@ function clusterObjects(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
   objects.push(...appNamespaces(mesh, plan.cluster), ...sharedServices(mesh, plan.cluster), ...trafficPolicies(mesh, plan.cluster));
   if (plan.legacy) objects.push(...legacyGlobalObjects(mesh, plan), ...clusterDnsObjects(plan.legacy));
   return objects;
-}
-
-/** Helm release name → values, in install order. */
-function clusterValues(mesh: MeshModel, plan: ClusterPlan): [string, HelmValues][] {
-  if (plan.legacy?.istioOperator) return [];
-  const values: [string, HelmValues][] = [
-    ['istio-base', istioBaseValues(mesh, plan)],
-    ['istiod', istiodValues(mesh, plan)],
-  ];
-  if (plan.eastWestGateway) values.push(['istio-eastwestgateway', eastWestGatewayValues(mesh, plan.cluster)]);
-  if (plan.ingressGateway) values.push(['istio-ingressgateway', ingressGatewayValues(mesh, plan.cluster)]);
-  return values;
 }
 
 /** Two objects with one ResId would overwrite each other: an error, never a silent loss. */

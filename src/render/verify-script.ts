@@ -1,5 +1,5 @@
 import type { MeshModel } from '../model/mesh-model.js';
-import { contextVariable } from './readme.js';
+import { contextVariable } from './kube-context.js';
 import { HELLOWORLD_PORT, helloworldVersion } from './verification.js';
 import { VERIFICATION_NAMESPACE } from './app-namespaces.js';
 

@@ -8,6 +8,7 @@ import { cidrsOverlap, parseCidr } from './cidr.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkServices } from './service-checks.js';
 import { checkLegacyGlobal } from './legacy-checks.js';
+import { checkGitops } from './gitops-checks.js';
 
 // Checks of meaning, on a document whose shape the schema already accepted. Each check
 // reports at the node the user has to change, and every check runs, so that one run
@@ -34,7 +35,7 @@ export function checkSemantics(source: MeshSource, document: MeshDocument): Diag
   checkServices(document, at, report);
   checkDns(context);
   checkLegacyGlobal(context);
-  checkNotYetRendered(context);
+  checkGitops(context);
   return diagnostics;
 }
 
@@ -341,13 +342,3 @@ function checkDns({ document, at, report }: Context) {
   }
 }
 
-/**
- * Parts of the format whose output this version does not render yet. Accepting them
- * silently would produce a mesh that looks complete and is not, so they are errors.
- */
-function checkNotYetRendered({ document, at, report }: Context) {
-  const spec = document.spec;
-  const notYet = (path: YamlPath, what: string) =>
-    report(error(Codes.NotImplemented, `${what} is not rendered by this version of meshgen yet`, { ...at(path, 'key'), hint: 'remove it for now; see README.md, "What is rendered"' }));
-  if (spec.gitops) notYet(['spec', 'gitops'], 'spec.gitops');
-}

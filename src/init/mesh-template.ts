@@ -1,0 +1,99 @@
+// The mesh.yaml that `meshgen init` writes: valid as it is, commented so that a new user
+// knows what to change. Addresses come from the documentation ranges of RFC 5737
+// (192.0.2.0/24, 198.51.100.0/24), so a placeholder is never mistaken for a real host.
+// Credential files do not exist yet, which the build reports as a warning (W2201): they come
+// from the two-phase bootstrap that out/README.md explains.
+
+export const INIT_TOPOLOGIES = ['multi-primary', 'primary-remote', 'legacy-global'] as const;
+export type InitTopology = (typeof INIT_TOPOLOGIES)[number];
+
+/** The Istio release a new mesh starts on: the one the project's examples and conformance data use. */
+export const INIT_ISTIO_VERSION = '1.30.3';
+export const MAX_INIT_CLUSTERS = 99;
+
+export interface MeshTemplateOptions {
+  topology: 'multi-primary' | 'primary-remote';
+  clusters: number;
+  /** metadata.name */
+  name: string;
+}
+
+/** The fewest clusters a topology can have: a primary-remote mesh needs a remote. */
+export function minimumClusters(topology: InitTopology): number {
+  return topology === 'primary-remote' ? 2 : 1;
+}
+
+export function clusterNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `cluster${i + 1}`);
+}
+
+export function meshTemplate(options: MeshTemplateOptions): string {
+  const names = clusterNames(options.clusters);
+  const header =
+    options.topology === 'multi-primary'
+      ? [
+          `# A multi-primary mesh of ${names.length} cluster${names.length === 1 ? '' : 's'}: each runs its own istiod and has its own network, so`,
+          '# traffic between clusters goes through east-west gateways (cloud LoadBalancers). If pods of',
+          '# all clusters can reach each other directly, give them one network name instead.',
+        ]
+      : [
+          `# A primary-remote mesh: cluster1 runs istiod; ${names.slice(1).join(', ')} ${names.length > 2 ? 'are remotes' : 'is a remote'} on the same network,`,
+          '# whose sidecars are injected and configured by cluster1\'s istiod, reached through',
+          '# cluster1\'s east-west gateway at a fixed address.',
+        ];
+  // a line of YAML with its comment in one column
+  const line = (yaml: string, comment?: string) => (comment ? `${yaml.padEnd(33)} # ${comment}` : yaml);
+  const lines = [
+    '# yaml-language-server: $schema=node_modules/meshgen/schemas/mesh.schema.json',
+    '#',
+    '# Written by `meshgen init`. The addresses are placeholders from the documentation ranges',
+    '# (192.0.2.0/24, 198.51.100.0/24): replace them with yours, then run',
+    '#   meshgen build mesh.yaml',
+    '# and follow out/README.md. Every field is described in meshgen\'s schemas/mesh.schema.json.',
+    '#',
+    ...header,
+    'apiVersion: meshgen.dev/v1alpha1',
+    'kind: Mesh',
+    'metadata:',
+    line(`  name: ${options.name}`, 'a DNS-1123 label; also the mesh ID'),
+    'spec:',
+    '  istio:',
+    line(`    version: "${INIT_ISTIO_VERSION}"`, 'the release whose charts are installed'),
+    '  pki:',
+    line('    dir: pki', 'shared root CA + an intermediate per primary,'),
+    line('', 'created by the first build; keep pki/root-key.pem out of git'),
+    '  clusters:',
+  ];
+  names.forEach((name, i) => {
+    const primary = options.topology === 'multi-primary' || i === 0;
+    // In primary-remote every cluster sits on one network; in multi-primary each has its own.
+    const network = options.topology === 'multi-primary' ? `network${i + 1}` : 'network1';
+    lines.push(line(`    - name: ${name}`, `names its files: out/${name}/`));
+    lines.push(line(`      network: ${network}`));
+    if (!primary) {
+      lines.push(line('      role: remote', 'runs no istiod'));
+      lines.push(line('      controlPlane: cluster1', 'the primary that manages it'));
+    }
+    if (options.topology === 'primary-remote' && primary) {
+      lines.push(line('      eastWestGateway:', 'remotes reach istiod (15012, 15017) through it'));
+      lines.push(line('        address: 198.51.100.10', 'a static or reserved load-balancer IP'));
+    }
+    // Every primary reads every other cluster's endpoints through a remote secret built from
+    // that cluster's API server and reader token; a cluster nobody reads needs neither.
+    const readByAnother = options.topology === 'multi-primary' ? names.length > 1 : !primary;
+    if (readByAnother) {
+      lines.push(line('      apiServer:', "as the other clusters' istiod reach it"));
+      lines.push(line(`        url: https://192.0.2.${i + 1}:6443`));
+      lines.push(line(`        caFile: credentials/${name}-ca.crt`, 'this CA and the token are saved after'));
+      lines.push(line('      reader:', 'the first install ("Remote secrets"'));
+      lines.push(line(`        tokenFile: credentials/${name}.token`, 'in out/README.md)'));
+    }
+  });
+  return lines.join('\n') + '\n';
+}
+
+/** metadata.name from the directory's name when that is a DNS-1123 label, else "mesh". */
+export function meshNameFor(directoryName: string): string {
+  const candidate = directoryName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  return /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(candidate) ? candidate : 'mesh';
+}

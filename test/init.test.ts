@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { runCli, tempDir } from './helpers/fixtures.js';
+
+// `meshgen init [DIR] --topology T --clusters N` (SPEC section 1): a commented mesh.yaml that
+// builds as it is, never written over an existing one.
+
+describe('meshgen init', () => {
+  it.each([
+    ['multi-primary', '2'],
+    ['multi-primary', '3'],
+    ['primary-remote', '2'],
+    ['primary-remote', '3'],
+  ])('--topology %s --clusters %s writes a mesh.yaml that builds with exit 0', (topology, clusters) => {
+    const dir = tempDir();
+    const init = runCli(['init', 'mesh', '--topology', topology, '--clusters', clusters], { cwd: dir });
+    expect(init.status, init.stderr).toBe(0);
+    expect(init.stdout).toContain('mesh/mesh.yaml');
+
+    const text = readFileSync(join(dir, 'mesh', 'mesh.yaml'), 'utf8');
+    expect(text).toMatch(/^# /m); // commented
+    const spec = parse(text).spec;
+    expect(spec.clusters).toHaveLength(Number(clusters));
+    const remotes = spec.clusters.filter((c: { role?: string }) => c.role === 'remote');
+    expect(remotes).toHaveLength(topology === 'primary-remote' ? Number(clusters) - 1 : 0);
+
+    const build = runCli(['build', 'mesh/mesh.yaml', '--out', 'out'], { cwd: dir });
+    expect(build.status, build.stderr).toBe(0);
+    expect(build.stderr).not.toMatch(/error/);
+    for (const c of spec.clusters) expect(existsSync(join(dir, 'out', c.name, 'helm', 'istiod.values.yaml')), c.name).toBe(true);
+  });
+
+  it('writes ./mesh.yaml, a two-cluster multi-primary mesh, without arguments', () => {
+    const dir = tempDir();
+    expect(runCli(['init'], { cwd: dir }).status).toBe(0);
+    const spec = parse(readFileSync(join(dir, 'mesh.yaml'), 'utf8')).spec;
+    expect(spec.clusters.map((c: { role?: string }) => c.role ?? 'primary')).toEqual(['primary', 'primary']);
+  });
+
+  it('refuses to overwrite an existing mesh.yaml: exit 1, the file untouched', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'mesh.yaml'), 'my mesh\n');
+    const run = runCli(['init', '.'], { cwd: dir });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('mesh.yaml already exists');
+    expect(readFileSync(join(dir, 'mesh.yaml'), 'utf8')).toBe('my mesh\n');
+  });
+
+  it('reports a DIR it cannot write to as an error (exit 1), not a crash', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'taken'), 'a file, not a directory\n');
+    const run = runCli(['init', 'taken'], { cwd: dir });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('cannot write taken/mesh.yaml');
+  });
+
+  it('says that legacy-global is not available yet (exit 1) and writes nothing', () => {
+    const dir = tempDir();
+    const run = runCli(['init', '--topology', 'legacy-global'], { cwd: dir });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('not available in this version yet');
+    expect(existsSync(join(dir, 'mesh.yaml'))).toBe(false);
+  });
+
+  it.each([
+    [['--topology', 'star']],
+    [['--clusters', 'two']],
+    [['--clusters', '0']],
+    [['--topology', 'primary-remote', '--clusters', '1']],
+    [['--clusters']],
+    [['a', 'b']],
+    [['--out', 'x']],
+  ])('a bad flag value %j is a usage error (exit 2) and writes nothing', (args) => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'a'));
+    const run = runCli(['init', ...(args as string[])], { cwd: dir });
+    expect(run.status).toBe(2);
+    expect(existsSync(join(dir, 'mesh.yaml'))).toBe(false);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('is listed in --help', () => {
+    expect(runCli(['--help']).stdout).toMatch(/meshgen init +\[DIR\] \[--topology multi-primary\|primary-remote\|legacy-global\] \[--clusters N\]/);
+  });
+});
