@@ -13,6 +13,8 @@ describe('meshgen init', () => {
     ['multi-primary', '3'],
     ['primary-remote', '2'],
     ['primary-remote', '3'],
+    ['legacy-global', '2'],
+    ['legacy-global', '3'],
   ])('--topology %s --clusters %s writes a mesh.yaml that builds with exit 0', (topology, clusters) => {
     const dir = tempDir();
     const init = runCli(['init', 'mesh', '--topology', topology, '--clusters', clusters], { cwd: dir });
@@ -56,12 +58,14 @@ describe('meshgen init', () => {
     expect(run.stderr).toContain('cannot write taken/mesh.yaml');
   });
 
-  it('says that legacy-global is not available yet (exit 1) and writes nothing', () => {
+  it('a legacy-global mesh serves a sample service by its .global name and needs no API server', () => {
     const dir = tempDir();
-    const run = runCli(['init', '--topology', 'legacy-global'], { cwd: dir });
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain('not available in this version yet');
-    expect(existsSync(join(dir, 'mesh.yaml'))).toBe(false);
+    expect(runCli(['init', '--topology', 'legacy-global', '--clusters', '2'], { cwd: dir }).status).toBe(0);
+    const spec = parse(readFileSync(join(dir, 'mesh.yaml'), 'utf8')).spec;
+    expect(spec.legacy.global.enabled).toBe(true);
+    expect(spec.clusters.every((c: { apiServer?: unknown }) => c.apiServer === undefined)).toBe(true);
+    expect(runCli(['build', '--out', 'out'], { cwd: dir }).status).toBe(0);
+    expect(existsSync(join(dir, 'out', 'cluster1', 'manifests', 'networking.istio.io_ServiceEntry_istio-system_httpbin.bar.global.yaml'))).toBe(true);
   });
 
   it.each([

@@ -22,14 +22,6 @@ export interface InitResult {
 export function initMesh(options: InitOptions): InitResult {
   const topology = parseTopology(options.topology ?? 'multi-primary');
   const clusters = parseClusters(options.clusters ?? '2', topology);
-  if (topology === 'legacy-global') {
-    return {
-      ok: false,
-      message:
-        'meshgen: --topology legacy-global is not available in this version yet: the legacy .global model is not rendered. ' +
-        'Use --topology multi-primary, or --topology primary-remote.',
-    };
-  }
   const file = join(options.dir, 'mesh.yaml');
   if (existsSync(file)) {
     return { ok: false, message: `meshgen: ${file} already exists; meshgen init never overwrites a mesh file. Move it aside, or name another directory: meshgen init DIR` };

@@ -12,7 +12,7 @@ export const INIT_ISTIO_VERSION = '1.30.3';
 export const MAX_INIT_CLUSTERS = 99;
 
 export interface MeshTemplateOptions {
-  topology: 'multi-primary' | 'primary-remote';
+  topology: InitTopology;
   clusters: number;
   /** metadata.name */
   name: string;
@@ -30,7 +30,14 @@ export function clusterNames(count: number): string[] {
 export function meshTemplate(options: MeshTemplateOptions): string {
   const names = clusterNames(options.clusters);
   const header =
-    options.topology === 'multi-primary'
+    options.topology === 'legacy-global'
+      ? [
+          `# A legacy ".global" mesh of ${names.length} cluster${names.length === 1 ? '' : 's'} (Istio's replicated control planes): each runs`,
+          '# its own istiod and knows only its own endpoints, so there are no remote secrets. A service',
+          `# in another cluster is called as <name>.<namespace>.global, through that cluster's gateway`,
+          `# on 15443. The sample service runs in ${names[names.length - 1]}; list yours under services.`,
+        ]
+      : options.topology === 'multi-primary'
       ? [
           `# A multi-primary mesh of ${names.length} cluster${names.length === 1 ? '' : 's'}: each runs its own istiod and has its own network, so`,
           '# traffic between clusters goes through east-west gateways (cloud LoadBalancers). If pods of',
@@ -59,15 +66,19 @@ export function meshTemplate(options: MeshTemplateOptions): string {
     'spec:',
     '  istio:',
     line(`    version: "${INIT_ISTIO_VERSION}"`, 'the release whose charts are installed'),
+    ...(options.topology === 'legacy-global'
+      ? ['  legacy:', '    global:', line('      enabled: true', 'names like httpbin.bar.global')]
+      : []),
     '  pki:',
     line('    dir: pki', 'shared root CA + an intermediate per primary,'),
     line('', 'created by the first build; keep pki/root-key.pem out of git'),
     '  clusters:',
   ];
+  const legacy = options.topology === 'legacy-global';
   names.forEach((name, i) => {
-    const primary = options.topology === 'multi-primary' || i === 0;
-    // In primary-remote every cluster sits on one network; in multi-primary each has its own.
-    const network = options.topology === 'multi-primary' ? `network${i + 1}` : 'network1';
+    const primary = options.topology !== 'primary-remote' || i === 0;
+    // In primary-remote every cluster sits on one network; otherwise each has its own.
+    const network = options.topology === 'primary-remote' ? 'network1' : `network${i + 1}`;
     lines.push(line(`    - name: ${name}`, `names its files: out/${name}/`));
     lines.push(line(`      network: ${network}`));
     if (!primary) {
@@ -77,6 +88,14 @@ export function meshTemplate(options: MeshTemplateOptions): string {
     if (options.topology === 'primary-remote' && primary) {
       lines.push(line('      eastWestGateway:', 'remotes reach istiod (15012, 15017) through it'));
       lines.push(line('        address: 198.51.100.10', 'a static or reserved load-balancer IP'));
+    }
+    if (legacy) {
+      lines.push(line('      eastWestGateway:', 'other clusters reach its services here'));
+      lines.push(line(`        address: 198.51.100.${10 + i + 1}`, 'on 15443: a static or reserved load-balancer IP'));
+      lines.push(line('      dns:', 'the cluster DNS stub for the .global zone'));
+      lines.push(line('        provider: coredns', 'meshgen writes the whole coredns ConfigMap:'));
+      lines.push(line('        version: "1.11.1"', 'your CoreDNS version; review before applying'));
+      return; // no remote secrets: nothing reads another cluster's API server
     }
     // Every primary reads every other cluster's endpoints through a remote secret built from
     // that cluster's API server and reader token; a cluster nobody reads needs neither.
@@ -89,6 +108,15 @@ export function meshTemplate(options: MeshTemplateOptions): string {
       lines.push(line(`        tokenFile: credentials/${name}.token`, 'in out/README.md)'));
     }
   });
+  if (legacy) {
+    lines.push(
+      '  services:',
+      line('    - name: httpbin', 'called everywhere as httpbin.bar.global'),
+      '      namespace: bar',
+      '      ports: [{ name: http, port: 8000, protocol: HTTP }]',
+      line(`      clusters: [${names[names.length - 1]}]`, 'where it runs'),
+    );
+  }
   return lines.join('\n') + '\n';
 }
 
