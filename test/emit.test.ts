@@ -132,6 +132,15 @@ describe('emit', () => {
     expect([...readTree(out).keys()]).toEqual(['.meshgen-manifest.json']);
   });
 
+  it('an --out that names a file is one clear error, and the file is left alone', async () => {
+    const dir = tempDir();
+    const mesh = meshIn(dir, SINGLE_NETWORK_TWO_CLUSTERS);
+    writeFileSync(join(dir, 'out'), 'not a directory\n');
+    const result = await build({ meshFile: mesh, outDir: join(dir, 'out') });
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([`${join(dir, 'out')} is a file, not a directory`]);
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('not a directory\n');
+  });
+
   it.each([
     ['east/istiod.yaml', true],
     ['../x', false],

@@ -44,6 +44,10 @@ export function diffOutput(outDir: string, files: OutputSet, checkOnly: boolean)
   const diagnostics: Diagnostic[] = [];
   const changes: FileChange[] = [];
   const uncompared: string[] = [];
+  if (isNonDirectory(outDir)) {
+    diagnostics.push(error(Codes.OutputUnwritable, `${outDir} is a file, not a directory`, { hint: 'name a directory with --out (it is created if missing)' }));
+    return { diff: { changes, uncompared }, diagnostics };
+  }
 
   for (const file of [...files.values()].sort((a, b) => compareText(a.path, b.path))) {
     if (file.private && (checkOnly || file.content === undefined)) {
@@ -136,6 +140,14 @@ function readIfPresent(path: string): string | undefined | typeof NOT_A_FILE {
     if (code === 'ENOENT') return undefined;
     if (code === 'EISDIR' || code === 'ENOTDIR') return NOT_A_FILE;
     throw e;
+  }
+}
+
+function isNonDirectory(path: string): boolean {
+  try {
+    return !statSync(path).isDirectory();
+  } catch {
+    return false; // absent: created on write
   }
 }
 
