@@ -58,9 +58,11 @@ describe('meshgen CLI', () => {
     const run = runCli(['build', EXAMPLE, '--out', out]);
     expect(run.status).toBe(0);
     // 3 manifests (Namespace, cross-network-gateway, reader token Secret), 3 values files,
-    // the kustomization, 3 certificates, and 2 secrets (cacerts, the other cluster's remote secret)
-    expect(run.stdout).toMatch(new RegExp(`^${out}/east: 12 added, 0 changed, 0 removed, 0 unchanged$`, 'm'));
-    expect(run.stdout).toMatch(new RegExp(`^${out}/west: 12 added, 0 changed, 0 removed, 0 unchanged$`, 'm'));
+    // the kustomization, 3 certificates, 2 secrets (cacerts, the other cluster's remote
+    // secret), and the cluster's GitOps wrappers: 5 Argo CD Applications (namespace, 3 charts,
+    // manifests) and 5 Flux objects (HelmRepository, 3 HelmReleases, Kustomization)
+    expect(run.stdout).toMatch(new RegExp(`^${out}/east: 22 added, 0 changed, 0 removed, 0 unchanged$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^${out}/west: 22 added, 0 changed, 0 removed, 0 unchanged$`, 'm'));
     expect(run.stdout).toMatch(/^remote secrets: 2 rendered$/m);
   });
 

@@ -21,10 +21,15 @@ export function addFile(set: OutputSet, file: OutputFile): void {
   set.set(file.path, file);
 }
 
-/** The cluster a path belongs to (its first segment), or undefined for mesh-level files. */
+/**
+ * The cluster a path belongs to: its first segment, or the second under the GitOps
+ * directories (argocd/<cluster>/, flux/<cluster>/; no cluster may take those names).
+ * Undefined for mesh-level files.
+ */
 export function clusterOfPath(path: string, clusters: readonly string[]): string | undefined {
-  const first = path.split('/')[0];
-  return clusters.includes(first) ? first : undefined;
+  const [first, second] = path.split('/');
+  if (clusters.includes(first)) return first;
+  return (first === 'argocd' || first === 'flux') && second !== undefined && clusters.includes(second) ? second : undefined;
 }
 
 /**
