@@ -51,6 +51,13 @@ export async function check(meshDir: string, model: PkiModel, options: { now?: D
 }
 
 /** Every file under dir, by relative path, with its bytes as text. */
+/** A plan that adds one cluster to an existing pki/ writes exactly that cluster's four files and changes nothing else. */
+export function expectOnlyNewClusterWritten(plan: PkiPlan, meshDir: string, before: Record<string, string>, cluster: string): void {
+  expect(plan.writes.map((w) => path.relative(meshDir, w.path))).toEqual(['ca-key.pem', 'ca-cert.pem', 'cert-chain.pem', 'root-cert.pem'].map((f) => `pki/${cluster}/${f}`));
+  const after = readTree(meshDir);
+  for (const [file, text] of Object.entries(before)) expect(after[file], file).toBe(text);
+}
+
 export function readTree(dir: string): Record<string, string> {
   const tree: Record<string, string> = {};
   for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
@@ -106,20 +113,25 @@ export function generateKey(dir: string, file: string, kind: KeyKind): void {
   else openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', file], dir);
 }
 
+/** The [ req ] section both of common.mk's configurations start with. */
+const REQ_SECTION = [
+  '[ req ]',
+  'encrypt_key = no',
+  'prompt = no',
+  'utf8 = yes',
+  'default_md = sha256',
+  'default_bits = 4096',
+  'req_extensions = req_ext',
+  'x509_extensions = req_ext',
+  'distinguished_name = req_dn',
+  '[ req_ext ]',
+  'subjectKeyIdentifier = hash',
+];
+
 /** root-ca.conf, as common.mk writes it */
 function rootConf(): string {
   return [
-    '[ req ]',
-    'encrypt_key = no',
-    'prompt = no',
-    'utf8 = yes',
-    'default_md = sha256',
-    'default_bits = 4096',
-    'req_extensions = req_ext',
-    'x509_extensions = req_ext',
-    'distinguished_name = req_dn',
-    '[ req_ext ]',
-    'subjectKeyIdentifier = hash',
+    ...REQ_SECTION,
     'basicConstraints = critical, CA:true',
     'keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, keyCertSign',
     '[ req_dn ]',
@@ -132,17 +144,7 @@ function rootConf(): string {
 /** <cluster>/intermediate.conf, as common.mk writes it; basicConstraints can be varied to make bad intermediates. */
 function intermediateConf(cluster: string, basicConstraints: string): string {
   return [
-    '[ req ]',
-    'encrypt_key = no',
-    'prompt = no',
-    'utf8 = yes',
-    'default_md = sha256',
-    'default_bits = 4096',
-    'req_extensions = req_ext',
-    'x509_extensions = req_ext',
-    'distinguished_name = req_dn',
-    '[ req_ext ]',
-    'subjectKeyIdentifier = hash',
+    ...REQ_SECTION,
     `basicConstraints = ${basicConstraints}`,
     'keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, keyCertSign',
     'subjectAltName=@san',
