@@ -53,7 +53,3 @@ export function supportedRange(): string {
   return `1.${OLDEST_SUPPORTED_MINOR}.x to 1.${NEWEST_SUPPORTED_MINOR}.x`;
 }
 
-/** `a` is at least `major.minor` */
-export function atLeast(v: IstioVersion, major: number, minor: number): boolean {
-  return v.major > major || (v.major === major && v.minor >= minor);
-}

@@ -10,7 +10,6 @@ const TAG_EXTENSIONS = 0xa3; // [3] EXPLICIT in TBSCertificate
 
 export const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 export const OID_SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
-export const OID_AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
 
 /** One tag-length-value element: offsets into the buffer it was read from. */
 interface Element {
@@ -81,14 +80,6 @@ export function readBasicConstraints(fields: CertificateFields): BasicConstraint
 export function readSubjectKeyIdentifier(fields: CertificateFields): Buffer | undefined {
   const extension = findExtension(fields, OID_SUBJECT_KEY_IDENTIFIER);
   return extension ? contentOf(extension.value, readElement(extension.value, 0)) : undefined;
-}
-
-/** AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, ... } */
-export function readAuthorityKeyIdentifier(fields: CertificateFields): Buffer | undefined {
-  const extension = findExtension(fields, OID_AUTHORITY_KEY_IDENTIFIER);
-  if (!extension) return undefined;
-  const keyIdentifier = childrenOf(extension.value, readElement(extension.value, 0)).find((c) => c.tag === 0x80);
-  return keyIdentifier ? contentOf(extension.value, keyIdentifier) : undefined;
 }
 
 /** The subjectPublicKey bits of a SubjectPublicKeyInfo: what RFC 5280's key identifier method 1 hashes. */
