@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { KubeObject } from '../emit/file-names.js';
-import { manifestFileName, resIdOf } from '../emit/file-names.js';
+import { manifestFileName, resIdOf, type KubeObject } from '../emit/file-names.js';
 
 // cdk8s takes ~80 ms to load; only a build that renders needs it, so `validate` and
 // `certs status` never load it. It is a CommonJS package, so a lazy require stays synchronous.

@@ -1,7 +1,5 @@
-import type { GatewayModel, MeshModel } from '../model/mesh-model.js';
+import { ISTIO_NAMESPACE, type ClusterModel, type GatewayModel, type MeshModel } from '../model/mesh-model.js';
 import type { KubeObject } from '../emit/file-names.js';
-import { ISTIO_NAMESPACE } from '../model/mesh-model.js';
-import type { ClusterModel } from '../model/mesh-model.js';
 import type { HelmValues } from './helm-values.js';
 
 // Gateways installed with the istio/gateway chart, and the Istio Gateway resource that

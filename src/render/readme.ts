@@ -1,6 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
-import { ISTIO_NAMESPACE } from '../model/mesh-model.js';
+import { ISTIO_NAMESPACE, type ClusterModel, type MeshModel } from '../model/mesh-model.js';
 import type { ClusterPlan } from '../plan/cluster-plan.js';
 import { clustersRead, READER_SERVICE_ACCOUNT, READER_TOKEN_SECRET, readersOf, remoteSecretName } from './remote-secrets.js';
 import { istioctlInstallStep, legacyReadmeSection } from './legacy-readme.js';
