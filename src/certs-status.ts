@@ -1,9 +1,9 @@
 import { dirname, resolve } from 'node:path';
-import { hasErrors, type Diagnostic } from './diagnostics.js';
+import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
 import { buildModel } from './model/mesh-model.js';
 import { loadMesh, pkiDirDisplay } from './pipeline.js';
 import { certsStatus, formatCertsStatus } from './pki/index.js';
-import { clustersWithCa } from './render/ca-material.js';
+import { clustersWithCa } from './render/secrets/ca-material.js';
 
 /** `meshgen certs status`: the mesh's CA certificates and whether each one verifies. */
 export async function certsStatusReport(meshFile: string): Promise<{ ok: boolean; text?: string; diagnostics: Diagnostic[]; sources: Map<string, string> }> {

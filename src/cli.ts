@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
-import { formatDiagnostic, summarizeCounts, type Diagnostic } from './diagnostics.js';
+import { formatDiagnostic, summarizeCounts, type Diagnostic } from './diagnostics/diagnostic.js';
 import { UsageError } from './usage-error.js';
 import type { BuildResult } from './pipeline.js';
-import { clusterOfPath } from './emit/output-files.js';
+import { clusterOfPath } from './resource/output-files.js';
 import type { ChangeKind } from './emit/out-dir.js';
 import { checkReportLines } from './emit/check-report.js';
 

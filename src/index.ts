@@ -1,8 +1,8 @@
 // The library API: what the CLI uses, and what tests and other tools may call.
 export { build, validate, loadMesh, type BuildOptions, type BuildResult } from './pipeline.js';
 export { UsageError } from './usage-error.js';
-export { formatDiagnostic, type Diagnostic, type Severity } from './diagnostics.js';
-export { Codes } from './codes.js';
+export { formatDiagnostic, type Diagnostic, type Severity } from './diagnostics/diagnostic.js';
+export { Codes } from './diagnostics/codes.js';
 export { buildModel, type MeshModel, type ClusterModel } from './model/mesh-model.js';
 export { renderMesh } from './render/render-mesh.js';
-export { canonicalYaml } from './emit/canonical-yaml.js';
+export { canonicalYaml } from './resource/canonical-yaml.js';

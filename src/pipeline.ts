@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { parseMeshSource, positionOf, type MeshSource, type YamlPath } from './load/mesh-source.js';
 import { readCredentials } from './credentials/read-credentials.js';
-import { clustersRead } from './render/remote-secrets.js';
-import { clustersWithCa } from './render/ca-material.js';
+import { clustersRead } from './render/secrets/remote-secret.js';
+import { clustersWithCa } from './render/secrets/ca-material.js';
 import { commitPkiWrites, planPki, type PkiPlan } from './pki/index.js';
 import { validateSchema } from './validate/schema.js';
 import { checkSemantics } from './validate/semantics.js';
@@ -12,7 +12,7 @@ import { buildModel, type MeshModel } from './model/mesh-model.js';
 import type { MeshDocument } from './model/mesh-spec.js';
 import { renderMesh } from './render/render-mesh.js';
 import { diffOutput, withManifest, writeOutput, type OutputDiff } from './emit/out-dir.js';
-import type { OutputSet } from './emit/output-files.js';
+import type { OutputSet } from './resource/output-files.js';
 import { UsageError } from './usage-error.js';
 
 // The compiler, stage by stage:

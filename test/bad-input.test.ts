@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, UsageError, validate } from '../src/pipeline.js';
-import type { Diagnostic } from '../src/diagnostics.js';
+import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { BAD_CORPUS_DIR, REPO, badCorpusFiles, key, readExpectations } from './helpers/corpus.js';
 
 // The bad-input corpus (test/corpus/bad/): every file holds a realistic mistake and states,

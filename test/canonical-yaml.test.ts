@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalYaml } from '../src/emit/canonical-yaml.js';
+import { canonicalYaml } from '../src/resource/canonical-yaml.js';
 
 describe('canonical YAML', () => {
   it('puts apiVersion, kind and metadata first, then sorts the rest', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Codes } from '../src/codes.js';
+import { Codes } from '../src/diagnostics/codes.js';
 import { parse } from 'yaml';
 import { REPO } from './helpers/fixtures.js';
 

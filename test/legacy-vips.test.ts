@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPinnedVip, hashedVip, vipCollisions, vipOf } from '../src/model/legacy-vips.js';
+import { checkPinnedVip, hashedVip, vipCollisions, vipOf } from '../src/rules/legacy-vips.js';
 
 // Virtual IPs of the legacy .global names: stable, collision-checked, inside the class E
 // range Istio's docs suggest (240.0.0.0/4) and outside Istio's own auto-allocation range

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { meshText, renderText } from './helpers/render.js';
-import { hashedVip } from '../src/model/legacy-vips.js';
+import { hashedVip } from '../src/rules/legacy-vips.js';
 
 // The legacy .global model ("replicated control planes"), per reference section 5: on
 // current Istio and on Istio 1.6-1.7.

@@ -1,8 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { error, warning, type Diagnostic } from '../diagnostics.js';
-import { Codes } from '../codes.js';
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { Codes } from '../diagnostics/codes.js';
 import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
 import type { YamlPath } from '../load/mesh-source.js';
 

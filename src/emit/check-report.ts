@@ -1,5 +1,5 @@
 import type { OutputDiff } from './out-dir.js';
-import type { OutputSet } from './output-files.js';
+import type { OutputSet } from '../resource/output-files.js';
 import { unifiedDiff } from './unified-diff.js';
 
 // What `meshgen build --check` prints for out/ that is not up to date: each file that would be

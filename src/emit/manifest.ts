@@ -1,4 +1,4 @@
-import { compareText } from '../diagnostics.js';
+import { compareText } from '../diagnostics/diagnostic.js';
 
 // out/.meshgen-manifest.json lists every file meshgen wrote. It is how a later build knows
 // which files it may prune: meshgen never deletes a file that is not listed here.

@@ -1,9 +1,9 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { compareText, error, warning, type Diagnostic } from '../diagnostics.js';
-import { Codes } from '../codes.js';
+import { compareText, error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { Codes } from '../diagnostics/codes.js';
 import { MANIFEST_PATH, manifestContent, parseManifest } from './manifest.js';
-import { isPrivatePath, type OutputFile, type OutputSet } from './output-files.js';
+import { isPrivatePath, type OutputFile, type OutputSet } from '../resource/output-files.js';
 
 export type ChangeKind = 'added' | 'changed' | 'removed' | 'unchanged';
 

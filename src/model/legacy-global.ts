@@ -1,6 +1,6 @@
-import { compareText } from '../diagnostics.js';
+import { compareText } from '../diagnostics/diagnostic.js';
 import type { MeshSpec, ServiceSpec } from './mesh-spec.js';
-import { vipOf } from './legacy-vips.js';
+import { vipOf } from '../rules/legacy-vips.js';
 
 // The legacy .global model (Istio's "replicated control planes", reference section 5): every
 // cluster runs its own istiod and knows only its own endpoints; a service in another cluster

@@ -1,5 +1,5 @@
-import { compareText } from '../diagnostics.js';
-import { parseIstioVersion, type IstioVersion } from './istio-versions.js';
+import { compareText } from '../diagnostics/diagnostic.js';
+import { parseIstioVersion, type IstioVersion } from '../rules/istio-versions.js';
 import type { ClusterSpec, MeshDocument, ServiceSpec } from './mesh-spec.js';
 import { buildLegacyGlobal, type LegacyGlobalModel } from './legacy-global.js';
 

@@ -1,4 +1,4 @@
-import { error, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
+import { error, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MeshModel } from '../model/mesh-model.js';
 import { createCaMaterial, signerOf, type CreatedCa } from './generate.js';
 import {

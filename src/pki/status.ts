@@ -1,4 +1,4 @@
-import { sortDiagnostics, type Diagnostic } from '../diagnostics.js';
+import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { CA_CERT, CA_KEY, CERT_CHAIN, clusterFile, displayPath, pkiLayout, ROOT_CERT, ROOT_KEY, type PkiLayout } from './layout.js';
 import { readPkiFiles } from './load.js';
 import { missingMaterialErrors, type PkiModel } from './plan.js';

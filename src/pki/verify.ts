@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import path from 'node:path';
-import { error, warning, type Diagnostic } from '../diagnostics.js';
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { readBasicConstraints, readCertificateFields, type CertificateFields } from './der.js';
 import {
   CA_CERT,

@@ -1,5 +1,5 @@
 import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
-import { hasIstiocoredns, isLegacyOnly } from '../model/istio-versions.js';
+import { hasIstiocoredns, isLegacyOnly } from '../rules/istio-versions.js';
 import type { LegacyServiceModel } from '../model/legacy-global.js';
 
 // What one cluster of a legacy .global mesh gets (reference section 5), and why.

@@ -1,8 +1,8 @@
-import { error, type Diagnostic } from '../diagnostics.js';
-import { Codes } from '../codes.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { Codes } from '../diagnostics/codes.js';
 import type { YamlPath } from '../load/mesh-source.js';
 import type { MeshDocument } from '../model/mesh-spec.js';
-import { ARGOCD_DIR, FLUX_DIR } from '../render/gitops-paths.js';
+import { ARGOCD_DIR, FLUX_DIR } from '../render/gitops/repo-paths.js';
 
 // spec.gitops: what the Argo CD and Flux wrappers need from the rest of mesh.yaml.
 

@@ -1,11 +1,11 @@
 import { isIP } from 'node:net';
-import { error, warning } from '../diagnostics.js';
-import { Codes } from '../codes.js';
+import { error, warning } from '../diagnostics/diagnostic.js';
+import { Codes } from '../diagnostics/codes.js';
 import type { YamlPath } from '../load/mesh-source.js';
 import type { ClusterSpec, MeshSpec, ServiceSpec } from '../model/mesh-spec.js';
-import { hasIstiocoredns, isLegacyOnly, parseIstioVersion, type IstioVersion } from '../model/istio-versions.js';
+import { hasIstiocoredns, isLegacyOnly, parseIstioVersion, type IstioVersion } from '../rules/istio-versions.js';
 import { DEFAULT_GLOBAL_SUFFIX } from '../model/legacy-global.js';
-import { checkPinnedVip, ISTIO_AUTO_ALLOCATE_RANGE, serviceKey, VIP_RANGE, vipCollisions } from '../model/legacy-vips.js';
+import { checkPinnedVip, ISTIO_AUTO_ALLOCATE_RANGE, serviceKey, VIP_RANGE, vipCollisions } from '../rules/legacy-vips.js';
 import type { Context } from './semantics.js';
 
 // Checks of the legacy .global model (spec.legacy.global, reference section 5). They run only

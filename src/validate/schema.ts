@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { SCHEMA_OPTIONS } from './schema-options.js';
-import { error, type Diagnostic } from '../diagnostics.js';
-import { Codes } from '../codes.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { Codes } from '../diagnostics/codes.js';
 import { positionOf, type MeshSource, type YamlPath } from '../load/mesh-source.js';
 import { closestMatch, didYouMean } from './did-you-mean.js';
 

@@ -1,8 +1,8 @@
-import { error, warning, type Diagnostic } from '../diagnostics.js';
-import { Codes } from '../codes.js';
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { Codes } from '../diagnostics/codes.js';
 import { positionOf, type MeshSource, type YamlPath } from '../load/mesh-source.js';
 import type { MeshDocument } from '../model/mesh-spec.js';
-import { isLegacyOnly, isSupported, legacyRange, parseIstioVersion, supportedRange } from '../model/istio-versions.js';
+import { isLegacyOnly, isSupported, legacyRange, parseIstioVersion, supportedRange } from '../rules/istio-versions.js';
 import { isIP } from 'node:net';
 import { cidrsOverlap, parseCidr } from './cidr.js';
 import { didYouMean } from './did-you-mean.js';

@@ -1,5 +1,5 @@
-import { error, warning, type Diagnostic } from '../diagnostics.js';
-import { Codes } from '../codes.js';
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { Codes } from '../diagnostics/codes.js';
 import type { YamlPath } from '../load/mesh-source.js';
 import type { MeshDocument } from '../model/mesh-spec.js';
 

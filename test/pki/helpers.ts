@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { commitPkiWrites, planPki, type PkiModel, type PkiPlan } from '../../src/pki/index.js';
-import type { Diagnostic } from '../../src/diagnostics.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 
 // Shared by the PKI tests: temp directories, a small model, and openssl recipes that
 // reproduce Istio's tools/certs/Makefile.selfsigned.mk (reference section 4).

@@ -1,0 +1,18 @@
+import { ISTIO_NAMESPACE } from '../../model/mesh-model.js';
+import { manifestFileName, type KubeObject } from '../../resource/kube-object.js';
+import type { ClusterPlan } from '../../plan/cluster-plan.js';
+
+/** Its file under manifests/: applied first, on its own, by every install path. */
+export const NAMESPACE_MANIFEST = manifestFileName({ group: '', kind: 'Namespace', namespace: '', name: ISTIO_NAMESPACE });
+
+/**
+ * The istio-system Namespace: labelled with the cluster's network when the mesh has several,
+ * and on a remote annotated with its managing primary, which then patches the remote's
+ * webhooks and writes its root-cert ConfigMaps (reference 1.2, 2.3).
+ */
+export function istioSystemNamespace(plan: ClusterPlan): KubeObject {
+  const metadata: KubeObject['metadata'] = { name: ISTIO_NAMESPACE };
+  if (plan.labelNetwork) metadata.labels = { 'topology.istio.io/network': plan.cluster.network };
+  if (plan.controlPlane) metadata.annotations = { 'topology.istio.io/controlPlaneClusters': plan.controlPlane.cluster.name };
+  return { apiVersion: 'v1', kind: 'Namespace', metadata };
+}

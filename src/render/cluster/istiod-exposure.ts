@@ -1,0 +1,43 @@
+import type { KubeObject } from '../../resource/kube-object.js';
+import { ISTIO_NAMESPACE, type MeshModel } from '../../model/mesh-model.js';
+import { EAST_WEST_SELECTOR } from '../helm/gateway-values.js';
+
+// A primary that serves remotes exposes istiod (xDS/CA on 15012, webhooks on 15017) through
+// its east-west gateway by TLS passthrough. Istio's samples/multicluster/expose-istiod.yaml
+// and, with a revision, expose-istiod-rev.yaml.tmpl (reference 1.4, gotcha 8).
+
+const ISTIOD_GATEWAY = 'istiod-gateway';
+
+export function istiodGateway(): KubeObject {
+  const server = (name: string, number: number) => ({ port: { name, number, protocol: 'tls' }, tls: { mode: 'PASSTHROUGH' }, hosts: ['*'] });
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: { name: ISTIOD_GATEWAY, namespace: ISTIO_NAMESPACE },
+    spec: {
+      selector: { ...EAST_WEST_SELECTOR },
+      servers: [server('tls-istiod', 15012), server('tls-istiodwebhook', 15017)],
+    },
+  };
+}
+
+export function istiodVirtualService(mesh: MeshModel): KubeObject {
+  const rev = mesh.istio.revision;
+  const service = rev ? `istiod-${rev}` : 'istiod';
+  const host = `${service}.${ISTIO_NAMESPACE}.svc.cluster.local`;
+  const sniHosts = rev ? [`${service}.${ISTIO_NAMESPACE}.svc`, host] : ['*'];
+  const route = (port: number, targetPort: number) => ({
+    match: [{ port, sniHosts }],
+    route: [{ destination: { host, port: { number: targetPort } } }],
+  });
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name: rev ? `istiod-vs-${rev}` : 'istiod-vs', namespace: ISTIO_NAMESPACE },
+    spec: {
+      hosts: ['*'],
+      gateways: [ISTIOD_GATEWAY],
+      tls: [route(15012, 15012), route(15017, 443)],
+    },
+  };
+}

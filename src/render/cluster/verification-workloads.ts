@@ -1,0 +1,73 @@
+import { createRequire } from 'node:module';
+import type * as Cdk8s from 'cdk8s';
+import type * as Kplus from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+import type { ClusterModel, MeshModel } from '../../model/mesh-model.js';
+import { VERIFICATION_NAMESPACE } from './app-namespaces.js';
+
+// Istio's multicluster verification: helloworld in every cluster (v1 in the first cluster of
+// mesh.yaml, v2 in the next, alternating) behind one helloworld Service, and a sleep client in
+// each; curling helloworld from sleep must reach both versions, hence other clusters.
+// Facts: Istio samples/helloworld (port 5000, GET /hello) and samples/sleep (curl image).
+
+export const HELLOWORLD_PORT = 5000;
+const HELLOWORLD_IMAGE = (version: string) => `docker.io/istio/examples-helloworld-${version}:1.0`;
+const SLEEP_IMAGE = 'curlimages/curl';
+
+/** v1 for the first cluster of mesh.yaml, v2 for the second, and so on alternating. */
+export function helloworldVersion(cluster: ClusterModel): 'v1' | 'v2' {
+  return cluster.index % 2 === 0 ? 'v1' : 'v2';
+}
+
+export function verificationWorkloads(mesh: MeshModel, cluster: ClusterModel): ((scope: Construct) => void) | undefined {
+  if (!mesh.verification) return undefined;
+  return (scope) => addWorkloads(scope, helloworldVersion(cluster));
+}
+
+function addWorkloads(scope: Construct, version: string): void {
+  const require = createRequire(import.meta.url);
+  const kplus = require('cdk8s-plus-27') as typeof Kplus; // loaded only when verification is on
+  const { ApiObject, JsonPatch, Size } = require('cdk8s') as typeof Cdk8s;
+  const { Cpu } = kplus;
+  const namespace = VERIFICATION_NAMESPACE;
+  // sample images: modest resources instead of cdk8s-plus's production defaults; the images
+  // run as root or a named user, so non-root cannot be enforced here
+  const resources = { cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) } };
+  const securityContext = { ensureNonRoot: false, readOnlyRootFilesystem: false };
+  const container = { imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT, resources, securityContext };
+
+  const helloworldLabels = { app: 'helloworld', version };
+  const helloworld = new kplus.Deployment(scope, `helloworld-${version}`, {
+    metadata: { name: `helloworld-${version}`, namespace, labels: helloworldLabels },
+    replicas: 1,
+    select: false,
+    podMetadata: { labels: helloworldLabels },
+    securityContext: { ensureNonRoot: false },
+    containers: [{ name: 'helloworld', image: HELLOWORLD_IMAGE(version), portNumber: HELLOWORLD_PORT, ...container }],
+  });
+  helloworld.select(kplus.LabelSelector.of({ labels: helloworldLabels }));
+
+  const service = new kplus.Service(scope, 'helloworld-service', {
+    metadata: { name: 'helloworld', namespace, labels: { app: 'helloworld', service: 'helloworld' } },
+    ports: [{ name: 'http', port: HELLOWORLD_PORT, targetPort: HELLOWORLD_PORT }],
+  });
+  service.selectLabel('app', 'helloworld');
+
+  const account = new kplus.ServiceAccount(scope, 'sleep-account', { metadata: { name: 'sleep', namespace } });
+  const sleep = new kplus.Deployment(scope, 'sleep', {
+    metadata: { name: 'sleep', namespace, labels: { app: 'sleep' } },
+    replicas: 1,
+    select: false,
+    podMetadata: { labels: { app: 'sleep' } },
+    serviceAccount: account,
+    securityContext: { ensureNonRoot: false },
+    containers: [{ name: 'sleep', image: SLEEP_IMAGE, command: ['/bin/sleep', 'infinity'], ...container }],
+  });
+  sleep.select(kplus.LabelSelector.of({ labels: { app: 'sleep' } }));
+
+  // cdk8s-plus always adds a pod label derived from the construct path (a generated hash);
+  // meshgen emits only names and labels it chose
+  for (const workload of [helloworld, sleep]) {
+    ApiObject.of(workload).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+  }
+}

@@ -1,0 +1,78 @@
+import type { KubeObject } from '../../resource/kube-object.js';
+import { ISTIO_NAMESPACE, type ClusterModel, type GitOpsModel, type MeshModel } from '../../model/mesh-model.js';
+import type { ClusterPlan } from '../../plan/cluster-plan.js';
+import { chartReleases, isOciRepository } from '../../plan/chart-releases.js';
+import { FLUX_DIR, fluxPath } from './repo-paths.js';
+
+// Flux objects that install one cluster the way out/README.md does by hand. Flux runs in every
+// cluster, so each cluster gets its own set in out/flux/<cluster>/, applied there by a root
+// Kustomization (out/flux/<root>.yaml), in namespace flux-system where the GitOps source lives.
+// Facts: Flux API references for source.toolkit.fluxcd.io/v1 HelmRepository,
+// helm.toolkit.fluxcd.io/v2 HelmRelease and kustomize.toolkit.fluxcd.io/v1 Kustomization.
+
+export const FLUX_NAMESPACE = 'flux-system';
+export const HELM_REPOSITORY_NAME = 'istio';
+export const MANIFESTS_KUSTOMIZATION_NAME = 'istio-manifests';
+const INTERVAL = '10m';
+
+type Flux = NonNullable<GitOpsModel['flux']>;
+
+/** The root Kustomization of one cluster; its name says which cluster it belongs to. */
+export function fluxRootKustomization(flux: Flux, cluster: ClusterModel): KubeObject {
+  return {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: `istio-mesh-${cluster.name}`, namespace: FLUX_NAMESPACE },
+    spec: { interval: INTERVAL, path: fluxPath(flux.path, `${FLUX_DIR}/${cluster.name}`), prune: true, sourceRef: { ...flux.sourceRef } },
+  };
+}
+
+/** What the root applies: the chart repository, the releases in install order, the manifests. */
+export function fluxObjects(mesh: MeshModel, flux: Flux, plan: ClusterPlan): KubeObject[] {
+  const repository: KubeObject = {
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'HelmRepository',
+    metadata: { name: HELM_REPOSITORY_NAME, namespace: FLUX_NAMESPACE },
+    // the chart version is pinned, so the index rarely needs a refresh
+    spec: { url: mesh.istio.chartRepository, interval: '1h', ...(isOciRepository(mesh) ? { type: 'oci' } : {}) },
+  };
+  const objects = [repository];
+  let previous: string | undefined;
+  let istiod: string | undefined;
+  for (const release of chartReleases(mesh, plan)) {
+    // base → istiod → gateways: each waits for the one before to be Ready
+    const dependsOn = release.chart === 'gateway' ? istiod : previous;
+    objects.push({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: release.release, namespace: FLUX_NAMESPACE },
+      spec: {
+        interval: INTERVAL,
+        // explicit: the default would be "<targetNamespace>-<name>", unlike the manual install
+        releaseName: release.release,
+        targetNamespace: ISTIO_NAMESPACE,
+        // Helm's release records beside the release, as `helm install -n istio-system` keeps them
+        storageNamespace: ISTIO_NAMESPACE,
+        chart: { spec: { chart: release.chart, version: mesh.istio.version, sourceRef: { kind: 'HelmRepository', name: HELM_REPOSITORY_NAME } } },
+        ...(dependsOn ? { dependsOn: [{ name: dependsOn }] } : {}),
+        // Keep trying instead of stalling: istio-system comes from the manifests Kustomization,
+        // and a remote's gateway pods can be created only once its remote secret is in the
+        // primary (gotcha 6), both of which may happen after the first attempt.
+        install: { remediation: { retries: -1 } },
+        values: release.values,
+      },
+    });
+    if (release.chart === 'istiod') istiod = release.release;
+    if (release.chart !== 'gateway') previous = release.release;
+  }
+  // kustomize-controller applies Namespaces (and CRDs) before everything else, so istio-system
+  // exists early; the Istio resources wait for the base chart's CRDs, retried every minute
+  // (a Kustomization can depend on Kustomizations only, not on HelmReleases).
+  objects.push({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: MANIFESTS_KUSTOMIZATION_NAME, namespace: FLUX_NAMESPACE },
+    spec: { interval: INTERVAL, retryInterval: '1m', path: fluxPath(flux.path, plan.cluster.name), prune: true, sourceRef: { ...flux.sourceRef } },
+  });
+  return objects;
+}

@@ -1,0 +1,145 @@
+import { manifestFileName, resIdOf } from '../../resource/kube-object.js';
+import type { MeshModel } from '../../model/mesh-model.js';
+import type { ClusterPlan } from '../../plan/cluster-plan.js';
+import { argoCdApplicationName, argoCdRootApplication, SYNC_WAVES } from './argocd.js';
+import { chartReleases } from '../../plan/chart-releases.js';
+import { fluxRootKustomization, HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
+import { ARGOCD_DIR, FLUX_DIR, fluxPath } from './repo-paths.js';
+import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
+import { clustersRead } from '../secrets/remote-secret.js';
+import { contextOf } from '../docs/kube-context.js';
+
+// The parts of out/README.md about spec.gitops: where the wrappers are, what they install in
+// which order, what to set up before applying them, and how private material gets there.
+
+/** Argo CD's "Resource Health" page, section "Argocd App": how to restore the Application health check. */
+const ARGOCD_APPLICATION_HEALTH_DOC = 'https://argo-cd.readthedocs.io/en/stable/operator-manual/health/#argocd-app';
+
+export function gitopsSections(mesh: MeshModel, plans: readonly ClusterPlan[], bootstrapSteps: (plan: ClusterPlan) => string[]): string[] {
+  const { argocd, flux } = mesh.gitops;
+  if (!argocd && !flux) return [];
+  return [...privateMaterialSection(mesh, plans, bootstrapSteps), ...(argocd ? ['', ...argoCdSection(mesh, plans)] : []), ...(flux ? ['', ...fluxSection(mesh, plans)] : [])];
+}
+
+function privateMaterialSection(mesh: MeshModel, plans: readonly ClusterPlan[], bootstrapSteps: (plan: ClusterPlan) => string[]): string[] {
+  const lines = [
+    '## GitOps: what cannot come from git',
+    '',
+    mesh.secretsMode === 'plain'
+      ? '`*/secrets/` holds private keys and tokens and is git-ignored, so neither Argo CD nor Flux can\napply it.'
+      : 'With `secrets.mode: omit`, out/ holds no private material; the CA keys stay in `spec.pki.dir`.',
+    'Before a cluster\'s istiod is installed, create its `istio-system` Namespace and, on a primary,',
+    'the `cacerts` Secret by hand. Otherwise istiod starts with a self-signed CA, and must be',
+    'restarted once `cacerts` exists. The GitOps tool adopts the Namespace afterwards.',
+    '',
+    '```sh',
+    ...plans.flatMap((plan) => bootstrapSteps(plan)),
+    '```',
+  ];
+  if (clustersRead(mesh).length) {
+    lines.push('', 'The remote secrets, too, are applied by hand, as in "Install order" above.');
+    if (mesh.secretsMode === 'plain') {
+      lines.push(
+        'To keep them in git instead, encrypt them with your secrets tool (Sealed Secrets, SOPS with',
+        'Flux\'s decryption, External Secrets): meshgen writes them in plain text.',
+      );
+    }
+  }
+  return lines;
+}
+
+function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
+  const argo = mesh.gitops.argocd!;
+  const app = (part: string) => `${mesh.name}-<cluster>-${part}`;
+  const remotes = plans.filter((p) => chartReleases(mesh, p).some((r) => r.waitsForRemoteSecret));
+  const lines = [
+    '## Argo CD',
+    '',
+    `\`${ARGOCD_DIR}/\` installs the mesh with one Argo CD (namespace \`argocd\`) that manages every`,
+    `cluster, from ${argo.repoURL} at revision \`${argo.targetRevision}\`, where out/ is \`${argo.path}\`.`,
+    `Each cluster has a root Application, \`${mesh.name}-<cluster>\` in \`${ARGOCD_DIR}/\`; it syncs the`,
+    `cluster's Applications from \`${ARGOCD_DIR}/<cluster>/\`, which install it in sync waves:`,
+    '',
+    '| wave | Application | installs |',
+    '|---|---|---|',
+    `| ${SYNC_WAVES.namespace} | \`${app('namespace')}\` | \`<cluster>/manifests/${NAMESPACE_MANIFEST}\` |`,
+    `| ${SYNC_WAVES['istio-base']} | \`${app('istio-base')}\` | chart \`base\` ${mesh.istio.version} with \`<cluster>/helm/istio-base.values.yaml\` |`,
+    `| ${SYNC_WAVES.istiod} | \`${app('istiod')}\` | chart \`istiod\` with \`<cluster>/helm/istiod.values.yaml\` |`,
+    `| ${SYNC_WAVES.gateways} | \`${app('istio-eastwestgateway')}\`, \`${app('istio-ingressgateway')}\` | chart \`gateway\`, where the cluster has them |`,
+    `| ${SYNC_WAVES.manifests} | \`${app('manifests')}\` | every other file in \`<cluster>/manifests/\` |`,
+    ...(remotes.length ? [`| ${SYNC_WAVES.remoteGateways} | a remote's gateways | chart \`gateway\`, once the remote's secret is in its primary |`] : []),
+    '',
+    'Before you apply them:',
+    '',
+    '1. Register every cluster in Argo CD under its `apiServer.url` (`argocd cluster add <context>`):',
+    '   the Applications name it as their `destination.server`, and Argo CD matches it exactly.',
+    '',
+    '   | cluster | destination.server |',
+    '   |---|---|',
+    ...plans.map((p) => `   | ${p.cluster.name} | ${p.cluster.apiServer?.url} |`),
+    '',
+    `2. Let Argo CD read ${argo.repoURL}${mesh.istio.chartRepository.startsWith('oci://') ? ', and register the chart registry as a Helm repository with `enableOCI: true`' : ''}.`,
+    '3. Restore the health check of `argoproj.io/Application` in `argocd-cm`, which Argo CD removed',
+    '   in 1.8: without it a root Application starts a wave without waiting for the one before to',
+    `   be healthy. See ${ARGOCD_APPLICATION_HEALTH_DOC}`,
+    '4. Create the Namespace and `cacerts` as above.',
+    '',
+    'Then apply the root Applications in the cluster that runs Argo CD: all of them,',
+    '',
+    '```sh',
+    'export CTX_ARGOCD=<kubectl context of the cluster that runs Argo CD>',
+    `kubectl --context "$CTX_ARGOCD" apply -k ${ARGOCD_DIR}`,
+    '```',
+    '',
+    'or one cluster at a time, primaries first:',
+    '',
+    '```sh',
+    ...plans.map((p) => `kubectl --context "$CTX_ARGOCD" apply -f ${ARGOCD_DIR}/${manifestFileName(resIdOf(argoCdRootApplication(mesh, argo, p.cluster)))}`),
+    '```',
+    '',
+    'What the Applications set, and why: istiod patches its webhooks at run time (`caBundle`, and',
+    '`failurePolicy` of the validating webhooks, from Ignore to Fail), so the `istio-base` and `istiod`',
+    'Applications ignore those fields (`ignoreDifferences`) and keep them when they sync',
+    '(`RespectIgnoreDifferences=true`). A cluster\'s Applications apply server-side',
+    '(`ServerSideApply=true`: the base chart\'s CRDs are large); none creates a namespace',
+    '(`CreateNamespace=false`): the Namespace Application owns `istio-system` with its labels, and',
+    'is never pruned.',
+  ];
+  if (remotes.length) {
+    lines.push(
+      '',
+      `A remote's gateway Applications (${remotes.map((p) => `\`${argoCdApplicationName(mesh, p.cluster, 'istio-eastwestgateway')}\``).join(', ')})`,
+      `come last, in wave ${SYNC_WAVES.remoteGateways}, after the reader token Secret among the remote's manifests. They stay`,
+      'progressing until the remote\'s secret is in its primary, whose istiod injects them.',
+    );
+  }
+  return lines;
+}
+
+function fluxSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
+  const flux = mesh.gitops.flux!;
+  const source = `${flux.sourceRef.kind}/${flux.sourceRef.name}`;
+  return [
+    '## Flux',
+    '',
+    `\`${FLUX_DIR}/<cluster>/\` installs a cluster with that cluster's own Flux (namespace \`flux-system\`),`,
+    `from the source \`${source}\`, where out/ is \`${flux.path}\`:`,
+    '',
+    `- HelmRepository \`${HELM_REPOSITORY_NAME}\`: ${mesh.istio.chartRepository};`,
+    '- a HelmRelease per chart, in install order (`dependsOn`: `istio-base`, then `istiod`, then the',
+    '  gateways), with the values of `<cluster>/helm/`;',
+    `- Kustomization \`${MANIFESTS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>')}\`. Flux applies its Namespace first; its`,
+    '  Istio resources are retried until the `base` chart has installed their CRDs.',
+    '',
+    `Create the Namespace and \`cacerts\` as above, then apply each cluster's root Kustomization in that`,
+    `cluster, once; from then on Flux follows \`${fluxPath(flux.path, `${FLUX_DIR}/<cluster>`)}\`:`,
+    '',
+    '```sh',
+    ...plans.map((p) => `kubectl --context ${contextOf(p.cluster)} apply -f ${FLUX_DIR}/${manifestFileName(resIdOf(fluxRootKustomization(flux, p.cluster)))}`),
+    '```',
+    '',
+    'Each HelmRelease installs into `istio-system` under the release name of the manual install, and',
+    'keeps retrying a failed install (a remote\'s gateways can start only once its remote secret is in',
+    'its primary).',
+  ];
+}
