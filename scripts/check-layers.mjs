@@ -21,7 +21,7 @@ const LAYERS = [
   ['credentials'],
   ['render'],
   ['emit'],
-  ['pipeline.ts', 'index.ts', 'cli.ts', 'init', 'certs-status.ts'],
+  ['pipeline.ts', 'index.ts', 'cli.ts', 'init'],
 ];
 
 function layerOf(file) {

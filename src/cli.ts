@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { formatDiagnostic, summarizeCounts, type Diagnostic } from './diagnostics/diagnostic.js';
 import { UsageError } from './usage-error.js';
 import type { BuildResult } from './pipeline.js';
-import { clusterOfPath } from './resource/output-files.js';
+import { clusterOfPath } from './resource/out-layout.js';
 import type { ChangeKind } from './emit/out-dir.js';
 import { checkReportLines } from './emit/check-report.js';
 
@@ -109,8 +109,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       case 'certs': {
         if (args.positional[0] !== 'status') throw new UsageError(`unknown certs command${args.positional[0] ? ` "${args.positional[0]}"` : ''}; try: meshgen certs status [MESH_FILE]`);
         if (args.positional.length > 2) throw new UsageError('meshgen certs status takes one mesh file');
-        const { certsStatusReport } = await import('./certs-status.js');
-        const report = await certsStatusReport(args.positional[1] ?? 'mesh.yaml');
+        const { certsStatus } = await import('./pipeline.js');
+        const report = certsStatus(args.positional[1] ?? 'mesh.yaml');
         printDiagnostics(report, err);
         if (report.text) out(report.text);
         return report.ok ? 0 : 1;

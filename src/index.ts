@@ -1,5 +1,9 @@
 // The library API: what the CLI uses, and what tests and other tools may call.
-export { build, validate, loadMesh, type BuildOptions, type BuildResult } from './pipeline.js';
+export { build, validate, certsStatus, loadStage, type BuildOptions, type BuildResult, type CertsStatusResult } from './pipeline.js';
+export { type Host, HostError } from './host/host.js';
+export { nodeHost } from './host/node-host.js';
+export { MemoryHost } from './host/memory-host.js';
+export { planMesh, type MeshPlan } from './plan/mesh-plan.js';
 export { UsageError } from './usage-error.js';
 export { formatDiagnostic, type Diagnostic, type Severity } from './diagnostics/diagnostic.js';
 export { Codes } from './diagnostics/codes.js';

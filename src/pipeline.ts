@@ -1,24 +1,28 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { errorCode, type Host } from './host/host.js';
+import { nodeHost } from './host/node-host.js';
 import { parseMeshSource, positionOf, type MeshSource, type YamlPath } from './load/mesh-source.js';
-import { readCredentials } from './credentials/read-credentials.js';
-import { clustersRead } from './render/secrets/remote-secret.js';
-import { clustersWithCa } from './render/secrets/ca-material.js';
-import { commitPkiWrites, planPki, type PkiPlan } from './pki/index.js';
+import type { MeshDocument } from './rules/mesh-spec.js';
 import { validateSchema } from './validate/schema.js';
 import { checkSemantics } from './validate/semantics.js';
 import { buildModel, type MeshModel } from './model/mesh-model.js';
-import type { MeshDocument } from './model/mesh-spec.js';
+import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
+import { certsStatus as inspectCertificates, commitPkiWrites, formatCertsStatus, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
+import { readCredentials, type ClusterCredentials } from './credentials/read-credentials.js';
 import { renderMesh } from './render/render-mesh.js';
 import { diffOutput, withManifest, writeOutput, type OutputDiff } from './emit/out-dir.js';
 import type { OutputSet } from './resource/output-files.js';
 import { UsageError } from './usage-error.js';
 
 // The compiler, stage by stage:
-//   load → validate → model → pki → credentials → render → emit (diff, then write or check)
-// Every stage returns diagnostics; the first stage that reports an error ends the run, and
-// nothing is written unless the whole run is clean.
+//
+//   load → validate → model → plan → pki → credentials → render → emit (diff, then write or check)
+//
+// `build` runs them all; `validate` stops after validate; `certs status` runs load, validate,
+// model and plan and then inspects what the pki stage would read. Every stage returns
+// diagnostics; the first stage that reports an error ends the run, and nothing is written
+// unless the whole run is clean. The filesystem, environment and clock come from the Host.
 
 export { UsageError };
 
@@ -28,7 +32,7 @@ export interface BuildOptions {
   outDir: string;
   check?: boolean;
   strict?: boolean;
-  /** where reader.tokenEnv variables are looked up; default process.env */
+  /** where reader.tokenEnv variables are looked up, when no host is given; default process.env */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -38,6 +42,7 @@ export interface BuildResult {
   /** text of the files diagnostics point into, for code frames */
   sources: Map<string, string>;
   mesh?: MeshModel;
+  plan?: MeshPlan;
   files?: OutputSet;
   diff?: OutputDiff;
   remoteSecrets?: { rendered: number; notRendered: number };
@@ -45,16 +50,69 @@ export interface BuildResult {
   pki?: { dir: string; created: string[] };
 }
 
+export interface CertsStatusResult {
+  ok: boolean;
+  text?: string;
+  diagnostics: Diagnostic[];
+  sources: Map<string, string>;
+}
+
+export async function build(options: BuildOptions, host: Host = nodeHost(options.env)): Promise<BuildResult> {
+  const run = new Run(options.strict);
+  const loaded = run.add(loadStage(host, options.meshFile));
+  const sources = sourcesOf(loaded.source);
+  if (run.failed || !loaded.document) return run.result({ sources });
+  const mesh = buildModel(loaded.document);
+  const plan = planMesh(mesh);
+  const pki = run.add(await pkiStage(host, options.meshFile, mesh, plan, { allowGenerate: !options.check }));
+  if (run.failed) return run.result({ sources, mesh, plan });
+  const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source, mesh, plan));
+  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material }));
+  const files = withManifest(rendered.files);
+  const emitted = run.add(diffOutput(host, options.outDir, files, options.check ?? false));
+
+  const pkiCreated = pki.writes.map((w) => relative(resolve(dirname(resolve(options.meshFile)), mesh.pki.dir), w.path).split(sep).join('/'));
+  const result = run.result({ sources, mesh, plan, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets, pki: { dir: pkiDirDisplay(mesh, options.meshFile), created: pkiCreated } });
+  if (!result.ok) return result;
+  if (options.check) return { ...result, ok: emitted.diff.changes.every((c) => c.kind === 'unchanged') };
+
+  // CA material first: out/ must never hold certificates whose keys were not kept.
+  commitPkiWrites(host, pki.writes);
+  run.add({ diagnostics: writeOutput(host, options.outDir, files, emitted.diff) });
+  return run.result(result);
+}
+
+/** load + validate: the mesh file, checked for syntax, shape and meaning. */
+export function validate(options: { meshFile: string; strict?: boolean }, host: Host = nodeHost()): BuildResult {
+  const run = new Run(options.strict);
+  const loaded = run.add(loadStage(host, options.meshFile));
+  const mesh = !run.failed && loaded.document ? buildModel(loaded.document) : undefined;
+  return run.result({ sources: sourcesOf(loaded.source), mesh });
+}
+
+/** `meshgen certs status`: the mesh's CA certificates and whether each one verifies. */
+export function certsStatus(meshFile: string, host: Host = nodeHost()): CertsStatusResult {
+  const loaded = loadStage(host, meshFile);
+  const sources = sourcesOf(loaded.source);
+  if (!loaded.document || hasErrors(loaded.diagnostics)) return { ok: false, diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error'), sources };
+  const mesh = buildModel(loaded.document);
+  const plan = planMesh(mesh);
+  const { rows, diagnostics } = inspectCertificates({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile) });
+  return { ok: !hasErrors(diagnostics) && rows.every((r) => r.verifies), text: rows.length ? formatCertsStatus(rows) : undefined, diagnostics, sources };
+}
+
+// --- the stages -------------------------------------------------------------------------------
+
 export interface LoadedMesh {
   source: MeshSource;
+  /** present when the file passed the schema; semantic errors may still be in `diagnostics` */
   document?: MeshDocument;
   diagnostics: Diagnostic[];
 }
 
-/** load + validate: the mesh file, checked for syntax, shape and meaning. */
-export function loadMesh(meshFile: string): LoadedMesh {
-  const text = readMeshFile(meshFile);
-  const { source, diagnostics } = parseMeshSource(meshFile, text);
+/** load, then validate: syntax, then the schema, then meaning; each step only on a clean previous one. */
+export function loadStage(host: Host, meshFile: string): LoadedMesh {
+  const { source, diagnostics } = parseMeshSource(meshFile, readMeshFile(host, meshFile));
   if (hasErrors(diagnostics)) return { source, diagnostics };
   const value = source.doc.toJS({ maxAliasCount: 1000 }) as unknown;
   const schemaProblems = validateSchema(source, value);
@@ -63,67 +121,53 @@ export function loadMesh(meshFile: string): LoadedMesh {
   return { source, document, diagnostics: checkSemantics(source, document) };
 }
 
-export function validate(options: { meshFile: string; strict?: boolean }): BuildResult {
-  const loaded = loadMesh(options.meshFile);
-  const diagnostics = finish(loaded.diagnostics, options.strict);
-  const ok = !hasErrors(diagnostics);
-  return { ok, diagnostics, sources: sourcesOf(loaded), mesh: ok && loaded.document ? buildModel(loaded.document) : undefined };
-}
-
-export async function build(options: BuildOptions): Promise<BuildResult> {
-  const loaded = loadMesh(options.meshFile);
-  const sources = sourcesOf(loaded);
-  const stop = (diagnostics: Diagnostic[]): BuildResult => ({ ok: false, diagnostics: finish(diagnostics, options.strict), sources });
-  if (!loaded.document || hasErrors(finish(loaded.diagnostics, options.strict))) return stop(loaded.diagnostics);
-
-  const mesh = buildModel(loaded.document);
-  const meshDir = dirname(resolve(options.meshFile));
-  const pki = await pkiStage(mesh, options);
-  if (hasErrors(finish(pki.diagnostics, options.strict))) return { ...stop([...loaded.diagnostics, ...pki.diagnostics]), mesh };
-  const at = (path: YamlPath, which?: 'value' | 'key') => ({ file: loaded.source.file, position: positionOf(loaded.source, path, which) });
-  const creds =
-    mesh.secretsMode === 'plain'
-      ? readCredentials({ mesh, readClusters: clustersRead(mesh), meshDir, env: options.env ?? process.env, at })
-      : { credentials: new Map(), diagnostics: [] };
-  const rendered = renderMesh({ mesh, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: creds.credentials, caMaterial: pki.material });
-  const files = withManifest(rendered.files);
-  const emitted = diffOutput(options.outDir, files, options.check ?? false);
-
-  const diagnostics = finish([...loaded.diagnostics, ...pki.diagnostics, ...creds.diagnostics, ...rendered.diagnostics, ...emitted.diagnostics], options.strict);
-  const result: BuildResult = {
-    ok: !hasErrors(diagnostics),
-    diagnostics,
-    sources,
-    mesh,
-    files,
-    diff: emitted.diff,
-    remoteSecrets: rendered.remoteSecrets,
-    pki: { dir: pkiDirDisplay(mesh, options.meshFile), created: pki.writes.map((w) => relative(resolve(meshDir, mesh.pki.dir), w.path).split(sep).join('/')) },
-  };
-  if (!result.ok) return result;
-
-  if (options.check) {
-    result.ok = emitted.diff.changes.every((c) => c.kind === 'unchanged');
-    return result;
-  }
-  // CA material first: out/ must never hold certificates whose keys were not kept.
-  await commitPkiWrites(pki.writes);
-  const writeProblems = writeOutput(options.outDir, files, emitted.diff);
-  if (writeProblems.length) return { ...result, ok: false, diagnostics: sortDiagnostics([...diagnostics, ...writeProblems]) };
-  return result;
-}
-
 /**
- * pki: the shared root and one intermediate per cluster that runs istiod. A build may
- * create what is missing; --check may not (it writes nothing).
+ * pki: the shared root and one intermediate per primary. A build may create what is missing;
+ * --check may not (it writes nothing). Planning writes nothing: the build commits the writes.
  */
-function pkiStage(mesh: MeshModel, options: BuildOptions): Promise<PkiPlan> {
-  return planPki({
-    model: { pki: mesh.pki, clusters: clustersWithCa(mesh) },
-    meshDir: dirname(resolve(options.meshFile)),
-    pkiDirDisplay: pkiDirDisplay(mesh, options.meshFile),
-    allowGenerate: !options.check,
-  });
+function pkiStage(host: Host, meshFile: string, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean }): Promise<PkiPlan> {
+  return planPki({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile), allowGenerate: options.allowGenerate });
+}
+
+/** credentials: the API server CA and reader token of every cluster the plan says is read. */
+function credentialsStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan): { credentials: Map<string, ClusterCredentials>; diagnostics: Diagnostic[] } {
+  if (plan.remoteSecrets.length === 0) return { credentials: new Map(), diagnostics: [] };
+  const at = (path: YamlPath, which?: 'value' | 'key') => ({ file: source.file, position: positionOf(source, path, which) });
+  return readCredentials({ host, readClusters: plan.readClusters, meshDir: meshDirOf(meshFile), at });
+}
+
+// --- helpers ----------------------------------------------------------------------------------
+
+/** The diagnostics of one run, across stages; under --strict a warning stops the run too. */
+class Run {
+  private readonly collected: Diagnostic[] = [];
+  constructor(private readonly strict: boolean | undefined) {}
+
+  add<T extends { diagnostics: Diagnostic[] }>(stage: T): T {
+    this.collected.push(...stage.diagnostics);
+    return stage;
+  }
+
+  get failed(): boolean {
+    return hasErrors(this.diagnostics);
+  }
+
+  get diagnostics(): Diagnostic[] {
+    return sortDiagnostics(this.strict ? promoteWarnings(this.collected) : this.collected);
+  }
+
+  result(parts: Omit<BuildResult, 'ok' | 'diagnostics'>): BuildResult {
+    const diagnostics = this.diagnostics;
+    return { ...parts, ok: !hasErrors(diagnostics), diagnostics };
+  }
+}
+
+function pkiModelOf(mesh: MeshModel, plan: MeshPlan): PkiModel {
+  return { pki: mesh.pki, clusters: plan.primaries };
+}
+
+function meshDirOf(meshFile: string): string {
+  return dirname(resolve(meshFile));
 }
 
 /** spec.pki.dir as the user sees it from the current directory, e.g. examples/demo/pki */
@@ -131,22 +175,18 @@ export function pkiDirDisplay(mesh: MeshModel, meshFile: string): string {
   return join(dirname(meshFile), mesh.pki.dir);
 }
 
-function finish(diagnostics: Diagnostic[], strict: boolean | undefined): Diagnostic[] {
-  return sortDiagnostics(strict ? promoteWarnings(diagnostics) : diagnostics);
-}
-
-function readMeshFile(meshFile: string): string {
+function readMeshFile(host: Host, meshFile: string): string {
   try {
-    return readFileSync(meshFile, 'utf8');
+    return host.readFile(resolve(meshFile));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errorCode(e);
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
     throw new UsageError(`cannot read mesh file ${meshFile}: ${reason}`);
   }
 }
 
-function sourcesOf(loaded: LoadedMesh): Map<string, string> {
-  return new Map([[loaded.source.file, loaded.source.text]]);
+function sourcesOf(source: MeshSource): Map<string, string> {
+  return new Map([[source.file, source.text]]);
 }
 
 /** The mesh file as named in generated headers: relative to out/'s parent, so it reads like a repo path. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseMeshSource } from '../src/load/mesh-source.js';
 import { validateSchema } from '../src/validate/schema.js';
 import { checkSemantics } from '../src/validate/semantics.js';
-import type { MeshDocument } from '../src/model/mesh-spec.js';
+import type { MeshDocument } from '../src/rules/mesh-spec.js';
 import { meshText, renderText } from './helpers/render.js';
 
 // Warnings and version rules of the legacy .global model that the bad-input corpus (which

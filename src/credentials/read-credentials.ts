@@ -1,9 +1,9 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { Codes } from '../diagnostics/codes.js';
-import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
+import type { ClusterModel } from '../model/mesh-model.js';
+import { errorCode, type Host } from '../host/host.js';
 import type { YamlPath } from '../load/mesh-source.js';
 
 // The credentials stage: what other clusters need to read a cluster's API server (its URL,
@@ -18,17 +18,16 @@ export interface ClusterCredentials {
 }
 
 export interface CredentialsInput {
-  mesh: MeshModel;
-  /** clusters some other cluster must read */
+  host: Host;
+  /** clusters some other cluster must read (the plan's readClusters) */
   readClusters: readonly ClusterModel[];
   /** absolute directory of mesh.yaml; relative credential paths start here */
   meshDir: string;
-  env: NodeJS.ProcessEnv;
   /** where a cluster's field is in mesh.yaml, for positions */
   at: (path: YamlPath, which?: 'value' | 'key') => Pick<Diagnostic, 'file' | 'position'>;
 }
 
-export function readCredentials({ readClusters, meshDir, env, at }: CredentialsInput): { credentials: Map<string, ClusterCredentials>; diagnostics: Diagnostic[] } {
+export function readCredentials({ host, readClusters, meshDir, at }: CredentialsInput): { credentials: Map<string, ClusterCredentials>; diagnostics: Diagnostic[] } {
   const credentials = new Map<string, ClusterCredentials>();
   const diagnostics: Diagnostic[] = [];
   for (const cluster of readClusters) {
@@ -37,8 +36,8 @@ export function readCredentials({ readClusters, meshDir, env, at }: CredentialsI
     if (!server) continue; // a semantic error (MG2201), reported by validation
     diagnostics.push(...serverWarnings(cluster, server, at(path('apiServer', 'url'))));
     const problems = diagnostics.length;
-    const ca = readCa(cluster, meshDir, at, path, diagnostics);
-    const token = readToken(cluster, meshDir, env, at, path, diagnostics);
+    const ca = readCa(host, cluster, meshDir, at, path, diagnostics);
+    const token = readToken(host, cluster, meshDir, at, path, diagnostics);
     credentials.set(cluster.name, { server, caData: ca, token });
     const missing = [ca ? undefined : 'the API server CA (apiServer.caFile or caData)', token ? undefined : `the reader token (${tokenSource(cluster)})`].filter(Boolean);
     if (missing.length && diagnostics.length === problems) {
@@ -73,13 +72,13 @@ function serverWarnings(cluster: ClusterModel, server: string, where: Pick<Diagn
   return found;
 }
 
-function readCa(cluster: ClusterModel, meshDir: string, at: CredentialsInput['at'], path: (...r: (string | number)[]) => YamlPath, diagnostics: Diagnostic[]): string | undefined {
+function readCa(host: Host, cluster: ClusterModel, meshDir: string, at: CredentialsInput['at'], path: (...r: (string | number)[]) => YamlPath, diagnostics: Diagnostic[]): string | undefined {
   const api = cluster.apiServer ?? {};
   let pem: string | undefined;
   if (api.caData !== undefined) {
     pem = Buffer.from(api.caData, 'base64').toString('utf8');
   } else if (api.caFile !== undefined) {
-    const text = readOptional(resolvePath(meshDir, api.caFile), diagnostics, at(path('apiServer', 'caFile')), `apiServer.caFile of cluster "${cluster.name}"`);
+    const text = readOptional(host, resolvePath(meshDir, api.caFile), diagnostics, at(path('apiServer', 'caFile')), `apiServer.caFile of cluster "${cluster.name}"`);
     if (text === undefined) return undefined;
     pem = text;
   } else {
@@ -93,21 +92,21 @@ function readCa(cluster: ClusterModel, meshDir: string, at: CredentialsInput['at
   return Buffer.from(pem.replace(/\r\n/g, '\n'), 'utf8').toString('base64');
 }
 
-function readToken(cluster: ClusterModel, meshDir: string, env: NodeJS.ProcessEnv, at: CredentialsInput['at'], path: (...r: (string | number)[]) => YamlPath, diagnostics: Diagnostic[]): string | undefined {
+function readToken(host: Host, cluster: ClusterModel, meshDir: string, at: CredentialsInput['at'], path: (...r: (string | number)[]) => YamlPath, diagnostics: Diagnostic[]): string | undefined {
   const reader = cluster.reader ?? {};
   let token: string | undefined;
-  if (reader.tokenEnv !== undefined) token = env[reader.tokenEnv];
-  else if (reader.tokenFile !== undefined) token = readOptional(resolvePath(meshDir, reader.tokenFile), diagnostics, at(path('reader', 'tokenFile')), `reader.tokenFile of cluster "${cluster.name}"`);
+  if (reader.tokenEnv !== undefined) token = host.env[reader.tokenEnv];
+  else if (reader.tokenFile !== undefined) token = readOptional(host, resolvePath(meshDir, reader.tokenFile), diagnostics, at(path('reader', 'tokenFile')), `reader.tokenFile of cluster "${cluster.name}"`);
   token = token?.trim();
   return token ? token : undefined;
 }
 
 /** undefined when the file does not exist yet (the two-phase bootstrap); an error when it cannot be read. */
-function readOptional(file: string, diagnostics: Diagnostic[], where: Pick<Diagnostic, 'file' | 'position'>, what: string): string | undefined {
+function readOptional(host: Host, file: string, diagnostics: Diagnostic[], where: Pick<Diagnostic, 'file' | 'position'>, what: string): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return host.readFile(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errorCode(e);
     if (code === 'ENOENT') return undefined;
     diagnostics.push(error(Codes.CredentialUnreadable, `${what} cannot be read (${code ?? 'error'})`, { ...where, hint: 'point it at a readable file' }));
     return undefined;

@@ -3,7 +3,8 @@ import { compareText } from '../diagnostics/diagnostic.js';
 // out/.meshgen-manifest.json lists every file meshgen wrote. It is how a later build knows
 // which files it may prune: meshgen never deletes a file that is not listed here.
 
-export const MANIFEST_PATH = '.meshgen-manifest.json';
+export { MANIFEST_PATH } from '../resource/out-layout.js';
+import { MANIFEST_PATH } from '../resource/out-layout.js';
 
 export function manifestContent(paths: Iterable<string>): string {
   const files = [...paths].filter((p) => p !== MANIFEST_PATH).sort(compareText);

@@ -1,9 +1,10 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compareText, error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { Codes } from '../diagnostics/codes.js';
+import { errorCode, type Host } from '../host/host.js';
 import { MANIFEST_PATH, manifestContent, parseManifest } from './manifest.js';
-import { isPrivatePath, type OutputFile, type OutputSet } from '../resource/output-files.js';
+import type { OutputFile, OutputSet } from '../resource/output-files.js';
+import { isPrivatePath } from '../resource/out-layout.js';
 
 export type ChangeKind = 'added' | 'changed' | 'removed' | 'unchanged';
 
@@ -40,11 +41,11 @@ export function withManifest(files: OutputSet): OutputSet {
  * Compares what was rendered with what is in outDir. `checkOnly` leaves private files
  * uncompared: under secrets.mode plain they are git-ignored, so a CI checkout has none.
  */
-export function diffOutput(outDir: string, files: OutputSet, checkOnly: boolean): { diff: OutputDiff; diagnostics: Diagnostic[] } {
+export function diffOutput(host: Host, outDir: string, files: OutputSet, checkOnly: boolean): { diff: OutputDiff; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const changes: FileChange[] = [];
   const uncompared: string[] = [];
-  if (isNonDirectory(outDir)) {
+  if (isNonDirectory(host, outDir)) {
     diagnostics.push(error(Codes.OutputUnwritable, `${outDir} is a file, not a directory`, { hint: 'name a directory with --out (it is created if missing)' }));
     return { diff: { changes, uncompared }, diagnostics };
   }
@@ -54,18 +55,18 @@ export function diffOutput(outDir: string, files: OutputSet, checkOnly: boolean)
       uncompared.push(file.path);
       continue;
     }
-    const onDisk = readIfPresent(join(outDir, file.path));
+    const onDisk = readIfPresent(host, join(outDir, file.path));
     if (onDisk === NOT_A_FILE) {
       diagnostics.push(error(Codes.OutputUnwritable, `${join(outDir, file.path)} is in the way: meshgen writes a file there`, { hint: 'move it aside; meshgen never removes what it did not write' }));
       continue;
     }
     let kind: ChangeKind = onDisk === undefined ? 'added' : onDisk === file.content ? 'unchanged' : 'changed';
     // a private file must stay 0600 and a script executable: a wrong mode is a change to make
-    if (kind === 'unchanged' && (file.private || file.executable) && (statSync(join(outDir, file.path)).mode & 0o777) !== modeOf(file)) kind = 'changed';
+    if (kind === 'unchanged' && (file.private || file.executable) && host.stat(join(outDir, file.path))?.mode !== modeOf(file)) kind = 'changed';
     changes.push({ path: file.path, kind, private: file.private, ...(kind === 'changed' && !file.private ? { before: onDisk } : {}) });
   }
 
-  const manifestText = readIfPresent(join(outDir, MANIFEST_PATH));
+  const manifestText = readIfPresent(host, join(outDir, MANIFEST_PATH));
   if (typeof manifestText === 'string') {
     const previous = parseManifest(manifestText);
     if (!previous) {
@@ -77,13 +78,13 @@ export function diffOutput(outDir: string, files: OutputSet, checkOnly: boolean)
     } else {
       for (const path of previous) {
         if (files.has(path)) continue;
-        const onDisk = readIfPresent(join(outDir, path));
+        const onDisk = readIfPresent(host, join(outDir, path));
         if (typeof onDisk !== 'string') continue;
         const isPrivate = isPrivatePath(path);
         changes.push({ path, kind: 'removed', private: isPrivate, ...(isPrivate ? {} : { before: onDisk }) });
       }
     }
-  } else if (hasEntries(outDir)) {
+  } else if (hasEntries(host, outDir)) {
     diagnostics.push(
       warning(Codes.ManifestMissing, `${outDir} has files but no ${MANIFEST_PATH}`, {
         hint: 'meshgen will write its files beside them and remove none of them',
@@ -99,7 +100,7 @@ export function diffOutput(outDir: string, files: OutputSet, checkOnly: boolean)
  * all of them are on disk are they renamed into place (the manifest last) and old files
  * pruned. A failure while writing therefore leaves out/ exactly as it was.
  */
-export function writeOutput(outDir: string, files: OutputSet, diff: OutputDiff): Diagnostic[] {
+export function writeOutput(host: Host, outDir: string, files: OutputSet, diff: OutputDiff): Diagnostic[] {
   const toWrite = diff.changes.filter((c) => c.kind === 'added' || c.kind === 'changed');
   toWrite.sort((a, b) => Number(a.path === MANIFEST_PATH) - Number(b.path === MANIFEST_PATH));
   const staged: { temp: string; target: string; mode: number }[] = [];
@@ -110,21 +111,21 @@ export function writeOutput(outDir: string, files: OutputSet, diff: OutputDiff):
       const target = join(outDir, change.path);
       const temp = `${target}.meshgen-tmp-${process.pid}`;
       const mode = modeOf(file);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(temp, file.content, { mode });
+      host.mkdir(dirname(target));
+      host.writeFile(temp, file.content, { mode });
       staged.push({ temp, target, mode });
     }
   } catch (e) {
-    for (const { temp } of staged) tryUnlink(temp);
+    for (const { temp } of staged) tryUnlink(host, temp);
     return [error(Codes.OutputUnwritable, `cannot write to ${outDir}: ${(e as Error).message}`, { hint: 'nothing in it was changed; check permissions and free space' })];
   }
   for (const { temp, target, mode } of staged) {
-    renameSync(temp, target);
-    chmodSync(target, mode); // umask-proof
+    host.rename(temp, target);
+    host.chmod(target, mode); // umask-proof
   }
   for (const change of diff.changes.filter((c) => c.kind === 'removed')) {
-    tryUnlink(join(outDir, change.path));
-    removeEmptyParents(outDir, dirname(join(outDir, change.path)));
+    tryUnlink(host, join(outDir, change.path));
+    removeEmptyParents(host, outDir, dirname(join(outDir, change.path)));
   }
   return [];
 }
@@ -132,48 +133,45 @@ export function writeOutput(outDir: string, files: OutputSet, diff: OutputDiff):
 const NOT_A_FILE = Symbol('not a file');
 
 /** The file's text; undefined when absent; NOT_A_FILE when a directory (or a file in place of a parent directory) is in the way. */
-function readIfPresent(path: string): string | undefined | typeof NOT_A_FILE {
+function readIfPresent(host: Host, path: string): string | undefined | typeof NOT_A_FILE {
   try {
-    return readFileSync(path, 'utf8');
+    return host.readFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errorCode(e);
     if (code === 'ENOENT') return undefined;
     if (code === 'EISDIR' || code === 'ENOTDIR') return NOT_A_FILE;
     throw e;
   }
 }
 
-function isNonDirectory(path: string): boolean {
-  try {
-    return !statSync(path).isDirectory();
-  } catch {
-    return false; // absent: created on write
-  }
+function isNonDirectory(host: Host, path: string): boolean {
+  const stat = host.stat(path);
+  return stat !== undefined && stat.kind !== 'directory'; // absent: created on write
 }
 
-function hasEntries(dir: string): boolean {
+function hasEntries(host: Host, dir: string): boolean {
   try {
-    return readdirSync(dir).length > 0;
+    return host.readdir(dir).length > 0;
   } catch {
     return false;
   }
 }
 
-function tryUnlink(path: string): void {
+function tryUnlink(host: Host, path: string): void {
   try {
-    unlinkSync(path);
+    host.unlink(path);
   } catch {
     // already gone
   }
 }
 
 /** Directories emptied by pruning go too, up to (not including) outDir. */
-function removeEmptyParents(outDir: string, dir: string): void {
+function removeEmptyParents(host: Host, outDir: string, dir: string): void {
   let current = dir;
   while (current.length > outDir.length && current.startsWith(outDir)) {
-    if (hasEntries(current)) return;
+    if (hasEntries(host, current)) return;
     try {
-      rmdirSync(current);
+      host.rmdir(current);
     } catch {
       return;
     }

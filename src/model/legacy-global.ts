@@ -1,13 +1,12 @@
 import { compareText } from '../diagnostics/diagnostic.js';
-import type { MeshSpec, ServiceSpec } from './mesh-spec.js';
+import type { MeshSpec, ServiceSpec } from '../rules/mesh-spec.js';
+import { isLegacyGlobal, legacySuffixOf } from '../rules/topology.js';
 import { vipOf } from '../rules/legacy-vips.js';
 
 // The legacy .global model (Istio's "replicated control planes", reference section 5): every
 // cluster runs its own istiod and knows only its own endpoints; a service in another cluster
 // is reached as <name>.<namespace>.<suffix>, a ServiceEntry with a virtual IP whose endpoints
 // are the serving clusters' gateways on 15443.
-
-export const DEFAULT_GLOBAL_SUFFIX = 'global';
 
 export interface LegacyServicePort {
   name: string;
@@ -34,9 +33,8 @@ export interface LegacyGlobalModel {
 
 /** Undefined unless spec.legacy.global.enabled. Assumes a validated document. */
 export function buildLegacyGlobal(spec: MeshSpec): LegacyGlobalModel | undefined {
-  const global = spec.legacy?.global;
-  if (!global?.enabled) return undefined;
-  const suffix = global.suffix ?? DEFAULT_GLOBAL_SUFFIX;
+  if (!isLegacyGlobal(spec)) return undefined;
+  const suffix = legacySuffixOf(spec);
   const services = (spec.services ?? [])
     .map((s) => legacyService(s, suffix))
     .sort((a, b) => compareText(a.host, b.host));

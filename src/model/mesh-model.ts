@@ -1,6 +1,6 @@
 import { compareText } from '../diagnostics/diagnostic.js';
 import { parseIstioVersion, type IstioVersion } from '../rules/istio-versions.js';
-import type { ClusterSpec, MeshDocument, ServiceSpec } from './mesh-spec.js';
+import type { ClusterSpec, MeshDocument, ServiceSpec } from '../rules/mesh-spec.js';
 import { buildLegacyGlobal, type LegacyGlobalModel } from './legacy-global.js';
 
 // The normalized mesh: every default applied, every derived fact computed once, clusters

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { errorCode, type Host } from '../host/host.js';
 import { absolutePath, CA_CERT, CA_KEY, CERT_CHAIN, clusterFile, ROOT_CERT, ROOT_KEY, type PkiLayout } from './layout.js';
 
 // Reads the files of the pki directory that this mesh uses, all at once. Nothing else in the
@@ -29,20 +29,15 @@ export interface PkiFiles {
   clusters: ClusterFiles[];
 }
 
-export async function readPkiFiles(layout: PkiLayout, clusters: readonly string[]): Promise<PkiFiles> {
-  const read = (file: string) => readFileContent(absolutePath(layout, file));
-  const readRoot = async (): Promise<RootFiles> => {
-    const [cert, key] = await Promise.all([read(ROOT_CERT), read(ROOT_KEY)]);
-    return { cert, key };
+export function readPkiFiles(host: Host, layout: PkiLayout, clusters: readonly string[]): PkiFiles {
+  const read = (file: string) => readFileContent(host, absolutePath(layout, file));
+  return {
+    root: { cert: read(ROOT_CERT), key: read(ROOT_KEY) },
+    clusters: clusters.map((cluster) => {
+      const [caCert, caKey, certChain, rootCert] = [CA_CERT, CA_KEY, CERT_CHAIN, ROOT_CERT].map((name) => read(clusterFile(cluster, name)));
+      return { cluster, caCert, caKey, certChain, rootCert };
+    }),
   };
-  const readCluster = async (cluster: string): Promise<ClusterFiles> => {
-    const [caCert, caKey, certChain, rootCert] = await Promise.all(
-      [CA_CERT, CA_KEY, CERT_CHAIN, ROOT_CERT].map((name) => read(clusterFile(cluster, name))),
-    );
-    return { cluster, caCert, caKey, certChain, rootCert };
-  };
-  const [root, perCluster] = await Promise.all([readRoot(), Promise.all(clusters.map(readCluster))]);
-  return { root, clusters: perCluster };
 }
 
 export function exists(file: FileContent): boolean {
@@ -53,11 +48,11 @@ export function textOf(file: FileContent): string | undefined {
   return file.state === 'present' ? file.text : undefined;
 }
 
-async function readFileContent(filePath: string): Promise<FileContent> {
+function readFileContent(host: Host, filePath: string): FileContent {
   try {
-    return { state: 'present', text: await readFile(filePath, 'utf8') };
+    return { state: 'present', text: host.readFile(filePath) };
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
+    const code = errorCode(cause);
     if (code === 'ENOENT' || code === 'ENOTDIR') return { state: 'absent' };
     return { state: 'unreadable', reason: code ?? 'unknown error' };
   }

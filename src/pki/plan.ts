@@ -1,5 +1,6 @@
 import { error, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MeshModel } from '../model/mesh-model.js';
+import type { Host } from '../host/host.js';
 import { createCaMaterial, signerOf, type CreatedCa } from './generate.js';
 import {
   absolutePath,
@@ -56,6 +57,7 @@ export interface PkiModel {
 }
 
 export interface PlanPkiInput {
+  host: Host;
   model: PkiModel;
   /** absolute directory of mesh.yaml; model.pki.dir is relative to it */
   meshDir: string;
@@ -63,14 +65,13 @@ export interface PlanPkiInput {
   pkiDirDisplay: string;
   /** false for validate and build --check: missing material is then an error (missing key files are not) */
   allowGenerate: boolean;
-  now?: Date;
 }
 
 export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
-  const now = input.now ?? new Date();
+  const now = input.host.now();
   const { model } = input;
   const layout = pkiLayout(input.meshDir, model.pki.dir, input.pkiDirDisplay);
-  const files = await readPkiFiles(layout, model.clusters.map((c) => c.name));
+  const files = readPkiFiles(input.host, layout, model.clusters.map((c) => c.name));
   const inspection = inspectPki(files, layout, now);
   const { root } = inspection;
   const diagnostics = [...inspection.diagnostics];

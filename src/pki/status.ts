@@ -1,3 +1,4 @@
+import type { Host } from '../host/host.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { CA_CERT, CA_KEY, CERT_CHAIN, clusterFile, displayPath, pkiLayout, ROOT_CERT, ROOT_KEY, type PkiLayout } from './layout.js';
 import { readPkiFiles } from './load.js';
@@ -26,16 +27,16 @@ export interface CertStatusRow {
 }
 
 export interface CertsStatusInput {
+  host: Host;
   model: PkiModel;
   meshDir: string;
   pkiDirDisplay: string;
-  now?: Date;
 }
 
-export async function certsStatus(input: CertsStatusInput): Promise<{ rows: CertStatusRow[]; diagnostics: Diagnostic[] }> {
-  const now = input.now ?? new Date();
+export function certsStatus(input: CertsStatusInput): { rows: CertStatusRow[]; diagnostics: Diagnostic[] } {
+  const now = input.host.now();
   const layout = pkiLayout(input.meshDir, input.model.pki.dir, input.pkiDirDisplay);
-  const files = await readPkiFiles(layout, input.model.clusters.map((c) => c.name));
+  const files = readPkiFiles(input.host, layout, input.model.clusters.map((c) => c.name));
   const inspection = inspectPki(files, layout, now);
   const diagnostics = sortDiagnostics([...inspection.diagnostics, ...missingMaterialErrors(inspection, layout)]);
 

@@ -1,11 +1,8 @@
 import type { MeshModel } from '../model/mesh-model.js';
-import type { ClusterPlan } from './cluster-plan.js';
-import { eastWestGatewayValues, ingressGatewayValues } from '../render/helm/gateway-values.js';
-import { istioBaseValues, istiodValues, type HelmValues } from '../render/helm/istio-values.js';
 
 // The Helm releases of one cluster, in install order. The values files, the install commands
 // in out/README.md, the Argo CD Applications and the Flux HelmReleases are all made from this
-// one list, so they can never disagree about names, charts, values or order.
+// one list, so they can never disagree about names, charts or order.
 
 export type IstioChart = 'base' | 'istiod' | 'gateway';
 
@@ -14,30 +11,34 @@ export interface ChartRelease {
   release: string;
   /** chart name in spec.istio.chartRepository */
   chart: IstioChart;
-  values: HelmValues;
   /**
    * A gateway of a remote: its pods are injected by the primary's istiod through the
-   * remote's webhook, which works only once the remote secret is in the primary (gotcha 6).
+   * remote's webhook, which works only once the remote secret is in the primary.
    */
   waitsForRemoteSecret: boolean;
 }
 
-export function chartReleases(mesh: MeshModel, plan: ClusterPlan): ChartRelease[] {
-  // legacy .global on Istio 1.6-1.7 installs with istioctl and an IstioOperator, not Helm
-  if (plan.legacy?.istioOperator) return [];
-  const onRemote = plan.controlPlane !== undefined;
-  const releases: ChartRelease[] = [
-    { release: 'istio-base', chart: 'base', values: istioBaseValues(mesh, plan), waitsForRemoteSecret: false },
-    { release: 'istiod', chart: 'istiod', values: istiodValues(mesh, plan), waitsForRemoteSecret: false },
-  ];
-  if (plan.eastWestGateway) releases.push({ release: 'istio-eastwestgateway', chart: 'gateway', values: eastWestGatewayValues(mesh, plan.cluster), waitsForRemoteSecret: onRemote });
-  if (plan.ingressGateway) releases.push({ release: 'istio-ingressgateway', chart: 'gateway', values: ingressGatewayValues(mesh, plan.cluster), waitsForRemoteSecret: onRemote });
-  return releases;
+export const EAST_WEST_GATEWAY_RELEASE = 'istio-eastwestgateway';
+export const INGRESS_GATEWAY_RELEASE = 'istio-ingressgateway';
+
+/** What decides a cluster's releases; the cluster plan computes each of these first. */
+export interface ReleaseInputs {
+  /** Istio 1.6-1.7 (legacy .global) installs with istioctl and an IstioOperator, not Helm */
+  istioOperator: boolean;
+  onRemote: boolean;
+  eastWestGateway: boolean;
+  ingressGateway: boolean;
 }
 
-/** out/<cluster>/helm/<release>.values.yaml, relative to out/ */
-export function valuesFilePath(cluster: string, release: string): string {
-  return `${cluster}/helm/${release}.values.yaml`;
+export function chartReleases(inputs: ReleaseInputs): ChartRelease[] {
+  if (inputs.istioOperator) return [];
+  const gateway = (release: string): ChartRelease => ({ release, chart: 'gateway', waitsForRemoteSecret: inputs.onRemote });
+  return [
+    { release: 'istio-base', chart: 'base', waitsForRemoteSecret: false },
+    { release: 'istiod', chart: 'istiod', waitsForRemoteSecret: false },
+    ...(inputs.eastWestGateway ? [gateway(EAST_WEST_GATEWAY_RELEASE)] : []),
+    ...(inputs.ingressGateway ? [gateway(INGRESS_GATEWAY_RELEASE)] : []),
+  ];
 }
 
 export function isOciRepository(mesh: MeshModel): boolean {

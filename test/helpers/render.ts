@@ -3,8 +3,9 @@ import { parseMeshSource } from '../../src/load/mesh-source.js';
 import { validateSchema } from '../../src/validate/schema.js';
 import { checkSemantics } from '../../src/validate/semantics.js';
 import { buildModel, type MeshModel } from '../../src/model/mesh-model.js';
-import type { MeshDocument } from '../../src/model/mesh-spec.js';
+import type { MeshDocument } from '../../src/rules/mesh-spec.js';
 import { renderMesh } from '../../src/render/render-mesh.js';
+import { planMesh } from '../../src/plan/mesh-plan.js';
 
 /** Renders mesh text in memory (no disk), failing loudly if it is not valid. */
 export function renderText(text: string): { mesh: MeshModel; files: Map<string, string>; yaml: (path: string) => any } {
@@ -13,7 +14,7 @@ export function renderText(text: string): { mesh: MeshModel; files: Map<string, 
   const problems = [...diagnostics, ...validateSchema(source, value), ...checkSemantics(source, value as MeshDocument)].filter((d) => d.severity === 'error');
   if (problems.length) throw new Error(`invalid test mesh: ${problems.map((d) => d.message).join('; ')}`);
   const mesh = buildModel(value as MeshDocument);
-  const rendered = renderMesh({ mesh, sourceLabel: 'mesh.yaml' });
+  const rendered = renderMesh({ mesh, plan: planMesh(mesh), sourceLabel: 'mesh.yaml' });
   const files = new Map([...rendered.files].map(([path, f]) => [path, f.content ?? '']));
   return {
     mesh,

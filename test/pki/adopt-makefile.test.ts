@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacertsSecret } from '../../src/pki/index.js';
+import { cacertsSecret } from '../../src/render/secrets/cacerts-secret.js';
 import { build, check, copyMeshDir, makefileCacerts, makefileRootCa, makeTempDir, openssl, pkiFile, pkiModel, readPki, readTree, removeTempDirs, expectOnlyNewClusterWritten } from './helpers.js';
 
 // A pki directory made by Istio's tools/certs/Makefile.selfsigned.mk (`make root-ca east-cacerts

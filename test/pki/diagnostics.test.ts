@@ -19,6 +19,7 @@ import {
   readTree,
   removeTempDirs,
   writePki,
+  diskHost,
 } from './helpers.js';
 
 // Every check a build runs on existing material, one broken thing per scenario. The fixture is
@@ -351,7 +352,7 @@ describe('how diagnostics name files', () => {
   it('joins pkiDirDisplay and the file inside it, in file and hint', async () => {
     const meshDir = copyMeshDir(fixtureDir);
     fs.rmSync(pkiFile(meshDir, 'east/ca-cert.pem'));
-    const plan = await planPki({ model: pkiModel(['east']), meshDir, pkiDirDisplay: path.join('examples', 'demo', 'pki'), allowGenerate: true });
+    const plan = await planPki({ host: diskHost(), model: pkiModel(['east']), meshDir, pkiDirDisplay: path.join('examples', 'demo', 'pki'), allowGenerate: true });
     expect(plan.diagnostics).toEqual([
       {
         code: PkiCodes.IncompleteMaterial,

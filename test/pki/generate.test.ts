@@ -2,8 +2,9 @@ import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacertsSecret, commitPkiWrites, planPki, type PkiPlan } from '../../src/pki/index.js';
-import { build, check, copyMeshDir, makeTempDir, openssl, pkiFile, pkiModel, readPki, readTree, removeTempDirs, writePki, expectOnlyNewClusterWritten } from './helpers.js';
+import { commitPkiWrites, planPki, type PkiPlan } from '../../src/pki/index.js';
+import { cacertsSecret } from '../../src/render/secrets/cacerts-secret.js';
+import { build, check, copyMeshDir, makeTempDir, openssl, pkiFile, pkiModel, readPki, readTree, removeTempDirs, writePki, expectOnlyNewClusterWritten, diskHost } from './helpers.js';
 
 // A new pki directory, made once for the file (RSA-4096 keys take a while), then copied.
 
@@ -57,10 +58,10 @@ describe('a first build', () => {
 
   it('writes key files with mode 0600 and certificates with mode 0644, whatever the umask', async () => {
     const meshDir = makeTempDir();
-    const plan = await planPki({ model: pkiModel([]), meshDir, pkiDirDisplay: 'pki', allowGenerate: true });
+    const plan = await planPki({ host: diskHost(), model: pkiModel([]), meshDir, pkiDirDisplay: 'pki', allowGenerate: true });
     const previous = process.umask(0o000);
     try {
-      await commitPkiWrites(plan.writes);
+      commitPkiWrites(diskHost(), plan.writes);
     } finally {
       process.umask(previous);
     }
@@ -74,7 +75,7 @@ describe('a first build', () => {
 
   it('creates pki/ relative to the mesh file directory, as spec.pki.dir says', async () => {
     const meshDir = makeTempDir();
-    const plan = await planPki({ model: pkiModel([], { dir: 'state/ca' }), meshDir, pkiDirDisplay: 'state/ca', allowGenerate: true });
+    const plan = await planPki({ host: diskHost(), model: pkiModel([], { dir: 'state/ca' }), meshDir, pkiDirDisplay: 'state/ca', allowGenerate: true });
     expect(plan.writes.map((w) => w.path)).toEqual([path.join(meshDir, 'state/ca/root-key.pem'), path.join(meshDir, 'state/ca/root-cert.pem')]);
   });
 
@@ -207,7 +208,7 @@ describe('a first build', () => {
     const meshDir = copyMeshDir(fixtureDir);
     const before = readPki(meshDir, 'root-key.pem');
     const write = { path: pkiFile(meshDir, 'root-key.pem'), content: 'replacement\n', mode: 0o600 };
-    await expect(commitPkiWrites([write])).rejects.toThrow(/EEXIST/);
+    expect(() => commitPkiWrites(diskHost(), [write])).toThrow(/EEXIST/);
     expect(readPki(meshDir, 'root-key.pem')).toBe(before);
   });
 });

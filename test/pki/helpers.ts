@@ -5,6 +5,14 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { commitPkiWrites, planPki, type PkiModel, type PkiPlan } from '../../src/pki/index.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import type { Host } from '../../src/host/host.js';
+import { nodeHost } from '../../src/host/node-host.js';
+
+/** The real filesystem, with the clock at `now` when a test fixes it. */
+export function diskHost(now?: Date): Host {
+  const host = nodeHost();
+  return now ? { ...host, now: () => now } : host;
+}
 
 // Shared by the PKI tests: temp directories, a small model, and openssl recipes that
 // reproduce Istio's tools/certs/Makefile.selfsigned.mk (reference section 4).
@@ -41,13 +49,14 @@ export function copyMeshDir(meshDir: string): string {
 
 /** planPki as `meshgen build` runs it, then commit. */
 export async function build(meshDir: string, model: PkiModel, now?: Date): Promise<PkiPlan> {
-  const plan = await planPki({ model, meshDir, pkiDirDisplay: 'pki', allowGenerate: true, now });
-  await commitPkiWrites(plan.writes);
+  const host = diskHost(now);
+  const plan = await planPki({ host, model, meshDir, pkiDirDisplay: 'pki', allowGenerate: true });
+  commitPkiWrites(host, plan.writes);
   return plan;
 }
 
 export async function check(meshDir: string, model: PkiModel, options: { now?: Date; allowGenerate?: boolean } = {}): Promise<PkiPlan> {
-  return planPki({ model, meshDir, pkiDirDisplay: 'pki', allowGenerate: options.allowGenerate ?? true, now: options.now });
+  return planPki({ host: diskHost(options.now), model, meshDir, pkiDirDisplay: 'pki', allowGenerate: options.allowGenerate ?? true });
 }
 
 /** Every file under dir, by relative path, with its bytes as text. */

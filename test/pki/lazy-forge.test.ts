@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { certsStatus, forgeLoadCount, planPki } from '../../src/pki/index.js';
-import { makefileCacerts, makefileRootCa, makeTempDir, pkiModel, removeTempDirs } from './helpers.js';
+import { makefileCacerts, makefileRootCa, makeTempDir, pkiModel, removeTempDirs, diskHost } from './helpers.js';
 
 // node-forge is needed only to build new certificates. A build that reuses material must not
 // load it. The mock below counts real imports of the module (its factory runs on first import),
@@ -28,16 +28,16 @@ afterAll(removeTempDirs);
 describe('loading node-forge', () => {
   it('does not happen when everything exists (build, validate, certs status)', async () => {
     const model = pkiModel(['east']);
-    const build = await planPki({ model, meshDir, pkiDirDisplay: 'pki', allowGenerate: true });
-    const validate = await planPki({ model, meshDir, pkiDirDisplay: 'pki', allowGenerate: false });
-    const status = await certsStatus({ model, meshDir, pkiDirDisplay: 'pki' });
+    const build = await planPki({ host: diskHost(), model, meshDir, pkiDirDisplay: 'pki', allowGenerate: true });
+    const validate = await planPki({ host: diskHost(), model, meshDir, pkiDirDisplay: 'pki', allowGenerate: false });
+    const status = certsStatus({ host: diskHost(), model, meshDir, pkiDirDisplay: 'pki' });
     expect([build.diagnostics, validate.diagnostics, status.diagnostics]).toEqual([[], [], []]);
     expect(forgeImports.count).toBe(0);
     expect(forgeLoadCount()).toBe(0);
   });
 
   it('happens when a new intermediate is needed (control: the spy does see imports)', async () => {
-    const plan = await planPki({ model: pkiModel(['central', 'east']), meshDir, pkiDirDisplay: 'pki', allowGenerate: true });
+    const plan = await planPki({ host: diskHost(), model: pkiModel(['central', 'east']), meshDir, pkiDirDisplay: 'pki', allowGenerate: true });
     expect(plan.diagnostics).toEqual([]);
     expect(plan.writes).toHaveLength(4);
     expect(forgeImports.count).toBe(1);

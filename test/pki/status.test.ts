@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certsStatus, formatCertsStatus, PkiCodes, type CertStatusRow } from '../../src/pki/index.js';
-import { copyMeshDir, makefileCacerts, makefileRootCa, makeTempDir, pkiModel, readPki, removeTempDirs, writePki } from './helpers.js';
+import { copyMeshDir, makefileCacerts, makefileRootCa, makeTempDir, pkiModel, readPki, removeTempDirs, writePki, diskHost } from './helpers.js';
 
 // `meshgen certs status`, on a Makefile-made pki with P-256 keys (quick to make).
 
@@ -21,7 +21,7 @@ afterAll(removeTempDirs);
 describe('certsStatus', () => {
   it('lists the root and each cluster intermediate with subject, issuer, serial, expiry, fingerprint and verdict', async () => {
     const now = new Date();
-    const { rows, diagnostics } = await certsStatus({ model: pkiModel(['east', 'west']), meshDir: fixtureDir, pkiDirDisplay: 'pki', now });
+    const { rows, diagnostics } = certsStatus({ host: diskHost(now), model: pkiModel(['east', 'west']), meshDir: fixtureDir, pkiDirDisplay: 'pki' });
     expect(diagnostics).toEqual([]);
     expect(rows.map((r) => [r.name, r.file])).toEqual([
       ['root', 'pki/root-cert.pem'],
@@ -48,7 +48,7 @@ describe('certsStatus', () => {
   it('marks a certificate that fails a check and names the problem', async () => {
     const meshDir = copyMeshDir(fixtureDir);
     writePki(meshDir, 'west/cert-chain.pem', readPki(meshDir, 'root-cert.pem'));
-    const { rows, diagnostics } = await certsStatus({ model: pkiModel(['east', 'west']), meshDir, pkiDirDisplay: 'pki' });
+    const { rows, diagnostics } = certsStatus({ host: diskHost(), model: pkiModel(['east', 'west']), meshDir, pkiDirDisplay: 'pki' });
     expect(diagnostics.map((d) => d.code)).toEqual([PkiCodes.ChainMismatch]);
     expect(rows.map((r) => [r.name, r.verifies])).toEqual([
       ['root', true],
@@ -60,13 +60,13 @@ describe('certsStatus', () => {
 
   it('shows an expiring certificate as verifying, with the warning as its problem', async () => {
     const notAfter = new Date(new X509Certificate(readPki(fixtureDir, 'east/ca-cert.pem')).validTo);
-    const { rows } = await certsStatus({ model: pkiModel(['east']), meshDir: fixtureDir, pkiDirDisplay: 'pki', now: new Date(notAfter.getTime() - 5 * DAY_MS) });
+    const { rows } = certsStatus({ host: diskHost(new Date(notAfter.getTime() - 5 * DAY_MS)), model: pkiModel(['east']), meshDir: fixtureDir, pkiDirDisplay: 'pki' });
     expect(rows[1]).toMatchObject({ name: 'east', verifies: true, daysLeft: 5 });
     expect(rows[1].problem).toMatch(/expires on .*, in 5 days$/);
   });
 
   it('reports a cluster without material and creates nothing', async () => {
-    const { rows, diagnostics } = await certsStatus({ model: pkiModel(['central', 'east']), meshDir: fixtureDir, pkiDirDisplay: 'pki' });
+    const { rows, diagnostics } = certsStatus({ host: diskHost(), model: pkiModel(['central', 'east']), meshDir: fixtureDir, pkiDirDisplay: 'pki' });
     expect(rows.map((r) => r.name)).toEqual(['root', 'east']);
     expect(diagnostics).toMatchObject([{ code: PkiCodes.MaterialMissing, file: 'pki/central/ca-cert.pem', hint: 'run meshgen build to create it' }]);
   });

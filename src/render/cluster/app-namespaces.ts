@@ -1,19 +1,12 @@
 import type { KubeObject } from '../../resource/kube-object.js';
-import type { ClusterModel, MeshModel, NamespaceModel } from '../../model/mesh-model.js';
+import type { MeshModel, NamespaceModel } from '../../model/mesh-model.js';
+import type { ClusterPlan } from '../../plan/cluster-plan.js';
 
 // Application namespaces, labelled for their data plane: sidecar injection (by revision when
-// one is set, reference gotcha 15), ambient, or none (reference 1.2).
+// one is set), ambient, or none.
 
-export const VERIFICATION_NAMESPACE = 'sample';
-
-export function appNamespaces(mesh: MeshModel, cluster: ClusterModel): KubeObject[] {
-  const declared = mesh.namespaces.filter((n) => n.clusters.includes(cluster.name));
-  const namespaces: NamespaceModel[] = [...declared];
-  // Istio's multicluster verification runs in `sample`, with injection on, in every cluster.
-  if (mesh.verification && !declared.some((n) => n.name === VERIFICATION_NAMESPACE)) {
-    namespaces.push({ name: VERIFICATION_NAMESPACE, injection: 'sidecar', clusters: [cluster.name] });
-  }
-  return namespaces.map((n) => namespaceObject(mesh, n));
+export function appNamespaces(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
+  return plan.namespaces.map((n) => namespaceObject(mesh, n));
 }
 
 function namespaceObject(mesh: MeshModel, namespace: NamespaceModel): KubeObject {

@@ -1,9 +1,9 @@
 import type { KubeObject } from '../../resource/kube-object.js';
-import type { ClusterModel, MeshModel, ServiceModel } from '../../model/mesh-model.js';
+import type { ServiceModel } from '../../model/mesh-model.js';
+import type { ClusterPlan } from '../../plan/cluster-plan.js';
 
-// Opt-in cross-cluster traffic policy per service. Istio config is read by the istiod of the
-// cluster it is applied in, so it goes to every primary where the service's namespace exists
-// (remotes take their config from their primary).
+// Opt-in cross-cluster traffic policy per service: a DestinationRule, and a VirtualService for
+// weighted splits. The plan says which clusters get them (primaries where the namespace exists).
 
 /** Ejecting an endpoint is what lets locality load balancing fail over; Istio requires outlier detection for it. */
 export const FAILOVER_OUTLIER_DETECTION = { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s' };
@@ -12,17 +12,8 @@ export const CLUSTER_LABEL = 'topology.istio.io/cluster';
 
 const HTTP_PROTOCOLS = ['HTTP', 'HTTP2', 'GRPC'];
 
-export function trafficPolicies(mesh: MeshModel, cluster: ClusterModel): KubeObject[] {
-  // a legacy .global mesh has no cross-cluster endpoint discovery for these to act on
-  if (cluster.role !== 'primary' || mesh.legacyGlobal) return [];
-  const objects: KubeObject[] = [];
-  for (const service of mesh.services) {
-    if (!service.localityFailover && !service.weights) continue;
-    if (!mesh.namespaces.some((n) => n.name === service.namespace && n.clusters.includes(cluster.name))) continue;
-    objects.push(destinationRule(service));
-    if (service.weights) objects.push(weightedVirtualService(service, service.weights));
-  }
-  return objects;
+export function trafficPolicies(plan: ClusterPlan): KubeObject[] {
+  return plan.trafficPolicies.flatMap((service) => [destinationRule(service), ...(service.weights ? [weightedVirtualService(service, service.weights)] : [])]);
 }
 
 export function policyName(service: ServiceModel): string {

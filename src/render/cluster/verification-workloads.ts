@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import type * as Cdk8s from 'cdk8s';
 import type * as Kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import type { ClusterModel, MeshModel } from '../../model/mesh-model.js';
-import { VERIFICATION_NAMESPACE } from './app-namespaces.js';
+import type { ClusterPlan } from '../../plan/cluster-plan.js';
+import { VERIFICATION_NAMESPACE } from '../../plan/services-plan.js';
 
 // Istio's multicluster verification: helloworld in every cluster (v1 in the first cluster of
 // mesh.yaml, v2 in the next, alternating) behind one helloworld Service, and a sleep client in
@@ -14,14 +14,9 @@ export const HELLOWORLD_PORT = 5000;
 const HELLOWORLD_IMAGE = (version: string) => `docker.io/istio/examples-helloworld-${version}:1.0`;
 const SLEEP_IMAGE = 'curlimages/curl';
 
-/** v1 for the first cluster of mesh.yaml, v2 for the second, and so on alternating. */
-export function helloworldVersion(cluster: ClusterModel): 'v1' | 'v2' {
-  return cluster.index % 2 === 0 ? 'v1' : 'v2';
-}
-
-export function verificationWorkloads(mesh: MeshModel, cluster: ClusterModel): ((scope: Construct) => void) | undefined {
-  if (!mesh.verification) return undefined;
-  return (scope) => addWorkloads(scope, helloworldVersion(cluster));
+export function verificationWorkloads(plan: ClusterPlan): ((scope: Construct) => void) | undefined {
+  const verification = plan.verification;
+  return verification ? (scope) => addWorkloads(scope, verification.helloworldVersion) : undefined;
 }
 
 function addWorkloads(scope: Construct, version: string): void {

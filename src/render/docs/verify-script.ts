@@ -1,7 +1,7 @@
 import type { MeshModel } from '../../model/mesh-model.js';
 import { contextVariable } from './kube-context.js';
-import { HELLOWORLD_PORT, helloworldVersion } from '../cluster/verification-workloads.js';
-import { VERIFICATION_NAMESPACE } from '../cluster/app-namespaces.js';
+import { HELLOWORLD_PORT } from '../cluster/verification-workloads.js';
+import { helloworldVersion, VERIFICATION_NAMESPACE } from '../../plan/services-plan.js';
 
 // out/verify.sh: the check every multicluster guide ends with, as one script. From the sleep
 // pod of each cluster it calls helloworld several times and reports which versions answered;

@@ -1,99 +1,69 @@
 import type { KubeObject } from '../../resource/kube-object.js';
 import { ISTIO_NAMESPACE, type ClusterModel, type GitOpsModel, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
-import { chartReleases, isOciRepository, valuesFilePath, type ChartRelease } from '../../plan/chart-releases.js';
-import { ARGOCD_DIR, repoPath } from './repo-paths.js';
+import { isOciRepository, type ChartRelease } from '../../plan/chart-releases.js';
+import { ARGOCD_NAMESPACE, type ArgoCdApplicationPlan, type ArgoCdClusterPlan } from '../../plan/gitops-plan.js';
+import { argocdClusterDir, manifestsDir, valuesFilePath } from '../../resource/out-layout.js';
+import { repoPath } from './repo-paths.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
 
 // Argo CD Applications (argoproj.io/v1alpha1) that install one cluster the way out/README.md
 // does by hand. They are applied in the cluster that runs Argo CD, namespace `argocd`: one
 // root Application per cluster ("app of apps") syncs the cluster's Applications from
 // out/argocd/<cluster>/ in sync waves, and each of those targets the cluster's API server.
+// The plan names them and orders them in waves (plan/gitops-plan.ts).
 // Facts: Argo CD user guide (multiple sources, sync waves, diffing, sync options).
 
-export const ARGOCD_NAMESPACE = 'argocd';
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 /** Where Argo CD reaches its own cluster, which holds the child Applications. */
 const ARGOCD_IN_CLUSTER = 'https://kubernetes.default.svc';
 const PROJECT = 'default';
 
-/**
- * Sync waves in install order (reference 2.x, gotcha 9): the istio-system Namespace (its
- * network label and controlPlaneClusters annotation come before istiod), the base chart
- * (CRDs and the default validator), istiod, the gateways (injected by istiod), then the
- * remaining manifests, whose Istio resources need the CRDs. A remote's gateways come last:
- * they start only once the remote secret is in the primary (gotcha 6), and that secret is
- * built from the reader token Secret among the manifests, so waiting for them before the
- * manifests would never end.
- */
-export const SYNC_WAVES = { namespace: 0, 'istio-base': 1, istiod: 2, gateways: 3, manifests: 4, remoteGateways: 5 } as const;
-
 type ArgoCd = NonNullable<GitOpsModel['argocd']>;
 
-export function argoCdApplicationName(mesh: MeshModel, cluster: ClusterModel, part?: string): string {
-  return [mesh.name, cluster.name, part].filter(Boolean).join('-');
-}
-
 /** The root Application of one cluster: it syncs out/argocd/<cluster>/ into the Argo CD cluster. */
-export function argoCdRootApplication(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel): KubeObject {
+export function argoCdRootApplication(argo: ArgoCd, cluster: ClusterModel, plan: ArgoCdClusterPlan): KubeObject {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name: argoCdApplicationName(mesh, cluster), namespace: ARGOCD_NAMESPACE },
+    metadata: { name: plan.root.name, namespace: plan.root.namespace },
     spec: {
       project: PROJECT,
       destination: { server: ARGOCD_IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
-      source: { repoURL: argo.repoURL, targetRevision: argo.targetRevision, path: repoPath(argo.path, `${ARGOCD_DIR}/${cluster.name}`) },
+      source: { repoURL: argo.repoURL, targetRevision: argo.targetRevision, path: repoPath(argo.path, argocdClusterDir(cluster.name)) },
       syncPolicy: { automated: { prune: true, selfHeal: true } },
     },
   };
 }
 
-/** The Applications of one cluster, in install order; the caller has checked it has apiServer.url. */
-export function argoCdApplications(mesh: MeshModel, argo: ArgoCd, plan: ClusterPlan): KubeObject[] {
+/** The Applications of one cluster, in install order; validation guarantees it has apiServer.url (MG2401). */
+export function argoCdApplications(mesh: MeshModel, argo: ArgoCd, plan: ClusterPlan, argoPlan: ArgoCdClusterPlan): KubeObject[] {
   const cluster = plan.cluster;
-  const server = cluster.apiServer?.url ?? '';
-  const application = (part: string, wave: number, spec: Record<string, unknown>): KubeObject => ({
+  const server = cluster.apiServer?.url;
+  if (!server) throw new Error(`internal: Argo CD Applications for cluster ${cluster.name} without apiServer.url`);
+  return argoPlan.applications.map((application) => ({
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: {
-      name: argoCdApplicationName(mesh, cluster, part),
-      namespace: ARGOCD_NAMESPACE,
-      annotations: { [SYNC_WAVE_ANNOTATION]: String(wave) },
-    },
-    spec: { project: PROJECT, destination: { server, namespace: ISTIO_NAMESPACE }, ...spec },
-  });
-  const manifests = (directory: Record<string, string>) => ({
-    repoURL: argo.repoURL,
-    targetRevision: argo.targetRevision,
-    path: repoPath(argo.path, `${cluster.name}/manifests`),
-    directory,
-  });
+    metadata: { name: application.name, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE_ANNOTATION]: String(application.wave) } },
+    spec: { project: PROJECT, destination: { server, namespace: ISTIO_NAMESPACE }, ...applicationSpec(mesh, argo, cluster, application) },
+  }));
+}
 
+function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, application: ArgoCdApplicationPlan): Record<string, unknown> {
+  if (application.release) return chartApplicationSpec(mesh, argo, cluster, application.release);
   // The Namespace is its own Application so that it exists before the charts; the manifests
   // Application leaves it out, so no two Applications ever manage one object. Never pruned:
   // deleting istio-system would take cacerts and the remote secrets with it.
-  const applications = [
-    application('namespace', SYNC_WAVES.namespace, {
-      source: manifests({ include: NAMESPACE_MANIFEST }),
-      syncPolicy: { automated: { prune: false, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
-    }),
-  ];
-  for (const release of chartReleases(mesh, plan)) {
-    applications.push(application(release.release, waveOf(release), chartApplicationSpec(mesh, argo, cluster, release)));
-  }
-  applications.push(
-    application('manifests', SYNC_WAVES.manifests, {
-      source: manifests({ exclude: NAMESPACE_MANIFEST }),
-      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
-    }),
-  );
-  return applications;
-}
-
-function waveOf(release: ChartRelease): number {
-  if (release.chart === 'gateway') return release.waitsForRemoteSecret ? SYNC_WAVES.remoteGateways : SYNC_WAVES.gateways;
-  return SYNC_WAVES[release.chart === 'base' ? 'istio-base' : 'istiod'];
+  const namespaceOnly = application.manifests === 'namespace';
+  return {
+    source: {
+      repoURL: argo.repoURL,
+      targetRevision: argo.targetRevision,
+      path: repoPath(argo.path, manifestsDir(cluster.name)),
+      directory: namespaceOnly ? { include: NAMESPACE_MANIFEST } : { exclude: NAMESPACE_MANIFEST },
+    },
+    syncPolicy: { automated: { prune: !namespaceOnly, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
+  };
 }
 
 /**

@@ -1,8 +1,12 @@
 import type { KubeObject } from '../../resource/kube-object.js';
 import { ISTIO_NAMESPACE, type ClusterModel, type GitOpsModel, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
-import { chartReleases, isOciRepository } from '../../plan/chart-releases.js';
-import { FLUX_DIR, fluxPath } from './repo-paths.js';
+import { isOciRepository } from '../../plan/chart-releases.js';
+import { FLUX_NAMESPACE, type FluxClusterPlan } from '../../plan/gitops-plan.js';
+import type { MeshPlan } from '../../plan/mesh-plan.js';
+import { fluxClusterDir } from '../../resource/out-layout.js';
+import { chartValues } from '../helm/chart-values.js';
+import { fluxPath } from './repo-paths.js';
 
 // Flux objects that install one cluster the way out/README.md does by hand. Flux runs in every
 // cluster, so each cluster gets its own set in out/flux/<cluster>/, applied there by a root
@@ -10,7 +14,6 @@ import { FLUX_DIR, fluxPath } from './repo-paths.js';
 // Facts: Flux API references for source.toolkit.fluxcd.io/v1 HelmRepository,
 // helm.toolkit.fluxcd.io/v2 HelmRelease and kustomize.toolkit.fluxcd.io/v1 Kustomization.
 
-export const FLUX_NAMESPACE = 'flux-system';
 export const HELM_REPOSITORY_NAME = 'istio';
 export const MANIFESTS_KUSTOMIZATION_NAME = 'istio-manifests';
 const INTERVAL = '10m';
@@ -18,17 +21,17 @@ const INTERVAL = '10m';
 type Flux = NonNullable<GitOpsModel['flux']>;
 
 /** The root Kustomization of one cluster; its name says which cluster it belongs to. */
-export function fluxRootKustomization(flux: Flux, cluster: ClusterModel): KubeObject {
+export function fluxRootKustomization(flux: Flux, cluster: ClusterModel, plan: FluxClusterPlan): KubeObject {
   return {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
-    metadata: { name: `istio-mesh-${cluster.name}`, namespace: FLUX_NAMESPACE },
-    spec: { interval: INTERVAL, path: fluxPath(flux.path, `${FLUX_DIR}/${cluster.name}`), prune: true, sourceRef: { ...flux.sourceRef } },
+    metadata: { name: plan.root.name, namespace: plan.root.namespace },
+    spec: { interval: INTERVAL, path: fluxPath(flux.path, fluxClusterDir(cluster.name)), prune: true, sourceRef: { ...flux.sourceRef } },
   };
 }
 
 /** What the root applies: the chart repository, the releases in install order, the manifests. */
-export function fluxObjects(mesh: MeshModel, flux: Flux, plan: ClusterPlan): KubeObject[] {
+export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, plan: ClusterPlan): KubeObject[] {
   const repository: KubeObject = {
     apiVersion: 'source.toolkit.fluxcd.io/v1',
     kind: 'HelmRepository',
@@ -39,7 +42,7 @@ export function fluxObjects(mesh: MeshModel, flux: Flux, plan: ClusterPlan): Kub
   const objects = [repository];
   let previous: string | undefined;
   let istiod: string | undefined;
-  for (const release of chartReleases(mesh, plan)) {
+  for (const release of plan.releases) {
     // base → istiod → gateways: each waits for the one before to be Ready
     const dependsOn = release.chart === 'gateway' ? istiod : previous;
     objects.push({
@@ -59,7 +62,7 @@ export function fluxObjects(mesh: MeshModel, flux: Flux, plan: ClusterPlan): Kub
         // and a remote's gateway pods can be created only once its remote secret is in the
         // primary (gotcha 6), both of which may happen after the first attempt.
         install: { remediation: { retries: -1 } },
-        values: release.values,
+        values: chartValues(mesh, meshPlan, plan, release),
       },
     });
     if (release.chart === 'istiod') istiod = release.release;

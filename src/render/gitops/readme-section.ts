@@ -1,12 +1,11 @@
-import { manifestFileName, resIdOf } from '../../resource/kube-object.js';
 import type { MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
-import { argoCdApplicationName, argoCdRootApplication, SYNC_WAVES } from './argocd.js';
-import { chartReleases } from '../../plan/chart-releases.js';
-import { fluxRootKustomization, HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
-import { ARGOCD_DIR, FLUX_DIR, fluxPath } from './repo-paths.js';
+import type { MeshPlan } from '../../plan/mesh-plan.js';
+import { argoCdApplicationName, SYNC_WAVES } from '../../plan/gitops-plan.js';
+import { argocdRootPath, ARGOCD_DIR, fluxClusterDir, fluxRootPath, FLUX_DIR } from '../../resource/out-layout.js';
+import { HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
+import { fluxPath } from './repo-paths.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
-import { clustersRead } from '../secrets/remote-secret.js';
 import { contextOf } from '../docs/kube-context.js';
 
 // The parts of out/README.md about spec.gitops: where the wrappers are, what they install in
@@ -15,13 +14,15 @@ import { contextOf } from '../docs/kube-context.js';
 /** Argo CD's "Resource Health" page, section "Argocd App": how to restore the Application health check. */
 const ARGOCD_APPLICATION_HEALTH_DOC = 'https://argo-cd.readthedocs.io/en/stable/operator-manual/health/#argocd-app';
 
-export function gitopsSections(mesh: MeshModel, plans: readonly ClusterPlan[], bootstrapSteps: (plan: ClusterPlan) => string[]): string[] {
+export function gitopsSections(mesh: MeshModel, meshPlan: MeshPlan, bootstrapSteps: (plan: ClusterPlan) => string[]): string[] {
+  const plans = meshPlan.installOrder;
   const { argocd, flux } = mesh.gitops;
   if (!argocd && !flux) return [];
-  return [...privateMaterialSection(mesh, plans, bootstrapSteps), ...(argocd ? ['', ...argoCdSection(mesh, plans)] : []), ...(flux ? ['', ...fluxSection(mesh, plans)] : [])];
+  return [...privateMaterialSection(mesh, meshPlan, bootstrapSteps), ...(argocd ? ['', ...argoCdSection(mesh, plans)] : []), ...(flux ? ['', ...fluxSection(mesh, plans)] : [])];
 }
 
-function privateMaterialSection(mesh: MeshModel, plans: readonly ClusterPlan[], bootstrapSteps: (plan: ClusterPlan) => string[]): string[] {
+function privateMaterialSection(mesh: MeshModel, meshPlan: MeshPlan, bootstrapSteps: (plan: ClusterPlan) => string[]): string[] {
+  const plans = meshPlan.installOrder;
   const lines = [
     '## GitOps: what cannot come from git',
     '',
@@ -36,7 +37,7 @@ function privateMaterialSection(mesh: MeshModel, plans: readonly ClusterPlan[], 
     ...plans.flatMap((plan) => bootstrapSteps(plan)),
     '```',
   ];
-  if (clustersRead(mesh).length) {
+  if (meshPlan.readClusters.length) {
     lines.push('', 'The remote secrets, too, are applied by hand, as in "Install order" above.');
     if (mesh.secretsMode === 'plain') {
       lines.push(
@@ -51,7 +52,7 @@ function privateMaterialSection(mesh: MeshModel, plans: readonly ClusterPlan[], 
 function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
   const argo = mesh.gitops.argocd!;
   const app = (part: string) => `${mesh.name}-<cluster>-${part}`;
-  const remotes = plans.filter((p) => chartReleases(mesh, p).some((r) => r.waitsForRemoteSecret));
+  const remotes = plans.filter((p) => p.releases.some((r) => r.waitsForRemoteSecret));
   const lines = [
     '## Argo CD',
     '',
@@ -94,7 +95,7 @@ function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[]
     'or one cluster at a time, primaries first:',
     '',
     '```sh',
-    ...plans.map((p) => `kubectl --context "$CTX_ARGOCD" apply -f ${ARGOCD_DIR}/${manifestFileName(resIdOf(argoCdRootApplication(mesh, argo, p.cluster)))}`),
+    ...plans.map((p) => `kubectl --context "$CTX_ARGOCD" apply -f ${argocdRootPath(p.gitops.argocd!.root)}`),
     '```',
     '',
     'What the Applications set, and why: istiod patches its webhooks at run time (`caBundle`, and',
@@ -132,10 +133,10 @@ function fluxSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
     '  Istio resources are retried until the `base` chart has installed their CRDs.',
     '',
     `Create the Namespace and \`cacerts\` as above, then apply each cluster's root Kustomization in that`,
-    `cluster, once; from then on Flux follows \`${fluxPath(flux.path, `${FLUX_DIR}/<cluster>`)}\`:`,
+    `cluster, once; from then on Flux follows \`${fluxPath(flux.path, fluxClusterDir('<cluster>'))}\`:`,
     '',
     '```sh',
-    ...plans.map((p) => `kubectl --context ${contextOf(p.cluster)} apply -f ${FLUX_DIR}/${manifestFileName(resIdOf(fluxRootKustomization(flux, p.cluster)))}`),
+    ...plans.map((p) => `kubectl --context ${contextOf(p.cluster)} apply -f ${fluxRootPath(p.gitops.flux!.root)}`),
     '```',
     '',
     'Each HelmRelease installs into `istio-system` under the release name of the manual install, and',

@@ -20,7 +20,3 @@ export function repoPath(outPath: string, underOut: string): string {
 export function fluxPath(outPath: string, underOut: string): string {
   return `./${repoPath(outPath, underOut)}`;
 }
-
-/** The directories under out/ that hold the wrappers; a cluster may not have one of these names. */
-export const ARGOCD_DIR = 'argocd';
-export const FLUX_DIR = 'flux';

@@ -1,7 +1,7 @@
 import type { MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 
-// Values for the istio/base and istio/istiod charts (reference 1.1, 2.1-2.4). The istiod
+// Values for the istio/base and istio/istiod charts. The istiod
 // chart has no schema and ignores unknown keys, so every key here is checked against the
 // chart's values.yaml by the conformance tests.
 
@@ -16,7 +16,7 @@ export function istioBaseValues(mesh: MeshModel, plan: ClusterPlan): HelmValues 
   return values;
 }
 
-export function istiodValues(mesh: MeshModel, plan: ClusterPlan): HelmValues {
+export function istiodValues(mesh: MeshModel, plan: ClusterPlan, clusterLocalHosts: readonly string[]): HelmValues {
   const cluster = plan.cluster;
   const global: HelmValues = {
     meshID: mesh.meshID,
@@ -33,7 +33,7 @@ export function istiodValues(mesh: MeshModel, plan: ClusterPlan): HelmValues {
     values.istiodRemote = { injectionPath: `/inject/cluster/${cluster.name}/net/${cluster.network}` };
   } else {
     if (plan.exposeIstiod) global.externalIstiod = true;
-    values.meshConfig = { trustDomain: mesh.trustDomain, ...dnsProxying(mesh), ...clusterLocalServices(mesh) };
+    values.meshConfig = { trustDomain: mesh.trustDomain, ...dnsProxying(mesh), ...clusterLocalServices(clusterLocalHosts) };
   }
   if (mesh.istio.revision) values.revision = mesh.istio.revision;
   return values;
@@ -43,10 +43,8 @@ export function istiodValues(mesh: MeshModel, plan: ClusterPlan): HelmValues {
  * Services whose traffic stays in the caller's own cluster: MeshConfig.serviceSettings with
  * settings.clusterLocal, one entry listing every such host (sorted, so adding one is a one-line diff).
  */
-function clusterLocalServices(mesh: MeshModel): HelmValues {
-  if (mesh.legacyGlobal) return {}; // no cross-cluster endpoints to keep out
-  const hosts = mesh.services.filter((s) => s.clusterLocal).map((s) => s.host);
-  return hosts.length ? { serviceSettings: [{ settings: { clusterLocal: true }, hosts: hosts.sort() }] } : {};
+function clusterLocalServices(hosts: readonly string[]): HelmValues {
+  return hosts.length ? { serviceSettings: [{ settings: { clusterLocal: true }, hosts: [...hosts] }] } : {};
 }
 
 /** Sidecar DNS proxying mesh-wide (reference section 5, "Modern replacement"). */

@@ -11,8 +11,6 @@ import type { HelmValues } from '../helm/istio-values.js';
 // "external" serves only the optional "send remote traffic via an egress gateway" variant,
 // which meshgen does not render.
 
-export const ISTIO_OPERATOR_FILE = 'istioctl/istio-operator.yaml';
-
 export function istioOperator(mesh: MeshModel, plan: ClusterPlan): Record<string, unknown> {
   const cluster = plan.cluster;
   const suffix = plan.legacy!.suffix;

@@ -55,6 +55,6 @@ export function legacyReadmeSection(mesh: MeshModel, plans: readonly ClusterPlan
 }
 
 /** Istio 1.6-1.7 install with the istioctl of that very release. */
-export function istioctlInstallStep(mesh: MeshModel, plan: ClusterPlan, context: string, operatorFile: string): string {
-  return `istioctl install --context ${context} -f ${plan.cluster.name}/${operatorFile}   # istioctl ${mesh.istio.version}`;
+export function istioctlInstallStep(mesh: MeshModel, context: string, operatorPath: string): string {
+  return `istioctl install --context ${context} -f ${operatorPath}   # istioctl ${mesh.istio.version}`;
 }

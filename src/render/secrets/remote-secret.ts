@@ -1,59 +1,16 @@
 import { canonicalYaml } from '../../resource/canonical-yaml.js';
 import type { KubeObject } from '../../resource/kube-object.js';
 import type { ClusterCredentials } from '../../credentials/read-credentials.js';
-import { ISTIO_NAMESPACE, type ClusterModel, type MeshModel } from '../../model/mesh-model.js';
-
-// Endpoint discovery across clusters: each istiod that must see cluster X's endpoints holds
-// a remote secret with a kubeconfig for X's istio-reader-service-account (reference 2.7, 3;
-// gotchas 2, 11-13).
-
-export const READER_SERVICE_ACCOUNT = 'istio-reader-service-account';
-export const READER_TOKEN_SECRET = `${READER_SERVICE_ACCOUNT}-istio-remote-secret-token`;
-
-/**
- * Which clusters read which: every primary reads every other cluster (primary or remote).
- * For a remote, that includes primaries other than its own; they read its endpoints and
- * leave its webhooks to the primary named in controlPlaneClusters (reference 2.7, inferred there).
- */
-export function readersOf(mesh: MeshModel, cluster: ClusterModel): ClusterModel[] {
-  // legacy .global: replicated control planes, each knowing only its own endpoints (reference section 5)
-  if (mesh.legacyGlobal) return [];
-  return mesh.clusters.filter((c) => c.role === 'primary' && c.name !== cluster.name);
-}
-
-/** The clusters another cluster must read, in name order. */
-export function clustersRead(mesh: MeshModel): ClusterModel[] {
-  return mesh.clusters.filter((c) => readersOf(mesh, c).length > 0);
-}
-
-/**
- * The long-lived token Secret for the reader service account, in each cluster that others
- * read. On Kubernetes 1.24+ nothing creates one; the token controller fills in `token` and
- * `ca.crt` once this exists (reference 3, gotcha 13).
- */
-export function readerTokenSecret(): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {
-      name: READER_TOKEN_SECRET,
-      namespace: ISTIO_NAMESPACE,
-      annotations: { 'kubernetes.io/service-account.name': READER_SERVICE_ACCOUNT },
-    },
-    type: 'kubernetes.io/service-account-token',
-  };
-}
-
-export function remoteSecretName(cluster: string): string {
-  return `istio-remote-secret-${cluster}`;
-}
+import { ISTIO_NAMESPACE } from '../../model/mesh-model.js';
+import type { RemoteSecretPlan } from '../../plan/mesh-plan.js';
 
 /**
  * The Secret as `istioctl create-remote-secret --name <cluster>` makes it: the one data key
  * and every kubeconfig name equal the cluster's clusterName, which is what istiod uses as
- * the cluster ID (gotcha 2); the namespace is explicit (gotcha 11).
+ * the cluster ID; the namespace is explicit.
  */
-export function remoteSecret(cluster: string, credentials: Required<ClusterCredentials>): KubeObject {
+export function remoteSecret(secret: RemoteSecretPlan, credentials: Required<ClusterCredentials>): KubeObject {
+  const cluster = secret.read.name;
   const kubeconfig = {
     apiVersion: 'v1',
     kind: 'Config',
@@ -66,7 +23,7 @@ export function remoteSecret(cluster: string, credentials: Required<ClusterCrede
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: {
-      name: remoteSecretName(cluster),
+      name: secret.name,
       namespace: ISTIO_NAMESPACE,
       annotations: { 'networking.istio.io/cluster': cluster },
       labels: { 'istio/multiCluster': 'true' },

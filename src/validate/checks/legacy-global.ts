@@ -1,19 +1,19 @@
 import { isIP } from 'node:net';
-import { error, warning } from '../diagnostics/diagnostic.js';
-import { Codes } from '../diagnostics/codes.js';
-import type { YamlPath } from '../load/mesh-source.js';
-import type { ClusterSpec, MeshSpec, ServiceSpec } from '../model/mesh-spec.js';
-import { hasIstiocoredns, isLegacyOnly, parseIstioVersion, type IstioVersion } from '../rules/istio-versions.js';
-import { DEFAULT_GLOBAL_SUFFIX } from '../model/legacy-global.js';
-import { checkPinnedVip, ISTIO_AUTO_ALLOCATE_RANGE, serviceKey, VIP_RANGE, vipCollisions } from '../rules/legacy-vips.js';
-import type { Context } from './semantics.js';
+import { error, warning } from '../../diagnostics/diagnostic.js';
+import { Codes } from '../../diagnostics/codes.js';
+import type { YamlPath } from '../../load/mesh-source.js';
+import type { ClusterSpec, MeshSpec, ServiceSpec } from '../../rules/mesh-spec.js';
+import { hasIstiocoredns, isLegacyOnly, parseIstioVersion, type IstioVersion } from '../../rules/istio-versions.js';
+import { DEFAULT_GLOBAL_SUFFIX, isLegacyGlobal, legacySuffixOf } from '../../rules/topology.js';
+import { checkPinnedVip, ISTIO_AUTO_ALLOCATE_RANGE, serviceKey, VIP_RANGE, vipCollisions } from '../../rules/legacy-vips.js';
+import type { Context } from './check-context.js';
 
 // Checks of the legacy .global model (spec.legacy.global, reference section 5). They run only
 // when it is enabled; each reports at the node the user has to change.
 
 export function checkLegacyGlobal(context: Context): void {
   const spec = context.document.spec;
-  if (!spec.legacy?.global?.enabled) return;
+  if (!isLegacyGlobal(spec)) return;
   const version = parseIstioVersion(spec.istio.version);
   checkSuffix(context);
   checkReplicatedControlPlanes(context);
@@ -50,7 +50,7 @@ function checkReplicatedControlPlanes({ document, at, report }: Context) {
 }
 
 function checkServices({ document, at, report }: Context) {
-  const suffix = document.spec.legacy?.global?.suffix ?? DEFAULT_GLOBAL_SUFFIX;
+  const suffix = legacySuffixOf(document.spec);
   (document.spec.services ?? []).forEach((s, i) => {
     const host = `${s.name}.${s.namespace}.${suffix}`;
     if (!s.clusters?.length) {
@@ -157,7 +157,7 @@ function checkServingClusters({ document, at, report }: Context, version: IstioV
 }
 
 function describeServices(served: ServiceSpec[], spec: MeshSpec): string {
-  const suffix = spec.legacy?.global?.suffix ?? DEFAULT_GLOBAL_SUFFIX;
+  const suffix = legacySuffixOf(spec);
   const hosts = served.map((s) => `${s.name}.${s.namespace}.${suffix}`);
   return hosts.length > 2 ? `${hosts.slice(0, 2).join(', ')} and ${hosts.length - 2} more` : hosts.join(' and ');
 }
@@ -244,5 +244,5 @@ function checkIstioOperatorInput({ document, at, report }: Context) {
 }
 
 function suffixOf(spec: MeshSpec): string {
-  return spec.legacy?.global?.suffix ?? DEFAULT_GLOBAL_SUFFIX;
+  return legacySuffixOf(spec);
 }

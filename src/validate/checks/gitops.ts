@@ -1,16 +1,12 @@
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { Codes } from '../diagnostics/codes.js';
-import type { YamlPath } from '../load/mesh-source.js';
-import type { MeshDocument } from '../model/mesh-spec.js';
-import { ARGOCD_DIR, FLUX_DIR } from '../render/gitops/repo-paths.js';
+import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { Codes } from '../../diagnostics/codes.js';
+import type { YamlPath } from '../../load/mesh-source.js';
+import { isRead, rendersRemoteSecrets, topologyOfSpec } from '../../rules/topology.js';
+import type { Context } from './check-context.js';
+import { ARGOCD_DIR, FLUX_DIR } from '../../resource/out-layout.js';
 
 // spec.gitops: what the Argo CD and Flux wrappers need from the rest of mesh.yaml.
 
-interface Context {
-  document: MeshDocument;
-  at: (path: YamlPath, which?: 'value' | 'key') => Pick<Diagnostic, 'file' | 'position'>;
-  report: (d: Diagnostic) => void;
-}
 
 export function checkGitops({ document, at, report }: Context): void {
   const gitops = document.spec.gitops;
@@ -45,7 +41,8 @@ export function checkGitops({ document, at, report }: Context): void {
 
   if (!gitops.argocd) return;
   // A cluster others read already needs the URL for its remote secret (MG2201); report that once.
-  const secretsNeedUrl = (name: string) => document.spec.secrets?.mode !== 'omit' && clusters.some((p) => (p.role ?? 'primary') === 'primary' && p.name !== name);
+  const topology = topologyOfSpec(document.spec);
+  const secretsNeedUrl = (name: string) => rendersRemoteSecrets(document.spec) && isRead(topology, name);
   clusters.forEach((c, i) => {
     if (c.apiServer?.url !== undefined || secretsNeedUrl(c.name)) return;
     report(

@@ -1,16 +1,15 @@
-import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { Codes } from '../diagnostics/codes.js';
-import type { YamlPath } from '../load/mesh-source.js';
-import type { MeshDocument } from '../model/mesh-spec.js';
+import { error, warning } from '../../diagnostics/diagnostic.js';
+import { Codes } from '../../diagnostics/codes.js';
+import { isLegacyGlobal } from '../../rules/topology.js';
+import type { Context } from './check-context.js';
 
 // Checks of spec.namespaces, spec.services and spec.verification (issue #8).
 
-type At = (path: YamlPath, which?: 'value' | 'key') => Pick<Diagnostic, 'file' | 'position'>;
 
 /** Namespaces meshgen manages itself, or that belong to Kubernetes. */
 const RESERVED_NAMESPACES = ['istio-system', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-export function checkServices(document: MeshDocument, at: At, report: (d: Diagnostic) => void): void {
+export function checkServices({ document, at, report }: Context): void {
   const spec = document.spec;
   const clusterNames = spec.clusters.map((c) => c.name);
   const namespaceClusters = new Map((spec.namespaces ?? []).map((n) => [n.name, n.clusters ?? clusterNames]));
@@ -30,7 +29,7 @@ export function checkServices(document: MeshDocument, at: At, report: (d: Diagno
   });
 
   // In a legacy .global mesh, services are reached by their .global names; legacy-checks.ts checks them.
-  const legacy = spec.legacy?.global?.enabled === true;
+  const legacy = isLegacyGlobal(spec);
   (legacy ? [] : spec.services ?? []).forEach((s, i) => {
     const at_ = (...rest: (string | number)[]) => at(['spec', 'services', i, ...rest]);
     const runsIn = s.clusters ?? clusterNames;

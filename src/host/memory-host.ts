@@ -1,0 +1,192 @@
+import { posix } from 'node:path';
+import { HostError, type FileStat, type Host, type WriteOptions } from './host.js';
+
+// An in-memory filesystem for tests: files, directories and symlinks with modes, the errors
+// Node would raise, a fixed environment and a fixed clock. Paths are absolute POSIX paths.
+
+type Entry = { kind: 'file'; content: string; mode: number } | { kind: 'directory'; mode: number } | { kind: 'symlink'; target: string };
+
+const MAX_LINKS = 40;
+
+export class MemoryHost implements Host {
+  private readonly entries = new Map<string, Entry>([['/', { kind: 'directory', mode: 0o755 }]]);
+  readonly env: Record<string, string | undefined>;
+  private clock: Date;
+
+  constructor(options: { files?: Record<string, string>; env?: Record<string, string | undefined>; now?: Date } = {}) {
+    this.env = { ...(options.env ?? {}) };
+    this.clock = options.now ?? new Date('2026-01-01T00:00:00Z');
+    for (const [path, content] of Object.entries(options.files ?? {})) {
+      this.mkdir(posix.dirname(path));
+      this.writeFile(path, content, { mode: 0o644 });
+    }
+  }
+
+  now(): Date {
+    return new Date(this.clock);
+  }
+
+  setNow(date: Date): void {
+    this.clock = date;
+  }
+
+  symlink(target: string, path: string): void {
+    const at = this.parentOf(path);
+    if (this.entries.has(at)) throw new HostError('EEXIST', path);
+    this.entries.set(at, { kind: 'symlink', target });
+  }
+
+  /** Every regular file under `dir`, as path relative to it → content (for assertions). */
+  files(dir = '/'): Map<string, string> {
+    const root = normalize(dir);
+    const found = new Map<string, string>();
+    for (const [path, entry] of [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (entry.kind === 'file' && path.startsWith(root === '/' ? '/' : `${root}/`)) found.set(posix.relative(root, path), entry.content);
+    }
+    return found;
+  }
+
+  readFile(path: string): string {
+    const entry = this.entries.get(this.resolve(path));
+    if (!entry) throw new HostError('ENOENT', path);
+    if (entry.kind === 'directory') throw new HostError('EISDIR', path);
+    if (entry.kind !== 'file') throw new HostError('EINVAL', path);
+    return entry.content;
+  }
+
+  lstat(path: string): FileStat | undefined {
+    const at = this.tryParentOf(path);
+    const entry = at === undefined ? undefined : this.entries.get(at);
+    return entry && statOf(entry);
+  }
+
+  stat(path: string): FileStat | undefined {
+    let at: string;
+    try {
+      at = this.resolve(path);
+    } catch (e) {
+      if (e instanceof HostError && (e.code === 'ENOENT' || e.code === 'ENOTDIR')) return undefined;
+      throw e;
+    }
+    const entry = this.entries.get(at);
+    return entry && statOf(entry);
+  }
+
+  readdir(path: string): string[] {
+    const dir = this.resolve(path);
+    const entry = this.entries.get(dir);
+    if (!entry) throw new HostError('ENOENT', path);
+    if (entry.kind !== 'directory') throw new HostError('ENOTDIR', path);
+    const prefix = dir === '/' ? '/' : `${dir}/`;
+    return [...this.entries.keys()].filter((p) => p !== dir && p.startsWith(prefix) && !p.slice(prefix.length).includes('/')).map((p) => p.slice(prefix.length)).sort();
+  }
+
+  mkdir(path: string, mode = 0o755): void {
+    const parts = normalize(path).split('/').filter(Boolean);
+    let current = '';
+    for (const part of parts) {
+      current = this.resolve(`${current}/${part}`, { mustExist: false });
+      const entry = this.entries.get(current);
+      if (!entry) this.entries.set(current, { kind: 'directory', mode });
+      else if (entry.kind !== 'directory') throw new HostError(entry.kind === 'file' ? 'EEXIST' : 'ENOTDIR', path);
+    }
+  }
+
+  writeFile(path: string, content: string, options: WriteOptions): void {
+    const at = this.parentOf(path);
+    const existing = this.entries.get(at);
+    if (options.exclusive && existing) throw new HostError('EEXIST', path);
+    const target = existing?.kind === 'symlink' ? this.resolve(path, { mustExist: false }) : at;
+    const entry = this.entries.get(target);
+    if (entry?.kind === 'directory') throw new HostError('EISDIR', path);
+    this.entries.set(target, { kind: 'file', content, mode: entry?.kind === 'file' ? entry.mode : options.mode });
+  }
+
+  rename(from: string, to: string): void {
+    const source = this.parentOf(from);
+    const entry = this.entries.get(source);
+    if (!entry) throw new HostError('ENOENT', from);
+    const target = this.parentOf(to);
+    if (this.entries.get(target)?.kind === 'directory') throw new HostError('EISDIR', to);
+    this.entries.delete(source);
+    this.entries.set(target, entry);
+  }
+
+  chmod(path: string, mode: number): void {
+    const at = this.resolve(path);
+    const entry = this.entries.get(at);
+    if (!entry || entry.kind === 'symlink') throw new HostError('ENOENT', path);
+    this.entries.set(at, { ...entry, mode });
+  }
+
+  unlink(path: string): void {
+    const at = this.parentOf(path);
+    const entry = this.entries.get(at);
+    if (!entry) throw new HostError('ENOENT', path);
+    if (entry.kind === 'directory') throw new HostError('EISDIR', path);
+    this.entries.delete(at);
+  }
+
+  rmdir(path: string): void {
+    const at = this.parentOf(path);
+    const entry = this.entries.get(at);
+    if (!entry) throw new HostError('ENOENT', path);
+    if (entry.kind !== 'directory') throw new HostError('ENOTDIR', path);
+    if (this.readdir(at).length) throw new HostError('ENOTEMPTY', path);
+    this.entries.delete(at);
+  }
+
+  /** The path with its parent directories' symlinks resolved; the last component is left as it is. */
+  private parentOf(path: string): string {
+    const normalized = normalize(path);
+    if (normalized === '/') return '/';
+    const parent = this.resolve(posix.dirname(normalized));
+    const entry = this.entries.get(parent);
+    if (!entry) throw new HostError('ENOENT', path);
+    if (entry.kind !== 'directory') throw new HostError('ENOTDIR', path);
+    return posix.join(parent, posix.basename(normalized));
+  }
+
+  private tryParentOf(path: string): string | undefined {
+    try {
+      return this.parentOf(path);
+    } catch (e) {
+      if (e instanceof HostError && (e.code === 'ENOENT' || e.code === 'ENOTDIR')) return undefined;
+      throw e;
+    }
+  }
+
+  /** Every symlink on the way resolved, as the kernel does. */
+  private resolve(path: string, options: { mustExist?: boolean } = {}, depth = 0): string {
+    if (depth > MAX_LINKS) throw new HostError('ELOOP', path);
+    const parts = normalize(path).split('/').filter(Boolean);
+    let current = '/';
+    for (const [i, part] of parts.entries()) {
+      const next = posix.join(current, part);
+      const entry = this.entries.get(next);
+      const last = i === parts.length - 1;
+      if (!entry) {
+        if (last && options.mustExist === false) return next;
+        throw new HostError('ENOENT', path);
+      }
+      if (entry.kind === 'symlink') {
+        const target = posix.isAbsolute(entry.target) ? entry.target : posix.join(current, entry.target);
+        current = this.resolve(target, last ? options : {}, depth + 1);
+      } else {
+        if (!last && entry.kind !== 'directory') throw new HostError('ENOTDIR', path);
+        current = next;
+      }
+    }
+    return current;
+  }
+}
+
+function normalize(path: string): string {
+  if (!posix.isAbsolute(path)) throw new Error(`MemoryHost: not an absolute path: ${path}`);
+  return posix.normalize(path).replace(/\/+$/, '') || '/';
+}
+
+function statOf(entry: Entry): FileStat {
+  if (entry.kind === 'symlink') return { kind: 'symlink', mode: 0o777, size: entry.target.length };
+  return { kind: entry.kind, mode: entry.mode, size: entry.kind === 'file' ? Buffer.byteLength(entry.content) : 0 };
+}

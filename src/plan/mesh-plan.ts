@@ -1,0 +1,58 @@
+import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
+import { clustersRead, primariesOf, type TopologyInput } from '../rules/topology.js';
+import { remoteSecretPath } from '../resource/out-layout.js';
+import { planCluster, type ClusterPlan } from './cluster-plan.js';
+
+// The plan stage: everything the later stages need, decided once from the model. pki makes CA
+// material for `caClusters`, credentials reads the API servers of `readClusters`, render turns
+// each cluster plan into objects and files, and out/README.md quotes the plan's reasons.
+
+export interface RemoteSecretPlan {
+  /** the cluster whose istiod holds the secret */
+  reader: ClusterModel;
+  /** the cluster it gives access to */
+  read: ClusterModel;
+  /** Secret name, as `istioctl create-remote-secret --name <read>` makes it */
+  name: string;
+  /** under out/ */
+  path: string;
+}
+
+export interface MeshPlan {
+  /** sorted by cluster name */
+  clusters: ClusterPlan[];
+  /** primaries first: a remote's sidecars and gateways are injected by its primary's istiod */
+  installOrder: ClusterPlan[];
+  /** the clusters that run istiod, sorted; each needs an intermediate CA of its own */
+  primaries: ClusterModel[];
+  /** the clusters another cluster reads: their API server CA and reader token are needed */
+  readClusters: ClusterModel[];
+  /** every remote secret meshgen renders (none with secrets.mode omit), by read cluster, then reader */
+  remoteSecrets: RemoteSecretPlan[];
+  /** hosts whose traffic stays in the caller's cluster (MeshConfig.serviceSettings), sorted */
+  clusterLocalHosts: string[];
+}
+
+export function remoteSecretName(cluster: string): string {
+  return `istio-remote-secret-${cluster}`;
+}
+
+export function planMesh(mesh: MeshModel): MeshPlan {
+  const topology: TopologyInput<ClusterModel> = { clusters: mesh.clusters, legacyGlobal: mesh.legacyGlobal !== undefined };
+  const clusters = mesh.clusters.map((cluster) => planCluster(mesh, topology, cluster));
+  const remoteSecrets: RemoteSecretPlan[] =
+    mesh.secretsMode === 'plain'
+      ? clusters.flatMap(({ cluster: read, readers }) =>
+          readers.map((reader) => ({ reader, read, name: remoteSecretName(read.name), path: remoteSecretPath(reader.name, remoteSecretName(read.name)) })),
+        )
+      : [];
+  return {
+    clusters,
+    installOrder: [...clusters.filter((p) => p.cluster.role === 'primary'), ...clusters.filter((p) => p.cluster.role === 'remote')],
+    primaries: primariesOf(mesh.clusters),
+    readClusters: clustersRead(topology),
+    remoteSecrets,
+    // a legacy .global mesh has no cross-cluster endpoints to keep out
+    clusterLocalHosts: mesh.legacyGlobal ? [] : mesh.services.filter((s) => s.clusterLocal).map((s) => s.host).sort(),
+  };
+}

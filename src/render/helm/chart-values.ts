@@ -1,0 +1,18 @@
+import type { MeshModel } from '../../model/mesh-model.js';
+import type { ClusterPlan } from '../../plan/cluster-plan.js';
+import type { MeshPlan } from '../../plan/mesh-plan.js';
+import { EAST_WEST_GATEWAY_RELEASE, type ChartRelease } from '../../plan/chart-releases.js';
+import { eastWestGatewayValues, ingressGatewayValues } from './gateway-values.js';
+import { istioBaseValues, istiodValues, type HelmValues } from './istio-values.js';
+
+/** The values of one planned release: written to its values file and carried by the Flux HelmRelease. */
+export function chartValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan, release: ChartRelease): HelmValues {
+  switch (release.chart) {
+    case 'base':
+      return istioBaseValues(mesh, plan);
+    case 'istiod':
+      return istiodValues(mesh, plan, meshPlan.clusterLocalHosts);
+    case 'gateway':
+      return release.release === EAST_WEST_GATEWAY_RELEASE ? eastWestGatewayValues(mesh, plan.cluster) : ingressGatewayValues(mesh, plan.cluster);
+  }
+}

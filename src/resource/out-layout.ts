@@ -1,0 +1,121 @@
+import { manifestFileName, type ResId } from './kube-object.js';
+
+// Every path under out/, in one place. Paths are POSIX and relative to out/. Render builds
+// files at these paths, emit and the CLI classify them, validation reserves the names the
+// layout takes, and out/README.md quotes them: none of them spells a path of its own.
+//
+//   <cluster>/manifests/<group>_<Kind>_<namespace>_<name>.yaml   one Kubernetes object per file
+//   <cluster>/kustomization.yaml                                 every manifest, for kubectl apply -k
+//   <cluster>/helm/<release>.values.yaml                         one values file per Helm release
+//   <cluster>/istioctl/istio-operator.yaml                       Istio 1.6-1.7 (legacy .global) only
+//   <cluster>/certs/{root-cert,ca-cert,cert-chain}.pem           public CA certificates (primaries)
+//   <cluster>/secrets/cacerts.yaml                               private: the plugged-in CA
+//   <cluster>/secrets/istio-remote-secret-<read cluster>.yaml    private: what this istiod reads
+//   argocd/..., flux/...                                         the GitOps wrappers
+//   README.md  .gitignore  verify.sh  .meshgen-manifest.json    mesh-level files
+
+export const README_PATH = 'README.md';
+export const GITIGNORE_PATH = '.gitignore';
+export const VERIFY_SCRIPT_PATH = 'verify.sh';
+/** Lists every file meshgen wrote: how a later build knows what it may prune. */
+export const MANIFEST_PATH = '.meshgen-manifest.json';
+
+/** The directories under out/ that hold the GitOps wrappers; no cluster may take these names. */
+export const ARGOCD_DIR = 'argocd';
+export const FLUX_DIR = 'flux';
+
+const MANIFESTS_DIR = 'manifests';
+const SECRETS_DIR = 'secrets';
+const CERTS_DIR = 'certs';
+
+/** `manifests/<file>`: a manifest's path inside its cluster directory, as kustomization.yaml lists it. */
+export function manifestInCluster(id: ResId): string {
+  return `${MANIFESTS_DIR}/${manifestFileName(id)}`;
+}
+
+export function manifestsDir(cluster: string): string {
+  return `${cluster}/${MANIFESTS_DIR}`;
+}
+
+export function manifestPath(cluster: string, id: ResId): string {
+  return `${cluster}/${manifestInCluster(id)}`;
+}
+
+export function clusterKustomizationPath(cluster: string): string {
+  return `${cluster}/kustomization.yaml`;
+}
+
+export function valuesFilePath(cluster: string, release: string): string {
+  return `${cluster}/helm/${release}.values.yaml`;
+}
+
+export function istioOperatorPath(cluster: string): string {
+  return `${cluster}/istioctl/istio-operator.yaml`;
+}
+
+/** root-cert.pem, ca-cert.pem or cert-chain.pem of a primary */
+export function certPath(cluster: string, file: string): string {
+  return `${cluster}/${CERTS_DIR}/${file}`;
+}
+
+export function secretsDir(cluster: string): string {
+  return `${cluster}/${SECRETS_DIR}`;
+}
+
+export function cacertsPath(cluster: string): string {
+  return `${secretsDir(cluster)}/cacerts.yaml`;
+}
+
+/** The remote secret that lets the istiod of `reader` read `read`. */
+export function remoteSecretPath(reader: string, secretName: string): string {
+  return `${secretsDir(reader)}/${secretName}.yaml`;
+}
+
+/** The .gitignore pattern that keeps every cluster's private directory out of git. */
+export const SECRETS_IGNORE_PATTERN = `/*/${SECRETS_DIR}/`;
+
+export function argocdRootPath(id: ResId): string {
+  return `${ARGOCD_DIR}/${manifestFileName(id)}`;
+}
+
+export function argocdKustomizationPath(): string {
+  return `${ARGOCD_DIR}/kustomization.yaml`;
+}
+
+export function argocdClusterDir(cluster: string): string {
+  return `${ARGOCD_DIR}/${cluster}`;
+}
+
+export function argocdClusterPath(cluster: string, id: ResId): string {
+  return `${argocdClusterDir(cluster)}/${manifestFileName(id)}`;
+}
+
+export function fluxRootPath(id: ResId): string {
+  return `${FLUX_DIR}/${manifestFileName(id)}`;
+}
+
+export function fluxClusterDir(cluster: string): string {
+  return `${FLUX_DIR}/${cluster}`;
+}
+
+export function fluxClusterPath(cluster: string, id: ResId): string {
+  return `${fluxClusterDir(cluster)}/${manifestFileName(id)}`;
+}
+
+/**
+ * The cluster a path belongs to: its first segment, or the second under the GitOps
+ * directories. Undefined for mesh-level files.
+ */
+export function clusterOfPath(path: string, clusters: readonly string[]): string | undefined {
+  const [first, second] = path.split('/');
+  if (clusters.includes(first)) return first;
+  return (first === ARGOCD_DIR || first === FLUX_DIR) && second !== undefined && clusters.includes(second) ? second : undefined;
+}
+
+/**
+ * Private material lives in `<cluster>/secrets/`. Files that are no longer rendered are known
+ * only by path (from the manifest), so this is how a removed file is recognised as private.
+ */
+export function isPrivatePath(path: string): boolean {
+  return path.split('/')[1] === SECRETS_DIR;
+}
