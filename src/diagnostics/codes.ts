@@ -1,4 +1,4 @@
-import { PkiCodes } from '../pki/pki-codes.js';
+import { PkiCodes } from './pki-codes.js';
 
 // The stable diagnostic codes. README.md documents each one; a test keeps the two in step.
 // MG3xxx/W3xxx (CA material) are defined beside the PKI stage.

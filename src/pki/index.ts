@@ -2,5 +2,5 @@
 export { planPki, type ClusterCaMaterial, type PendingWrite, type PkiPlan, type PkiModel, type PlanPkiInput } from './plan.js';
 export { commitPkiWrites } from './write.js';
 export { certsStatus, formatCertsStatus, type CertStatusRow, type CertsStatusInput } from './status.js';
-export { PkiCodes, type PkiCode } from './pki-codes.js';
+export { PkiCodes, type PkiCode } from '../diagnostics/pki-codes.js';
 export { forgeLoadCount } from './forge.js';

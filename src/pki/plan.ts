@@ -17,7 +17,7 @@ import {
   type PkiLayout,
 } from './layout.js';
 import { exists, readPkiFiles, textOf } from './load.js';
-import { PkiCodes } from './pki-codes.js';
+import { PkiCodes } from '../diagnostics/pki-codes.js';
 import { inspectPki, type Inspection } from './verify.js';
 
 // The PKI stage: read what exists, check it, and create what is missing (SPEC section 5).

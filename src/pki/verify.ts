@@ -16,7 +16,7 @@ import {
 } from './layout.js';
 import { exists, textOf, type ClusterFiles, type FileContent, type PkiFiles } from './load.js';
 import { countPemBlocks } from './pem.js';
-import { PkiCodes } from './pki-codes.js';
+import { PkiCodes } from '../diagnostics/pki-codes.js';
 import { DAY_MS, EXPIRY_WARNING_DAYS } from './profile.js';
 
 // Checks the material that exists, the way istiod will when it loads cacerts (reference

@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { MemoryHost } from '../../src/host/memory-host.js';
+import { REPO } from './fixtures.js';
+
+/** Where memoryHostWith puts the repository: a path that does not exist on disk. */
+export const MEMORY_REPO = '/meshgen-in-memory';
+
+/** A MemoryHost holding copies of the given repository directories (and their modes) under MEMORY_REPO. */
+export function memoryHostWith(dirs: string[], options: { env?: Record<string, string>; now?: Date } = {}): MemoryHost {
+  const host = new MemoryHost({ env: options.env, now: options.now ?? new Date() });
+  for (const dir of dirs) copyInto(host, join(REPO, dir), join(MEMORY_REPO, dir));
+  return host;
+}
+
+function copyInto(host: MemoryHost, from: string, to: string): void {
+  host.mkdir(to);
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (entry.isDirectory()) copyInto(host, join(from, entry.name), join(to, entry.name));
+    else host.writeFile(join(to, entry.name), readFileSync(join(from, entry.name), 'utf8'), { mode: statSync(join(from, entry.name)).mode & 0o777 });
+  }
+}
+
+/** Every file of a directory on disk, as relative path → text. */
+export function diskFiles(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const full = join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(relative(dir, full).split('\\').join('/'), readFileSync(full, 'utf8'));
+    }
+  };
+  walk(dir);
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
