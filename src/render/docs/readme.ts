@@ -2,11 +2,12 @@ import { X509Certificate } from 'node:crypto';
 import { ISTIO_NAMESPACE, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import { remoteSecretName, type MeshPlan } from '../../plan/mesh-plan.js';
-import { READER_SERVICE_ACCOUNT, READER_TOKEN_SECRET } from '../cluster/reader-token-secret.js';
+import { READER_SERVICE_ACCOUNT, READER_TOKEN_SECRET, readerTokenSecret } from '../cluster/reader-token-secret.js';
 import { istioctlInstallStep, legacyReadmeSection } from '../legacy-global/readme-section.js';
 import { isLegacyOnly } from '../../rules/istio-versions.js';
-import { helmChartArguments } from '../../plan/chart-releases.js';
-import { cacertsPath, istioOperatorPath, manifestsDir, remoteSecretPath, valuesFilePath } from '../../resource/out-layout.js';
+import { helmChartArguments, type ChartRelease } from '../../plan/chart-releases.js';
+import { resIdOf } from '../../resource/kube-object.js';
+import { cacertsPath, istioOperatorPath, manifestPath, manifestsDir, remoteSecretPath, valuesFilePath } from '../../resource/out-layout.js';
 import { topologyDiagram } from './topology-diagram.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
 import { gitopsSections } from '../gitops/readme-section.js';
@@ -41,17 +42,28 @@ export function meshReadme(mesh: MeshModel, meshPlan: MeshPlan, sourceLabel: str
     '',
     '## Install order',
     '',
-    `Each cluster in turn, with \`kubectl\` and \`${mesh.legacyGlobal && isLegacyOnly(mesh.istio.parsed) ? 'istioctl' : 'helm'}\` pointed at it. Run the commands from this`,
+    `With \`kubectl\` and \`${mesh.legacyGlobal && isLegacyOnly(mesh.istio.parsed) ? 'istioctl' : 'helm'}\`, in the order below. Run the commands from this`,
     'directory; they name each cluster\'s kubectl context by a variable, so set those first:',
     '',
     '```sh',
     ...plans.map((p) => `export ${contextVariable(p.cluster)}=<kubectl context of ${p.cluster.name}>`),
     '```',
     '',
-    'The `istio-system` Namespace comes first, so that its network label is in place before',
-    'istiod and the gateways start.',
+    '### Every cluster: namespace and CA',
+    '',
+    'First, in every cluster, the `istio-system` Namespace: its network label must be in place',
+    'before istiod and the gateways start, and the remote secrets below are applied into it.',
+    'On a primary, the plugged-in CA (`cacerts`) goes with it: istiod must find it when it first',
+    'starts, or it makes a self-signed CA of its own.',
+    '',
+    '```sh',
+    ...meshPlan.installOrder.flatMap((plan) => bootstrapSteps(mesh, plan, sourceLabel)),
+    '```',
+    '',
+    'Then each cluster in turn, primaries first: a remote\'s sidecars and gateways are injected by',
+    'its primary\'s istiod. `--wait` lets istiod become ready before anything it must inject.',
   ];
-  for (const plan of meshPlan.installOrder) lines.push('', ...installSteps(mesh, plan, sourceLabel));
+  for (const plan of meshPlan.installOrder) lines.push('', ...installSteps(mesh, plan));
   if (mesh.legacyGlobal) lines.push('', ...legacyReadmeSection(mesh, plans));
   if (mesh.secretsMode === 'plain' && meshPlan.readClusters.length) lines.push('', ...remoteSecretsSection(meshPlan));
   const gitops = gitopsSections(mesh, meshPlan, (plan) => bootstrapSteps(mesh, plan, sourceLabel));
@@ -92,23 +104,27 @@ function pkiDirFromOut(mesh: MeshModel, sourceLabel: string): string {
   return parts.join('/') || '.';
 }
 
-function installSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string): string[] {
+function installSteps(mesh: MeshModel, plan: ClusterPlan): string[] {
   const c = plan.cluster;
   const ctx = contextOf(c);
-  const steps = bootstrapSteps(mesh, plan, sourceLabel);
-  // legacy .global on Istio 1.6-1.7: istioctl installs what the charts would
+  const steps: string[] = [];
+  // legacy .global on Istio 1.6-1.7: istioctl installs what the charts would, and waits for it
   if (plan.legacy?.istioOperator) steps.push(istioctlInstallStep(mesh, ctx, istioOperatorPath(c.name)));
-  const afterRemoteSecret: string[] = [];
-  for (const { release, chart, waitsForRemoteSecret } of plan.releases) {
-    const command = `helm upgrade --install ${release} ${helmChartArguments(mesh, chart)} --version ${mesh.istio.version} --kube-context ${ctx} -n ${ISTIO_NAMESPACE} -f ${valuesFilePath(c.name, release)}`;
-    (waitsForRemoteSecret ? afterRemoteSecret : steps).push(command);
-  }
-  steps.push(`kubectl --context ${ctx} apply -k ${c.name}`);
+  const helm = (release: ChartRelease) =>
+    `helm upgrade --install ${release.release} ${helmChartArguments(mesh, release.chart)} --version ${mesh.istio.version} --kube-context ${ctx} -n ${ISTIO_NAMESPACE} -f ${valuesFilePath(c.name, release.release)}${release.chart === 'istiod' ? ' --wait' : ''}`;
+  steps.push(...plan.releases.filter((r) => !r.waitsForRemoteSecret).map(helm));
 
   const section = [`### ${c.name}`, '', ...plan.reasons.map((r) => `- ${r}`), ...(plan.reasons.length ? [''] : []), '```sh', ...steps, '```'];
   const readers = plan.readers;
   if (readers.length) {
-    section.push('', `Then give ${readers.map((r) => r.name).join(', ')} read access to ${c.name}'s endpoints:`, '', '```sh');
+    section.push(
+      '',
+      `Then give ${readers.map((r) => r.name).join(', ')} read access to ${c.name}'s endpoints: ${c.name}'s reader token Secret (Kubernetes`,
+      'fills in its token and CA), then the remote secret built from them in each reader:',
+      '',
+      '```sh',
+      `kubectl --context ${ctx} apply -f ${manifestPath(c.name, resIdOf(readerTokenSecret()))}`,
+    );
     for (const r of readers) {
       section.push(
         mesh.secretsMode === 'plain'
@@ -118,9 +134,18 @@ function installSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string): 
     }
     section.push('```');
   }
+  const afterRemoteSecret = plan.releases.filter((r) => r.waitsForRemoteSecret).map(helm);
   if (afterRemoteSecret.length && plan.controlPlane) {
     section.push('', `Once \`${remoteSecretName(c.name)}\` is in ${plan.controlPlane.cluster.name} (its istiod injects these gateways):`, '', '```sh', ...afterRemoteSecret, '```');
   }
+  section.push(
+    '',
+    `Last, ${c.name}'s own resources (namespaces, Istio configuration${plan.verification ? ', workloads' : ''}):`,
+    '',
+    '```sh',
+    `kubectl --context ${ctx} apply -k ${c.name}`,
+    '```',
+  );
   return section;
 }
 
@@ -135,9 +160,10 @@ function remoteSecretsSection(meshPlan: MeshPlan): string[] {
     'They hold tokens: they are kept out of git and must reach the clusters by a secure path.',
     '',
     'A secret that is missing could not be built because its cluster\'s token or CA did not exist',
-    'yet. The token Secret that holds both is part of that cluster\'s manifests, so:',
+    'yet. The reader token Secret that holds both is created in the read-access step above, so:',
     '',
-    '1. install the cluster as above (its `kubectl apply -k` creates the token Secret);',
+    '1. install the cluster as above, up to its reader token Secret (the remote secret files are',
+    '   not there yet);',
     '2. save its token and CA where mesh.yaml points (paths relative to the mesh file):',
     '',
     '```sh',

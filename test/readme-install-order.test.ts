@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { join, posix } from 'node:path';
+import { build } from '../src/pipeline.js';
+import { contextVariable } from '../src/render/docs/kube-context.js';
+import { EXAMPLES } from './helpers/fixtures.js';
+import { MEMORY_REPO, memoryHostWith } from './helpers/memory.js';
+import { installCommands, replayInstall, type ReplayCluster } from './helpers/install-replay.js';
+
+// out/README.md's install order, replayed command by command against simulated clusters
+// (test/helpers/install-replay.ts): every command must find what it needs in place, and at
+// the end every cluster is installed and every istiod holds the remote secrets it reads.
+
+const OUT = '/install-replay/out';
+
+/** Builds an example in memory, optionally with its mesh.yaml edited; returns out/ by relative path and the clusters. */
+async function built(example: string, edit: (mesh: string) => string = (m) => m) {
+  const host = memoryHostWith([`examples/${example}`]);
+  const meshFile = join(MEMORY_REPO, 'examples', example, 'mesh.yaml');
+  host.writeFile(meshFile, edit(host.readFile(meshFile)), { mode: 0o644 });
+  const result = await build({ meshFile, outDir: OUT }, host);
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const files = (path: string) => {
+    try {
+      return host.readFile(posix.join(OUT, path));
+    } catch {
+      return undefined;
+    }
+  };
+  const clusters: ReplayCluster[] = result.plan!.clusters.map((p) => ({ name: p.cluster.name, contextVariable: contextVariable(p.cluster), controlPlane: p.controlPlane?.cluster.name }));
+  return { files, clusters, plan: result.plan!, readme: files('README.md')! };
+}
+
+const omitSecrets = (mesh: string) => mesh.replace(/^spec:\n/m, 'spec:\n  secrets: { mode: omit }\n');
+const withVerification = (mesh: string) => (/^\s+verification:/m.test(mesh) ? mesh : mesh.replace(/^spec:\n/m, 'spec:\n  verification: { enabled: true }\n'));
+
+const variants: [string, string, (mesh: string) => string][] = [
+  ...EXAMPLES.map((e): [string, string, (m: string) => string] => [e, e, (m) => m]),
+  ...EXAMPLES.filter((e) => !e.startsWith('legacy')).map((e): [string, string, (m: string) => string] => [`${e}, secrets.mode omit`, e, omitSecrets]),
+  ['primary-remote with verification workloads', 'primary-remote', withVerification],
+  ['primary-remote-multi-network with verification workloads, secrets.mode omit', 'primary-remote-multi-network', (m) => omitSecrets(withVerification(m))],
+];
+
+describe.each(variants)('the install order of %s', (_, example, edit) => {
+  it('runs as written: every command finds what it needs, and the mesh ends installed', async () => {
+    const { files, clusters, plan, readme } = await built(example, edit);
+    const replay = replayInstall(installCommands(readme), clusters, files);
+    expect(replay.failure).toBeUndefined();
+    for (const p of plan.clusters) {
+      const state = replay.clusters.get(p.cluster.name)!;
+      expect(state.kustomizationApplied, `${p.cluster.name}: kubectl apply -k`).toBe(true);
+      if (p.cluster.role === 'primary') expect(state.istiodReady, `${p.cluster.name}: istiod ready`).toBe(true);
+      expect([...state.remoteSecrets].sort(), `${p.cluster.name}: remote secrets held`).toEqual(plan.clusters.filter((q) => q.readers.some((r) => r.name === p.cluster.name)).map((q) => q.cluster.name).sort());
+    }
+  });
+});
+
+// Controls: the replay must refuse the orders the issue found broken.
+describe('the install-order replay (controls)', () => {
+  it('refuses a remote secret applied into a cluster whose istio-system does not exist yet', async () => {
+    const { files, clusters, readme } = await built('multi-primary-multi-network');
+    const commands = installCommands(readme);
+    const bootstrap = commands.filter((c) => c.includes('core_Namespace__istio-system.yaml') || c.includes('secrets/cacerts.yaml'));
+    // the old order: each cluster's namespace only when that cluster's turn comes
+    const perCluster = clusters.flatMap((c) => {
+      const own = (line: string) => line.includes(`$${c.contextVariable}"`) || line.includes(`$${c.contextVariable} `);
+      return [...bootstrap.filter(own), ...commands.filter((line) => !bootstrap.includes(line) && own(line) && !line.includes('/secrets/istio-remote-secret-'))];
+    });
+    const remoteSecrets = commands.filter((c) => c.includes('/secrets/istio-remote-secret-'));
+    const oldOrder = [...perCluster.slice(0, perCluster.length / 2), ...remoteSecrets, ...perCluster.slice(perCluster.length / 2)];
+    const replay = replayInstall(oldOrder, clusters, files);
+    expect(replay.failure?.reason).toMatch(/namespaces "istio-system" not found/);
+  });
+
+  it('refuses a gateway installed right after an istiod installed without --wait', async () => {
+    const { files, clusters, readme } = await built('multi-primary');
+    const commands = installCommands(readme).map((c) => c.replace(/ --wait$/, ''));
+    expect(replayInstall(commands, clusters, files).failure?.reason).toMatch(/gateway .* cannot be injected: istiod in \S+ is not ready/);
+  });
+
+  it("refuses a remote's workloads applied before its primary holds the remote's secret", async () => {
+    const { files, clusters, readme } = await built('primary-remote', withVerification);
+    const commands = installCommands(readme);
+    const remoteApps = commands.findIndex((c) => c.endsWith('apply -k remote1'));
+    const secret = commands.findIndex((c) => c.includes('secrets/istio-remote-secret-remote1.yaml'));
+    expect(secret).toBeGreaterThan(-1);
+    expect(remoteApps).toBeGreaterThan(secret);
+    const reordered = [...commands.slice(0, secret), commands[remoteApps], ...commands.slice(secret, remoteApps), ...commands.slice(remoteApps + 1)];
+    expect(replayInstall(reordered, clusters, files).failure?.reason).toMatch(/primary1 does not hold remote1's remote secret yet/);
+  });
+
+  it('refuses a command that names a file out/ does not have', async () => {
+    const { files, clusters, readme } = await built('multi-primary');
+    const commands = installCommands(readme).map((c) => c.replace('cluster1/helm/istiod.values.yaml', 'cluster1/helm/istiod.yaml'));
+    expect(replayInstall(commands, clusters, files).failure?.reason).toMatch(/cluster1\/helm\/istiod\.yaml: no such file/);
+  });
+});
