@@ -4,6 +4,7 @@ import { chartReleases, type ChartRelease } from './chart-releases.js';
 import { planGitOps, type GitOpsClusterPlan } from './gitops-plan.js';
 import { planLegacyCluster, type LegacyClusterPlan } from './legacy-plan.js';
 import { planServices } from './services-plan.js';
+import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
 
 // What one cluster gets, and why. The renderers follow this plan and never re-derive topology;
 // out/README.md quotes the reasons so a reviewer can see where each part comes from.
@@ -29,6 +30,11 @@ export interface ClusterPlan {
   readerTokenSecret: boolean;
   /** a primary: it runs istiod with a plugged-in intermediate CA of its own */
   caMaterial: boolean;
+  /**
+   * How that CA reaches the cluster as the `cacerts` Secret: a file in out/<cluster>/secrets/
+   * (secrets.mode plain), or created by hand from spec.pki.dir (secrets.mode omit).
+   */
+  cacerts?: SecretDelivery;
   /** Helm releases in install order (none where istioctl installs Istio) */
   releases: ChartRelease[];
   /** application namespaces, sorted, with the verification namespace where it is added */
@@ -102,6 +108,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
     readers,
     readerTokenSecret: readers.length > 0,
     caMaterial: cluster.role === 'primary',
+    ...(cluster.role === 'primary' ? { cacerts: secretDelivery(mesh) } : {}),
     releases,
     ...planServices(mesh, cluster),
     legacy,

@@ -2,6 +2,7 @@ import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
 import { clustersRead, primariesOf, type TopologyInput } from '../rules/topology.js';
 import { remoteSecretPath } from '../resource/out-layout.js';
 import { planCluster, type ClusterPlan } from './cluster-plan.js';
+import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
 
 // The plan stage: everything the later stages need, decided once from the model. pki makes CA
 // material for `caClusters`, credentials reads the API servers of `readClusters`, render turns
@@ -27,7 +28,9 @@ export interface MeshPlan {
   primaries: ClusterModel[];
   /** the clusters another cluster reads: their API server CA and reader token are needed */
   readClusters: ClusterModel[];
-  /** every remote secret meshgen renders (none with secrets.mode omit), by read cluster, then reader */
+  /** how remote secrets reach their readers */
+  remoteSecretDelivery: SecretDelivery;
+  /** every remote secret meshgen renders as a file (none when they are made by hand), by read cluster, then reader */
   remoteSecrets: RemoteSecretPlan[];
   /** hosts whose traffic stays in the caller's cluster (MeshConfig.serviceSettings), sorted */
   clusterLocalHosts: string[];
@@ -40,8 +43,9 @@ export function remoteSecretName(cluster: string): string {
 export function planMesh(mesh: MeshModel): MeshPlan {
   const topology: TopologyInput<ClusterModel> = { clusters: mesh.clusters, legacyGlobal: mesh.legacyGlobal !== undefined };
   const clusters = mesh.clusters.map((cluster) => planCluster(mesh, topology, cluster));
+  const remoteSecretDelivery = secretDelivery(mesh);
   const remoteSecrets: RemoteSecretPlan[] =
-    mesh.secretsMode === 'plain'
+    remoteSecretDelivery === 'file'
       ? clusters.flatMap(({ cluster: read, readers }) =>
           readers.map((reader) => ({ reader, read, name: remoteSecretName(read.name), path: remoteSecretPath(reader.name, remoteSecretName(read.name)) })),
         )
@@ -51,6 +55,7 @@ export function planMesh(mesh: MeshModel): MeshPlan {
     installOrder: [...clusters.filter((p) => p.cluster.role === 'primary'), ...clusters.filter((p) => p.cluster.role === 'remote')],
     primaries: primariesOf(mesh.clusters),
     readClusters: clustersRead(topology),
+    remoteSecretDelivery,
     remoteSecrets,
     // a legacy .global mesh has no cross-cluster endpoints to keep out
     clusterLocalHosts: mesh.legacyGlobal ? [] : mesh.services.filter((s) => s.clusterLocal).map((s) => s.host).sort(),

@@ -70,7 +70,7 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
     if (plan.legacy?.istioOperator) add(istioOperatorPath(name), istioOperator(mesh, plan));
     add(clusterKustomizationPath(name), kustomization(manifests));
     const material = caMaterial.get(name);
-    if (material) for (const file of caMaterialFiles(mesh, name, material, sourceLabel)) addFile(files, file);
+    if (material) for (const file of caMaterialFiles(plan, material, sourceLabel)) addFile(files, file);
   }
 
   // Remote secrets are private: their paths depend only on mesh.yaml, their content on

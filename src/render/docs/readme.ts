@@ -63,9 +63,9 @@ export function meshReadme(mesh: MeshModel, meshPlan: MeshPlan, sourceLabel: str
     'Then each cluster in turn, primaries first: a remote\'s sidecars and gateways are injected by',
     'its primary\'s istiod. `--wait` lets istiod become ready before anything it must inject.',
   ];
-  for (const plan of meshPlan.installOrder) lines.push('', ...installSteps(mesh, plan));
+  for (const plan of meshPlan.installOrder) lines.push('', ...installSteps(mesh, meshPlan, plan));
   if (mesh.legacyGlobal) lines.push('', ...legacyReadmeSection(mesh, plans));
-  if (mesh.secretsMode === 'plain' && meshPlan.readClusters.length) lines.push('', ...remoteSecretsSection(meshPlan));
+  if (meshPlan.remoteSecretDelivery === 'file' && meshPlan.readClusters.length) lines.push('', ...remoteSecretsSection(meshPlan));
   const gitops = gitopsSections(mesh, meshPlan, (plan) => bootstrapSteps(mesh, plan, sourceLabel));
   if (gitops.length) lines.push('', ...gitops);
   lines.push('');
@@ -80,11 +80,11 @@ function bootstrapSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string)
   const c = plan.cluster;
   const ctx = contextOf(c);
   const steps = [`kubectl --context ${ctx} apply -f ${manifestsDir(c.name)}/${NAMESPACE_MANIFEST}`];
-  if (plan.caMaterial) {
+  if (plan.cacerts) {
     const pki = pkiDirFromOut(mesh, sourceLabel);
     const file = (name: string) => `--from-file=${pki}/${c.name}/${name}`;
     steps.push(
-      mesh.secretsMode === 'plain'
+      plan.cacerts === 'file'
         ? `kubectl --context ${ctx} apply -f ${cacertsPath(c.name)}`
         : `kubectl --context ${ctx} -n ${ISTIO_NAMESPACE} create secret generic cacerts ${['ca-cert.pem', 'ca-key.pem', 'root-cert.pem', 'cert-chain.pem'].map(file).join(' ')}`,
     );
@@ -104,7 +104,7 @@ function pkiDirFromOut(mesh: MeshModel, sourceLabel: string): string {
   return parts.join('/') || '.';
 }
 
-function installSteps(mesh: MeshModel, plan: ClusterPlan): string[] {
+function installSteps(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan): string[] {
   const c = plan.cluster;
   const ctx = contextOf(c);
   const steps: string[] = [];
@@ -127,7 +127,7 @@ function installSteps(mesh: MeshModel, plan: ClusterPlan): string[] {
     );
     for (const r of readers) {
       section.push(
-        mesh.secretsMode === 'plain'
+        meshPlan.remoteSecretDelivery === 'file'
           ? `kubectl --context ${contextOf(r)} apply -f ${remoteSecretPath(r.name, remoteSecretName(c.name))}`
           : `istioctl create-remote-secret --context ${ctx} --name ${c.name} | kubectl --context ${contextOf(r)} apply -n ${ISTIO_NAMESPACE} -f -`,
       );
