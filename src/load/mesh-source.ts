@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { error, type Diagnostic, type SourcePosition } from '../diagnostics/diagnostic.js';
-import { Codes } from '../diagnostics/codes.js';
+import { Codes } from '../diagnostics/catalog.js';
 import { firstSyntaxProblem } from './yaml-errors.js';
 
 /** A parsed mesh.yaml that still knows where every node came from. */
