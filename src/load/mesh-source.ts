@@ -30,7 +30,7 @@ export function parseMeshSource(file: string, text: string): { source: MeshSourc
       error(Codes.NotAMapping, doc.contents === null ? 'the mesh file is empty' : 'the mesh file must be a YAML mapping', {
         file,
         position: doc.contents?.range ? spanAt(source, doc.contents.range[0], doc.contents.range[1]) : { line: 1, col: 1, length: 1 },
-        hint: 'start from `meshgen init`, or see SPEC section 3 for the format',
+        hint: "start from `meshgen init`, or see meshgen's docs/mesh-yaml.md for the format",
       }),
     );
   }
