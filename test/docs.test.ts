@@ -112,6 +112,7 @@ describe('README', () => {
 
   it('links the reference documents in docs/', () => {
     expect(readme).toContain('](docs/mesh-yaml.md)');
+    expect(readme).toContain('](docs/output.md)');
   });
 });
 
@@ -138,7 +139,7 @@ describe('user-facing text stands on its own', () => {
     expect(read('src/load/mesh-source.ts')).toContain('docs/mesh-yaml.md');
   });
 
-  it.each(['README.md', 'docs/mesh-yaml.md'])('the relative links of %s lead somewhere', (file) => {
+  it.each(['README.md', 'docs/mesh-yaml.md', 'docs/output.md'])('the relative links of %s lead somewhere', (file) => {
     const text = read(file).replace(/`[^`\n]*`/g, ''); // code spans hold patterns, not links
     const broken: string[] = [];
     for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
