@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { Codes } from '../diagnostics/codes.js';
+import { Codes } from '../diagnostics/catalog.js';
 import type { ClusterModel } from '../model/mesh-model.js';
 import { errorCode, type Host } from '../host/host.js';
 import type { YamlPath } from '../load/mesh-source.js';

@@ -1,8 +1,9 @@
 // Diagnostics are data: every stage returns them, the CLI formats them once.
 // Codes are stable: MG1xxx parse/schema, MG2xxx semantics, MG3xxx PKI, MG4xxx output,
-// W2xxx/W3xxx warnings. A code, once published, keeps its meaning.
+// W2xxx/W3xxx warnings. A code, once published, keeps its meaning. catalog.ts lists them all.
+import type { Code, ErrorCode, Severity, WarningCode } from './catalog.js';
 
-export type Severity = 'error' | 'warning';
+export type { Severity };
 
 export interface SourcePosition {
   /** 1-based line */
@@ -14,7 +15,7 @@ export interface SourcePosition {
 }
 
 export interface Diagnostic {
-  code: string;
+  code: Code;
   severity: Severity;
   message: string;
   /** path of the file the problem is in, as the user named it (relative paths stay relative) */
@@ -23,11 +24,11 @@ export interface Diagnostic {
   hint?: string;
 }
 
-export function error(code: string, message: string, where: Partial<Diagnostic> = {}): Diagnostic {
+export function error(code: ErrorCode, message: string, where: Partial<Diagnostic> = {}): Diagnostic {
   return { code, severity: 'error', message, ...where };
 }
 
-export function warning(code: string, message: string, where: Partial<Diagnostic> = {}): Diagnostic {
+export function warning(code: WarningCode, message: string, where: Partial<Diagnostic> = {}): Diagnostic {
   return { code, severity: 'warning', message, ...where };
 }
 

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { compareText, error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { Codes } from '../diagnostics/codes.js';
+import { Codes } from '../diagnostics/catalog.js';
 import { errorCode, type Host } from '../host/host.js';
 import { MANIFEST_PATH, manifestContent, parseManifest } from './manifest.js';
 import type { OutputFile, OutputSet } from '../resource/output-files.js';

@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { error, type Diagnostic, type SourcePosition } from '../diagnostics/diagnostic.js';
-import { Codes } from '../diagnostics/codes.js';
+import { Codes } from '../diagnostics/catalog.js';
 import { firstSyntaxProblem } from './yaml-errors.js';
 
 /** A parsed mesh.yaml that still knows where every node came from. */
@@ -30,7 +30,7 @@ export function parseMeshSource(file: string, text: string): { source: MeshSourc
       error(Codes.NotAMapping, doc.contents === null ? 'the mesh file is empty' : 'the mesh file must be a YAML mapping', {
         file,
         position: doc.contents?.range ? spanAt(source, doc.contents.range[0], doc.contents.range[1]) : { line: 1, col: 1, length: 1 },
-        hint: 'start from `meshgen init`, or see SPEC section 3 for the format',
+        hint: "start from `meshgen init`, or see meshgen's docs/mesh-yaml.md for the format",
       }),
     );
   }

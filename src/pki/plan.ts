@@ -17,7 +17,7 @@ import {
   type PkiLayout,
 } from './layout.js';
 import { exists, readPkiFiles, textOf } from './load.js';
-import { PkiCodes } from '../diagnostics/pki-codes.js';
+import { Codes } from '../diagnostics/catalog.js';
 import { inspectPki, type Inspection } from './verify.js';
 
 // The PKI stage: read what exists, check it, and create what is missing (SPEC section 5).
@@ -146,7 +146,7 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
 /** When this run may not create files: everything absent that a build would create. */
 export function missingMaterialErrors(inspection: Inspection, layout: PkiLayout): Diagnostic[] {
   const hint = 'run meshgen build to create it';
-  const missing = (file: string, message: string) => error(PkiCodes.MaterialMissing, message, { file: displayPath(layout, file), hint });
+  const missing = (file: string, message: string) => error(Codes.MaterialMissing, message, { file: displayPath(layout, file), hint });
   const diagnostics: Diagnostic[] = [];
   if (inspection.root.state === 'absent') diagnostics.push(missing(ROOT_CERT, 'root certificate does not exist yet'));
   for (const { cluster, state, files } of inspection.clusters) {
@@ -160,7 +160,7 @@ export function missingMaterialErrors(inspection: Inspection, layout: PkiLayout)
 
 function rootKeyMissing(layout: PkiLayout, clusters: string[]): Diagnostic {
   const needs = clusters.length === 1 ? `cluster "${clusters[0]}" needs` : `clusters ${clusters.map((c) => `"${c}"`).join(', ')} need`;
-  return error(PkiCodes.RootKeyMissing, `root key is missing, and ${needs} a new intermediate signed by it`, {
+  return error(Codes.RootKeyMissing, `root key is missing, and ${needs} a new intermediate signed by it`, {
     file: displayPath(layout, ROOT_KEY),
     hint: `put the root key back at ${displayPath(layout, ROOT_KEY)}, or sign the intermediate elsewhere and place its files in ${displayPath(layout, clusters[0])}`,
   });

@@ -16,7 +16,7 @@ import {
 } from './layout.js';
 import { exists, textOf, type ClusterFiles, type FileContent, type PkiFiles } from './load.js';
 import { countPemBlocks } from './pem.js';
-import { PkiCodes } from '../diagnostics/pki-codes.js';
+import { Codes, type ErrorCode } from '../diagnostics/catalog.js';
 import { DAY_MS, EXPIRY_WARNING_DAYS } from './profile.js';
 
 // Checks the material that exists, the way istiod will when it loads cacerts (reference
@@ -86,13 +86,13 @@ function inspectRoot(files: PkiFiles, context: Context): InspectedRoot {
     // certificate mean the real root is somewhere else, and replacing it would split the mesh.
     const clustersWithMaterial = files.clusters.filter(hasAnyFile).map((c) => c.cluster);
     if (exists(keyFile)) {
-      report(context, PkiCodes.IncompleteMaterial, certSubject, `root certificate is missing but ${ROOT_KEY} exists`, {
+      report(context, Codes.IncompleteMaterial, certSubject, `root certificate is missing but ${ROOT_KEY} exists`, {
         hint: `restore ${displayPath(layout, ROOT_CERT)}, or move ${displayPath(layout, ROOT_KEY)} aside to create a new root`,
       });
       return { state: 'incomplete', sound: false };
     }
     if (clustersWithMaterial.length > 0) {
-      report(context, PkiCodes.IncompleteMaterial, certSubject, `root certificate is missing while intermediates exist for ${clustersWithMaterial.join(', ')}`, {
+      report(context, Codes.IncompleteMaterial, certSubject, `root certificate is missing while intermediates exist for ${clustersWithMaterial.join(', ')}`, {
         hint: `restore ${displayPath(layout, ROOT_CERT)} and ${ROOT_KEY}; meshgen never replaces a root that existing intermediates chain to`,
       });
       return { state: 'incomplete', sound: false };
@@ -105,10 +105,10 @@ function inspectRoot(files: PkiFiles, context: Context): InspectedRoot {
   if (certificate) {
     const { cert, fields } = certificate;
     if (!(safeCheckIssued(cert, cert) && safeVerify(cert, cert))) {
-      report(context, PkiCodes.RootNotSelfSigned, certSubject, 'root certificate is not self-signed');
+      report(context, Codes.RootNotSelfSigned, certSubject, 'root certificate is not self-signed');
     }
     if (!readBasicConstraints(fields)?.ca) {
-      report(context, PkiCodes.NotACa, certSubject, 'root certificate is not a CA (basicConstraints CA:true is missing)');
+      report(context, Codes.NotACa, certSubject, 'root certificate is not a CA (basicConstraints CA:true is missing)');
     }
     checkValidity(certificate, certSubject, context);
   }
@@ -125,7 +125,7 @@ function inspectCluster(files: ClusterFiles, root: InspectedRoot, context: Conte
 
   if (!exists(files.caCert)) {
     if (hasAnyFile(files)) {
-      report(context, PkiCodes.IncompleteMaterial, certSubject, `intermediate certificate of cluster "${cluster}" is missing while other files in its directory exist`);
+      report(context, Codes.IncompleteMaterial, certSubject, `intermediate certificate of cluster "${cluster}" is missing while other files in its directory exist`);
       return { cluster, state: 'incomplete', files };
     }
     return { cluster, state: 'absent', files };
@@ -143,7 +143,7 @@ function inspectCluster(files: ClusterFiles, root: InspectedRoot, context: Conte
   const rootCopySubject = subject(ROOT_CERT, 'root certificate copy');
   const rootCopy = readText(files.rootCert, rootCopySubject, context);
   if (rootCopy !== undefined && rootText !== undefined && rootCopy !== rootText) {
-    report(context, PkiCodes.RootCopyDiffers, rootCopySubject, `root certificate copy of cluster "${cluster}" differs from ${displayPath(layout, ROOT_CERT)}`, {
+    report(context, Codes.RootCopyDiffers, rootCopySubject, `root certificate copy of cluster "${cluster}" differs from ${displayPath(layout, ROOT_CERT)}`, {
       hint: `copy it: cp ${displayPath(layout, ROOT_CERT)} ${displayPath(layout, rootCopySubject.file)}`,
     });
   }
@@ -151,7 +151,7 @@ function inspectCluster(files: ClusterFiles, root: InspectedRoot, context: Conte
   const chain = readText(files.certChain, chainSubject, context);
   // compared only when both certificates parsed: a broken one is already reported
   if (chain !== undefined && certificate && rootText !== undefined && chain !== certificate.text + rootText) {
-    report(context, PkiCodes.ChainMismatch, chainSubject, `certificate chain of cluster "${cluster}" is not ${CA_CERT} followed by ${ROOT_CERT}`, {
+    report(context, Codes.ChainMismatch, chainSubject, `certificate chain of cluster "${cluster}" is not ${CA_CERT} followed by ${ROOT_CERT}`, {
       hint: `rebuild it: cat ${displayPath(layout, clusterFile(cluster, CA_CERT))} ${displayPath(layout, ROOT_CERT)} > ${displayPath(layout, chainSubject.file)}`,
     });
   }
@@ -161,37 +161,37 @@ function inspectCluster(files: ClusterFiles, root: InspectedRoot, context: Conte
 function checkIntermediateConstraints({ fields }: ParsedCertificate, subject: Subject, context: Context): void {
   const constraints = readBasicConstraints(fields);
   if (!constraints?.ca) {
-    report(context, PkiCodes.NotACa, subject, `${subject.label} is not a CA (basicConstraints CA:true is missing)`);
+    report(context, Codes.NotACa, subject, `${subject.label} is not a CA (basicConstraints CA:true is missing)`);
   } else if (constraints.pathLength !== 0) {
     // pathlen:0 keeps the intermediate from minting further CAs: istiod signs only workload certificates.
     const found = constraints.pathLength === undefined ? 'has no pathlen' : `has pathlen:${constraints.pathLength}`;
-    report(context, PkiCodes.WrongPathLength, subject, `${subject.label} ${found} where pathlen:0 is required`);
+    report(context, Codes.WrongPathLength, subject, `${subject.label} ${found} where pathlen:0 is required`);
   }
 }
 
 function checkSignedByRoot(intermediate: ParsedCertificate, root: ParsedCertificate, subject: Subject, context: Context): void {
   const rootFile = displayPath(context.layout, ROOT_CERT);
   if (!(safeCheckIssued(intermediate.cert, root.cert) && safeVerify(intermediate.cert, root.cert))) {
-    report(context, PkiCodes.NotSignedByRoot, subject, `${subject.label} is not signed by the root in ${rootFile}`);
+    report(context, Codes.NotSignedByRoot, subject, `${subject.label} is not signed by the root in ${rootFile}`);
   } else if (!intermediate.fields.rawIssuer.equals(root.fields.rawSubject)) {
     // OpenSSL matches names loosely; Go's x509 (istiod) compares the encoded bytes.
-    report(context, PkiCodes.NotSignedByRoot, subject, `${subject.label} encodes its issuer name differently from the subject of ${rootFile}, so istiod cannot chain it`);
+    report(context, Codes.NotSignedByRoot, subject, `${subject.label} encodes its issuer name differently from the subject of ${rootFile}, so istiod cannot chain it`);
   }
 }
 
 function checkValidity({ fields }: ParsedCertificate, subject: Subject, context: Context): void {
   const { now } = context;
   if (now < fields.notBefore) {
-    report(context, PkiCodes.CertificateNotYetValid, subject, `${subject.label} is not valid before ${isoDate(fields.notBefore)}`, {
+    report(context, Codes.CertificateNotYetValid, subject, `${subject.label} is not valid before ${isoDate(fields.notBefore)}`, {
       hint: 'check the clock of this machine',
     });
   } else if (now > fields.notAfter) {
-    report(context, PkiCodes.CertificateExpired, subject, `${subject.label} expired on ${isoDate(fields.notAfter)}`);
+    report(context, Codes.CertificateExpired, subject, `${subject.label} expired on ${isoDate(fields.notAfter)}`);
   } else {
     const daysLeft = Math.floor((fields.notAfter.getTime() - now.getTime()) / DAY_MS);
     if (daysLeft < EXPIRY_WARNING_DAYS) {
       context.diagnostics.push(
-        warning(PkiCodes.CertificateExpiresSoon, `${subject.label} expires on ${isoDate(fields.notAfter)}, in ${plural(daysLeft, 'day')}`, {
+        warning(Codes.CertificateExpiresSoon, `${subject.label} expires on ${isoDate(fields.notAfter)}, in ${plural(daysLeft, 'day')}`, {
           file: displayPath(context.layout, subject.file),
           hint: subject.hint,
         }),
@@ -206,14 +206,14 @@ function readCertificate(file: FileContent, subject: Subject, context: Context):
   const count = countPemBlocks(text, 'CERTIFICATE');
   if (count !== 1) {
     const found = count === 0 ? 'holds no PEM certificate' : `holds ${count} certificates where one is expected`;
-    report(context, PkiCodes.PemUnreadable, subject, `${subject.label} ${found}`);
+    report(context, Codes.PemUnreadable, subject, `${subject.label} ${found}`);
     return undefined;
   }
   try {
     const cert = new X509Certificate(text);
     return { text, cert, fields: readCertificateFields(cert.raw) };
   } catch {
-    report(context, PkiCodes.PemUnreadable, subject, `${subject.label} is not a valid PEM certificate`);
+    report(context, Codes.PemUnreadable, subject, `${subject.label} is not a valid PEM certificate`);
     return undefined;
   }
 }
@@ -227,15 +227,15 @@ function readKey(file: FileContent, subject: Subject, certificate: ParsedCertifi
     key = createPrivateKey({ key: text, format: 'pem' });
   } catch {
     // Node's error text is not passed on: nothing from a key file may reach the output.
-    report(context, PkiCodes.PemUnreadable, subject, `${subject.label} is not an unencrypted PEM private key (PKCS#1, PKCS#8 or SEC1)`);
+    report(context, Codes.PemUnreadable, subject, `${subject.label} is not an unencrypted PEM private key (PKCS#1, PKCS#8 or SEC1)`);
     return undefined;
   }
   if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec') {
-    report(context, PkiCodes.UnsupportedKeyType, subject, `${subject.label} has key type ${key.asymmetricKeyType ?? 'unknown'}, but istiod signs only with RSA or ECDSA keys`);
+    report(context, Codes.UnsupportedKeyType, subject, `${subject.label} has key type ${key.asymmetricKeyType ?? 'unknown'}, but istiod signs only with RSA or ECDSA keys`);
     return undefined;
   }
   if (certificate && !safeCheckPrivateKey(certificate.cert, key)) {
-    report(context, PkiCodes.KeyMismatch, subject, `${subject.label} does not match ${path.basename(certSubject.file)}`);
+    report(context, Codes.KeyMismatch, subject, `${subject.label} does not match ${path.basename(certSubject.file)}`);
     return undefined;
   }
   return key;
@@ -243,7 +243,7 @@ function readKey(file: FileContent, subject: Subject, certificate: ParsedCertifi
 
 function readText(file: FileContent, subject: Subject, context: Context): string | undefined {
   if (file.state === 'unreadable') {
-    report(context, PkiCodes.PemUnreadable, subject, `${subject.label} cannot be read (${file.reason})`);
+    report(context, Codes.PemUnreadable, subject, `${subject.label} cannot be read (${file.reason})`);
   }
   return textOf(file);
 }
@@ -252,7 +252,7 @@ function hasAnyFile(files: ClusterFiles): boolean {
   return [files.caCert, files.caKey, files.certChain, files.rootCert].some(exists);
 }
 
-function report(context: Context, code: string, subject: Subject, message: string, extra: { hint?: string } = {}): void {
+function report(context: Context, code: ErrorCode, subject: Subject, message: string, extra: { hint?: string } = {}): void {
   const hint = 'hint' in extra ? extra.hint : subject.hint;
   context.diagnostics.push(error(code, message, { file: displayPath(context.layout, subject.file), ...(hint ? { hint } : {}) }));
 }

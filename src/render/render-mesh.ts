@@ -1,5 +1,5 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { Codes } from '../diagnostics/codes.js';
+import { Codes } from '../diagnostics/catalog.js';
 import { describeResId, resIdOf, type KubeObject } from '../resource/kube-object.js';
 import { yamlFile } from '../resource/canonical-yaml.js';
 import { addFile, type OutputSet } from '../resource/output-files.js';

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { SCHEMA_OPTIONS } from './schema-options.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { Codes } from '../diagnostics/codes.js';
+import { Codes } from '../diagnostics/catalog.js';
 import { positionOf, type MeshSource, type YamlPath } from '../load/mesh-source.js';
 import { closestMatch, didYouMean } from './did-you-mean.js';
 

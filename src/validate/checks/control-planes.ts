@@ -1,5 +1,5 @@
 import { error, warning } from '../../diagnostics/diagnostic.js';
-import { Codes } from '../../diagnostics/codes.js';
+import { Codes } from '../../diagnostics/catalog.js';
 import type { MeshDocument } from '../../rules/mesh-spec.js';
 import { isIP } from 'node:net';
 import { isPrimary, primariesOf } from '../../rules/topology.js';

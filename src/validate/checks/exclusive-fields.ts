@@ -1,5 +1,5 @@
 import { error } from '../../diagnostics/diagnostic.js';
-import { Codes } from '../../diagnostics/codes.js';
+import { Codes } from '../../diagnostics/catalog.js';
 import type { Context } from './check-context.js';
 
 export function checkExclusiveFields({ document, at, report }: Context) {

@@ -1,5 +1,5 @@
 import { warning } from '../../diagnostics/diagnostic.js';
-import { Codes } from '../../diagnostics/codes.js';
+import { Codes } from '../../diagnostics/catalog.js';
 import type { Context } from './check-context.js';
 
 export function checkGateways({ document, at, report }: Context) {

@@ -1,5 +1,5 @@
 import { error } from '../../diagnostics/diagnostic.js';
-import { Codes } from '../../diagnostics/codes.js';
+import { Codes } from '../../diagnostics/catalog.js';
 import { isLegacyOnly, isSupported, legacyRange, parseIstioVersion, supportedRange } from '../../rules/istio-versions.js';
 import { isLegacyGlobal } from '../../rules/topology.js';
 import type { Context } from './check-context.js';

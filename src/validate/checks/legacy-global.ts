@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { error, warning } from '../../diagnostics/diagnostic.js';
-import { Codes } from '../../diagnostics/codes.js';
+import { Codes } from '../../diagnostics/catalog.js';
 import type { YamlPath } from '../../load/mesh-source.js';
 import type { ClusterSpec, MeshSpec, ServiceSpec } from '../../rules/mesh-spec.js';
 import { hasIstiocoredns, isLegacyOnly, parseIstioVersion, type IstioVersion } from '../../rules/istio-versions.js';

@@ -1,5 +1,5 @@
 import { error, warning } from '../../diagnostics/diagnostic.js';
-import { Codes } from '../../diagnostics/codes.js';
+import { Codes } from '../../diagnostics/catalog.js';
 import { isLegacyGlobal } from '../../rules/topology.js';
 import type { Context } from './check-context.js';
 
