@@ -2,5 +2,4 @@
 export { planPki, type ClusterCaMaterial, type PendingWrite, type PkiPlan, type PkiModel, type PlanPkiInput } from './plan.js';
 export { commitPkiWrites } from './write.js';
 export { certsStatus, formatCertsStatus, type CertStatusRow, type CertsStatusInput } from './status.js';
-export { Codes as PkiCodes, type Code as PkiCode } from '../diagnostics/catalog.js';
 export { forgeLoadCount } from './forge.js';

@@ -2,7 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planPki, PkiCodes, type PkiPlan } from '../../src/pki/index.js';
+import { planPki, type PkiPlan } from '../../src/pki/index.js';
+import { Codes } from '../../src/diagnostics/catalog.js';
 import {
   build,
   check,
@@ -60,7 +61,7 @@ describe('unreadable material', () => {
     const meshDir = copyMeshDir(fixtureDir);
     writePki(meshDir, 'east/ca-cert.pem', 'not a certificate\n');
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.PemUnreadable} pki/east/ca-cert.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.PemUnreadable} pki/east/ca-cert.pem`]);
     expect(plan.diagnostics[0]).toMatchObject({
       severity: 'error',
       message: 'intermediate certificate of cluster "east" holds no PEM certificate',
@@ -72,14 +73,14 @@ describe('unreadable material', () => {
     const meshDir = copyMeshDir(fixtureDir);
     writePki(meshDir, 'root-cert.pem', readPki(meshDir, 'root-cert.pem').replace(/\n[A-Za-z0-9+/]{64}\n/, '\nAAAA\n'));
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toContain(`${PkiCodes.PemUnreadable} pki/root-cert.pem`);
+    expect(codesOf(plan.diagnostics)).toContain(`${Codes.PemUnreadable} pki/root-cert.pem`);
   });
 
   it('reports a certificate file that holds more than one certificate', async () => {
     const meshDir = copyMeshDir(fixtureDir);
     writePki(meshDir, 'east/ca-cert.pem', readPki(meshDir, 'east/cert-chain.pem'));
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.PemUnreadable} pki/east/ca-cert.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.PemUnreadable} pki/east/ca-cert.pem`]);
     expect(plan.diagnostics[0].message).toBe('intermediate certificate of cluster "east" holds 2 certificates where one is expected');
   });
 
@@ -88,7 +89,7 @@ describe('unreadable material', () => {
     fs.rmSync(pkiFile(meshDir, 'west/cert-chain.pem'));
     fs.mkdirSync(pkiFile(meshDir, 'west/cert-chain.pem'));
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.PemUnreadable} pki/west/cert-chain.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.PemUnreadable} pki/west/cert-chain.pem`]);
     expect(plan.diagnostics[0].message).toBe('certificate chain of cluster "west" cannot be read (EISDIR)');
   });
 
@@ -97,7 +98,7 @@ describe('unreadable material', () => {
     const truncated = readPki(meshDir, 'east/ca-key.pem').slice(0, 400);
     writePki(meshDir, 'east/ca-key.pem', truncated);
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.PemUnreadable} pki/east/ca-key.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.PemUnreadable} pki/east/ca-key.pem`]);
     expect(plan.diagnostics[0].message).toBe('intermediate key of cluster "east" is not an unencrypted PEM private key (PKCS#1, PKCS#8 or SEC1)');
     const truncatedLines = truncated.split('\n').slice(1, -1);
     for (const line of truncatedLines) expect(JSON.stringify(plan.diagnostics)).not.toContain(line);
@@ -108,14 +109,14 @@ describe('unreadable material', () => {
     openssl(['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-passout', 'pass:secret', '-in', pkiFile(meshDir, 'root-key.pem'), '-out', pkiFile(meshDir, 'root-key.enc')], meshDir);
     fs.renameSync(pkiFile(meshDir, 'root-key.enc'), pkiFile(meshDir, 'root-key.pem'));
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.PemUnreadable} pki/root-key.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.PemUnreadable} pki/root-key.pem`]);
   });
 
   it('reports a key type istiod does not support (Ed25519)', async () => {
     const meshDir = copyMeshDir(fixtureDir);
     openssl(['genpkey', '-algorithm', 'ed25519', '-out', pkiFile(meshDir, 'west/ca-key.pem')], meshDir);
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.UnsupportedKeyType} pki/west/ca-key.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.UnsupportedKeyType} pki/west/ca-key.pem`]);
     expect(plan.diagnostics[0].message).toBe('intermediate key of cluster "west" has key type ed25519, but istiod signs only with RSA or ECDSA keys');
   });
 });
@@ -125,7 +126,7 @@ describe('material that does not fit together', () => {
     const meshDir = copyMeshDir(fixtureDir);
     fs.copyFileSync(pkiFile(meshDir, 'west/ca-key.pem'), pkiFile(meshDir, 'east/ca-key.pem'));
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.KeyMismatch} pki/east/ca-key.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.KeyMismatch} pki/east/ca-key.pem`]);
     expect(plan.diagnostics[0].message).toBe('intermediate key of cluster "east" does not match ca-cert.pem');
   });
 
@@ -133,7 +134,7 @@ describe('material that does not fit together', () => {
     const meshDir = copyMeshDir(fixtureDir);
     fs.copyFileSync(pkiFile(meshDir, 'east/ca-key.pem'), pkiFile(meshDir, 'root-key.pem'));
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.KeyMismatch} pki/root-key.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.KeyMismatch} pki/root-key.pem`]);
     expect(plan.diagnostics[0].message).toBe('root key does not match root-cert.pem');
   });
 
@@ -143,7 +144,7 @@ describe('material that does not fit together', () => {
     makefileRootCa(otherRoot, { key: 'ec' });
     replaceIntermediate(meshDir, 'east', { caCert: path.join(otherRoot, 'root-cert.pem'), caKey: path.join(otherRoot, 'root-key.pem') });
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.NotSignedByRoot} pki/east/ca-cert.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.NotSignedByRoot} pki/east/ca-cert.pem`]);
     expect(plan.diagnostics[0].message).toBe('intermediate certificate of cluster "east" is not signed by the root in pki/root-cert.pem');
   });
 
@@ -161,7 +162,7 @@ describe('material that does not fit together', () => {
     expect(openssl(['asn1parse', '-in', 'lookalike.pem'], pkiDir)).toContain('PRINTABLESTRING');
     replaceIntermediate(meshDir, 'east', { caCert: 'lookalike.pem' });
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.NotSignedByRoot} pki/east/ca-cert.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.NotSignedByRoot} pki/east/ca-cert.pem`]);
     expect(plan.diagnostics[0].message).toContain('encodes its issuer name differently');
   });
 
@@ -169,14 +170,14 @@ describe('material that does not fit together', () => {
     const meshDir = copyMeshDir(fixtureDir);
     replaceIntermediate(meshDir, 'east', { basicConstraints: 'critical, CA:false' });
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.NotACa} pki/east/ca-cert.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.NotACa} pki/east/ca-cert.pem`]);
   });
 
   it('reports an intermediate with pathlen:1', async () => {
     const meshDir = copyMeshDir(fixtureDir);
     replaceIntermediate(meshDir, 'west', { basicConstraints: 'critical, CA:true, pathlen:1' });
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.WrongPathLength} pki/west/ca-cert.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.WrongPathLength} pki/west/ca-cert.pem`]);
     expect(plan.diagnostics[0].message).toBe('intermediate certificate of cluster "west" has pathlen:1 where pathlen:0 is required');
   });
 
@@ -184,7 +185,7 @@ describe('material that does not fit together', () => {
     const meshDir = copyMeshDir(fixtureDir);
     replaceIntermediate(meshDir, 'west', { basicConstraints: 'critical, CA:true' });
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.WrongPathLength} pki/west/ca-cert.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.WrongPathLength} pki/west/ca-cert.pem`]);
     expect(plan.diagnostics[0].message).toBe('intermediate certificate of cluster "west" has no pathlen where pathlen:0 is required');
   });
 
@@ -199,7 +200,7 @@ describe('material that does not fit together', () => {
     const meshDir = copyMeshDir(fixtureDir);
     writePki(meshDir, 'east/root-cert.pem', readPki(meshDir, 'west/ca-cert.pem'));
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.RootCopyDiffers} pki/east/root-cert.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.RootCopyDiffers} pki/east/root-cert.pem`]);
     expect(plan.diagnostics[0].hint).toBe('copy it: cp pki/root-cert.pem pki/east/root-cert.pem');
   });
 
@@ -207,7 +208,7 @@ describe('material that does not fit together', () => {
     const meshDir = copyMeshDir(fixtureDir);
     writePki(meshDir, 'west/cert-chain.pem', readPki(meshDir, 'root-cert.pem') + readPki(meshDir, 'west/ca-cert.pem'));
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.ChainMismatch} pki/west/cert-chain.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.ChainMismatch} pki/west/cert-chain.pem`]);
   });
 
   it('reports a root certificate that is not self-signed', async () => {
@@ -229,7 +230,7 @@ describe('material that does not fit together', () => {
       writePki(meshDir, `${cluster}/cert-chain.pem`, readPki(meshDir, `${cluster}/ca-cert.pem`) + root);
     }
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.RootNotSelfSigned} pki/root-cert.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.RootNotSelfSigned} pki/root-cert.pem`]);
   });
 });
 
@@ -238,9 +239,9 @@ describe('validity', () => {
     const meshDir = copyMeshDir(fixtureDir);
     const plan = await planOf(meshDir, { now: new Date(created.getTime() + 4000 * DAY_MS) });
     expect(codesOf(plan.diagnostics)).toEqual([
-      `${PkiCodes.CertificateExpired} pki/east/ca-cert.pem`,
-      `${PkiCodes.CertificateExpired} pki/root-cert.pem`,
-      `${PkiCodes.CertificateExpired} pki/west/ca-cert.pem`,
+      `${Codes.CertificateExpired} pki/east/ca-cert.pem`,
+      `${Codes.CertificateExpired} pki/root-cert.pem`,
+      `${Codes.CertificateExpired} pki/west/ca-cert.pem`,
     ]);
     const notAfter = new Date(created.getTime() + 730 * DAY_MS);
     expect(plan.diagnostics.find((d) => d.file === 'pki/east/ca-cert.pem')?.message).toBe(`intermediate certificate of cluster "east" expired on ${isoDate(notAfter)}`);
@@ -250,16 +251,16 @@ describe('validity', () => {
     const meshDir = copyMeshDir(fixtureDir);
     replaceIntermediate(meshDir, 'east', { days: 1 });
     const plan = await planOf(meshDir, { now: new Date(Date.now() + 2 * DAY_MS) });
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.CertificateExpired} pki/east/ca-cert.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.CertificateExpired} pki/east/ca-cert.pem`]);
   });
 
   it('reports certificates that are not valid yet', async () => {
     const meshDir = copyMeshDir(fixtureDir);
     const plan = await planOf(meshDir, { now: new Date(created.getTime() - DAY_MS) });
     expect(codesOf(plan.diagnostics)).toEqual([
-      `${PkiCodes.CertificateNotYetValid} pki/east/ca-cert.pem`,
-      `${PkiCodes.CertificateNotYetValid} pki/root-cert.pem`,
-      `${PkiCodes.CertificateNotYetValid} pki/west/ca-cert.pem`,
+      `${Codes.CertificateNotYetValid} pki/east/ca-cert.pem`,
+      `${Codes.CertificateNotYetValid} pki/root-cert.pem`,
+      `${Codes.CertificateNotYetValid} pki/west/ca-cert.pem`,
     ]);
   });
 
@@ -268,8 +269,8 @@ describe('validity', () => {
     const notAfter = new Date(new X509Certificate(readPki(meshDir, 'east/ca-cert.pem')).validTo);
     const plan = await planOf(meshDir, { now: new Date(notAfter.getTime() - 10 * DAY_MS) });
     expect(codesOf(plan.diagnostics)).toEqual([
-      `${PkiCodes.CertificateExpiresSoon} pki/east/ca-cert.pem`,
-      `${PkiCodes.CertificateExpiresSoon} pki/west/ca-cert.pem`,
+      `${Codes.CertificateExpiresSoon} pki/east/ca-cert.pem`,
+      `${Codes.CertificateExpiresSoon} pki/west/ca-cert.pem`,
     ]);
     expect(plan.diagnostics.every((d) => d.severity === 'warning')).toBe(true);
     expect(plan.diagnostics[0].message).toBe(`intermediate certificate of cluster "east" expires on ${isoDate(notAfter)}, in 10 days`);
@@ -288,7 +289,7 @@ describe('missing material', () => {
     const meshDir = copyMeshDir(fixtureDir);
     fs.rmSync(pkiFile(meshDir, 'root-key.pem'));
     const plan = await planOf(meshDir, { clusters: ['central', 'east', 'west'] });
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.RootKeyMissing} pki/root-key.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.RootKeyMissing} pki/root-key.pem`]);
     expect(plan.diagnostics[0].message).toBe('root key is missing, and cluster "central" needs a new intermediate signed by it');
     expect(plan.writes).toEqual([]);
     expect([...plan.material.keys()]).toEqual(['east', 'west']);
@@ -298,9 +299,9 @@ describe('missing material', () => {
     const meshDir = makeTempDir();
     const plan = await planOf(meshDir, { allowGenerate: false });
     expect(codesOf(plan.diagnostics)).toEqual([
-      `${PkiCodes.MaterialMissing} pki/east/ca-cert.pem`,
-      `${PkiCodes.MaterialMissing} pki/root-cert.pem`,
-      `${PkiCodes.MaterialMissing} pki/west/ca-cert.pem`,
+      `${Codes.MaterialMissing} pki/east/ca-cert.pem`,
+      `${Codes.MaterialMissing} pki/root-cert.pem`,
+      `${Codes.MaterialMissing} pki/west/ca-cert.pem`,
     ]);
     expect(plan.diagnostics.every((d) => d.hint === 'run meshgen build to create it')).toBe(true);
     expect(plan.writes).toEqual([]);
@@ -312,8 +313,8 @@ describe('missing material', () => {
     fs.rmSync(pkiFile(meshDir, 'west/cert-chain.pem'));
     const plan = await planOf(meshDir, { clusters: ['central', 'east', 'west'], allowGenerate: false });
     expect(codesOf(plan.diagnostics)).toEqual([
-      `${PkiCodes.MaterialMissing} pki/central/ca-cert.pem`,
-      `${PkiCodes.MaterialMissing} pki/west/cert-chain.pem`,
+      `${Codes.MaterialMissing} pki/central/ca-cert.pem`,
+      `${Codes.MaterialMissing} pki/west/cert-chain.pem`,
     ]);
     expect(plan.writes).toEqual([]);
   });
@@ -322,7 +323,7 @@ describe('missing material', () => {
     const meshDir = copyMeshDir(fixtureDir);
     fs.rmSync(pkiFile(meshDir, 'east/ca-cert.pem'));
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.IncompleteMaterial} pki/east/ca-cert.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.IncompleteMaterial} pki/east/ca-cert.pem`]);
     expect(plan.writes).toEqual([]);
     expect(plan.material.has('east')).toBe(false);
   });
@@ -331,7 +332,7 @@ describe('missing material', () => {
     const meshDir = copyMeshDir(fixtureDir);
     fs.rmSync(pkiFile(meshDir, 'root-cert.pem'));
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.IncompleteMaterial} pki/root-cert.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.IncompleteMaterial} pki/root-cert.pem`]);
     expect(plan.writes).toEqual([]);
   });
 
@@ -341,7 +342,7 @@ describe('missing material', () => {
     fs.rmSync(pkiFile(meshDir, 'root-key.pem'));
     const before = readTree(meshDir);
     const plan = await planOf(meshDir);
-    expect(codesOf(plan.diagnostics)).toEqual([`${PkiCodes.IncompleteMaterial} pki/root-cert.pem`]);
+    expect(codesOf(plan.diagnostics)).toEqual([`${Codes.IncompleteMaterial} pki/root-cert.pem`]);
     expect(plan.diagnostics[0].message).toBe('root certificate is missing while intermediates exist for east, west');
     expect(plan.writes).toEqual([]);
     expect(readTree(meshDir)).toEqual(before);
@@ -355,7 +356,7 @@ describe('how diagnostics name files', () => {
     const plan = await planPki({ host: diskHost(), model: pkiModel(['east']), meshDir, pkiDirDisplay: path.join('examples', 'demo', 'pki'), allowGenerate: true });
     expect(plan.diagnostics).toEqual([
       {
-        code: PkiCodes.IncompleteMaterial,
+        code: Codes.IncompleteMaterial,
         severity: 'error',
         file: path.join('examples', 'demo', 'pki', 'east', 'ca-cert.pem'),
         message: 'intermediate certificate of cluster "east" is missing while other files in its directory exist',

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certsStatus, formatCertsStatus, PkiCodes, type CertStatusRow } from '../../src/pki/index.js';
+import { certsStatus, formatCertsStatus, type CertStatusRow } from '../../src/pki/index.js';
+import { Codes } from '../../src/diagnostics/catalog.js';
 import { copyMeshDir, makefileCacerts, makefileRootCa, makeTempDir, pkiModel, readPki, removeTempDirs, writePki, diskHost } from './helpers.js';
 
 // `meshgen certs status`, on a Makefile-made pki with P-256 keys (quick to make).
@@ -49,7 +50,7 @@ describe('certsStatus', () => {
     const meshDir = copyMeshDir(fixtureDir);
     writePki(meshDir, 'west/cert-chain.pem', readPki(meshDir, 'root-cert.pem'));
     const { rows, diagnostics } = certsStatus({ host: diskHost(), model: pkiModel(['east', 'west']), meshDir, pkiDirDisplay: 'pki' });
-    expect(diagnostics.map((d) => d.code)).toEqual([PkiCodes.ChainMismatch]);
+    expect(diagnostics.map((d) => d.code)).toEqual([Codes.ChainMismatch]);
     expect(rows.map((r) => [r.name, r.verifies])).toEqual([
       ['root', true],
       ['east', true],
@@ -68,7 +69,7 @@ describe('certsStatus', () => {
   it('reports a cluster without material and creates nothing', async () => {
     const { rows, diagnostics } = certsStatus({ host: diskHost(), model: pkiModel(['central', 'east']), meshDir: fixtureDir, pkiDirDisplay: 'pki' });
     expect(rows.map((r) => r.name)).toEqual(['root', 'east']);
-    expect(diagnostics).toMatchObject([{ code: PkiCodes.MaterialMissing, file: 'pki/central/ca-cert.pem', hint: 'run meshgen build to create it' }]);
+    expect(diagnostics).toMatchObject([{ code: Codes.MaterialMissing, file: 'pki/central/ca-cert.pem', hint: 'run meshgen build to create it' }]);
   });
 });
 
