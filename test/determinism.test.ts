@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { EXAMPLES, examplePath, readTree, runCli, tempDir } from './helpers/fixtures.js';
+import { build } from '../src/pipeline.js';
+import { EXAMPLES, examplePath, readTree, runCliAsync, tempDir } from './helpers/fixtures.js';
 
 // Same input, same bytes: whatever the time zone, locale, cdk8s environment or the order in
-// which mesh.yaml lists its clusters.
+// which mesh.yaml lists its clusters. The environments are those of separate processes of the
+// built CLI (a time zone or locale is fixed when a process starts), run side by side; the
+// cluster order needs no process of its own and is built in process.
 
 const environments: NodeJS.ProcessEnv[] = [
   { TZ: 'UTC', LANG: 'C' },
@@ -15,18 +18,32 @@ const environments: NodeJS.ProcessEnv[] = [
 ];
 
 /**
- * Builds a copy of the example (mesh file, CA and credentials) at dir/mesh.yaml into dir/out,
- * so every run names the same source and uses the same CA.
+ * A copy of the example (mesh file, CA and credentials) at dir/mesh.yaml, so every run names
+ * the same source and uses the same CA.
  */
-function buildCopy(example: string, meshText: string, env: NodeJS.ProcessEnv): Map<string, Buffer> {
+function copyExample(example: string, meshText: string): string {
   const dir = tempDir();
   for (const sub of ['pki', 'credentials']) {
     // a legacy .global mesh reads no credentials, so its example has none
     if (existsSync(join(dirname(examplePath(example)), sub))) cpSync(join(dirname(examplePath(example)), sub), join(dir, sub), { recursive: true });
   }
   writeFileSync(join(dir, 'mesh.yaml'), meshText);
-  const run = runCli(['build', 'mesh.yaml', '--out', 'out', '--quiet'], { cwd: dir, env: { PATH: process.env.PATH, ...env } });
+  return dir;
+}
+
+/** `meshgen build mesh.yaml --out out` of a copy, in a process with only PATH and `env`. */
+async function buildInChild(example: string, meshText: string, env: NodeJS.ProcessEnv): Promise<Map<string, Buffer>> {
+  const dir = copyExample(example, meshText);
+  const run = await runCliAsync(['build', 'mesh.yaml', '--out', 'out', '--quiet'], { cwd: dir, env: { PATH: process.env.PATH, ...env } });
   expect(run.status, run.stderr).toBe(0);
+  return readTree(join(dir, 'out'));
+}
+
+/** The same build, in this process. */
+async function buildHere(example: string, meshText: string): Promise<Map<string, Buffer>> {
+  const dir = copyExample(example, meshText);
+  const result = await build({ meshFile: join(dir, 'mesh.yaml'), outDir: join(dir, 'out') });
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return readTree(join(dir, 'out'));
 }
 
@@ -40,16 +57,16 @@ function reversedClusters(meshText: string): string {
 describe.each(EXAMPLES)('example %s', (example) => {
   const meshText = readFileSync(examplePath(example), 'utf8');
 
-  it('renders identical bytes under different TZ, LANG and CDK8S_* settings', () => {
-    const [first, ...others] = environments.map((env) => buildCopy(example, meshText, env));
+  it('renders identical bytes under different TZ, LANG and CDK8S_* settings', async () => {
+    const [first, ...others] = await Promise.all(environments.map((env) => buildInChild(example, meshText, env)));
     expect(first.size).toBeGreaterThan(5);
     for (const other of others) expect(other).toEqual(first);
   });
 
-  it('renders identical bytes when the clusters are listed in another order', () => {
+  it('renders identical bytes when the clusters are listed in another order', async () => {
     const reordered = reversedClusters(meshText);
     expect(reordered).not.toEqual(meshText);
-    const [a, b] = [buildCopy(example, reordered, {}), buildCopy(example, meshText, {})];
+    const [a, b] = [await buildHere(example, reordered), await buildHere(example, meshText)];
     const differing = [...new Set([...a.keys(), ...b.keys()])].filter((path) => !a.get(path)?.equals(b.get(path) ?? Buffer.alloc(0))).sort();
     // The one thing mesh.yaml's order decides: helloworld v1 runs in its first cluster, v2 in the next.
     const verificationOnly = /(helloworld-v[12]\.yaml|kustomization\.yaml|\.meshgen-manifest\.json|verify\.sh)$/;

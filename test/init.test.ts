@@ -2,10 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runCli, tempDir } from './helpers/fixtures.js';
+import { build } from '../src/pipeline.js';
+import { runCli, seedPki, tempDir } from './helpers/fixtures.js';
 
 // `meshgen init [DIR] --topology T --clusters N` (SPEC section 1): a commented mesh.yaml that
 // builds as it is, never written over an existing one.
+//
+// init runs as the real bin (exit codes, what it prints). The meshes it writes are built
+// in process, with the suite's fake CA (which has cluster1..3) as their pki/, so that the
+// topology matrix spends no time on RSA keys; one test builds an init'd mesh from nothing
+// with the bin, creating its CA as a new user's first build does.
+
+/** Builds DIR/mesh.yaml into DIR/../out in process, with the fake CA; fails on any error. */
+async function buildWithFakeCa(meshDir: string): Promise<string> {
+  seedPki(meshDir);
+  const outDir = join(meshDir, '..', 'out');
+  const result = await build({ meshFile: join(meshDir, 'mesh.yaml'), outDir });
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  expect(result.ok).toBe(true);
+  return outDir;
+}
 
 describe('meshgen init', () => {
   it.each([
@@ -15,7 +31,7 @@ describe('meshgen init', () => {
     ['primary-remote', '3'],
     ['legacy-global', '2'],
     ['legacy-global', '3'],
-  ])('--topology %s --clusters %s writes a mesh.yaml that builds with exit 0', (topology, clusters) => {
+  ])('--topology %s --clusters %s writes a mesh.yaml that builds without errors', async (topology, clusters) => {
     const dir = tempDir();
     const init = runCli(['init', 'mesh', '--topology', topology, '--clusters', clusters], { cwd: dir });
     expect(init.status, init.stderr).toBe(0);
@@ -28,10 +44,8 @@ describe('meshgen init', () => {
     const remotes = spec.clusters.filter((c: { role?: string }) => c.role === 'remote');
     expect(remotes).toHaveLength(topology === 'primary-remote' ? Number(clusters) - 1 : 0);
 
-    const build = runCli(['build', 'mesh/mesh.yaml', '--out', 'out'], { cwd: dir });
-    expect(build.status, build.stderr).toBe(0);
-    expect(build.stderr).not.toMatch(/error/);
-    for (const c of spec.clusters) expect(existsSync(join(dir, 'out', c.name, 'helm', 'istiod.values.yaml')), c.name).toBe(true);
+    const out = await buildWithFakeCa(join(dir, 'mesh'));
+    for (const c of spec.clusters) expect(existsSync(join(out, c.name, 'helm', 'istiod.values.yaml')), c.name).toBe(true);
   });
 
   it('writes ./mesh.yaml, a two-cluster multi-primary mesh, without arguments', () => {
@@ -39,6 +53,20 @@ describe('meshgen init', () => {
     expect(runCli(['init'], { cwd: dir }).status).toBe(0);
     const spec = parse(readFileSync(join(dir, 'mesh.yaml'), 'utf8')).spec;
     expect(spec.clusters.map((c: { role?: string }) => c.role ?? 'primary')).toEqual(['primary', 'primary']);
+  });
+
+  it('writes a mesh that `meshgen build` builds from nothing (exit 0), creating its CA', () => {
+    // primary-remote: only the primary runs istiod, so the CA to create is two RSA keys, not three
+    const dir = tempDir();
+    expect(runCli(['init', '--topology', 'primary-remote'], { cwd: dir }).status).toBe(0);
+    const run = runCli(['build'], { cwd: dir });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/error/);
+    expect(run.stdout).toContain('CA material: created');
+    for (const file of ['pki/root-cert.pem', 'pki/cluster1/ca-cert.pem', 'out/cluster1/helm/istiod.values.yaml', 'out/cluster2/kustomization.yaml']) {
+      expect(existsSync(join(dir, file)), file).toBe(true);
+    }
+    expect(existsSync(join(dir, 'pki/cluster2')), 'a remote has no intermediate').toBe(false);
   });
 
   it('refuses to overwrite an existing mesh.yaml: exit 1, the file untouched', () => {
@@ -58,14 +86,14 @@ describe('meshgen init', () => {
     expect(run.stderr).toContain('cannot write taken/mesh.yaml');
   });
 
-  it('a legacy-global mesh serves a sample service by its .global name and needs no API server', () => {
+  it('a legacy-global mesh serves a sample service by its .global name and needs no API server', async () => {
     const dir = tempDir();
-    expect(runCli(['init', '--topology', 'legacy-global', '--clusters', '2'], { cwd: dir }).status).toBe(0);
-    const spec = parse(readFileSync(join(dir, 'mesh.yaml'), 'utf8')).spec;
+    expect(runCli(['init', 'mesh', '--topology', 'legacy-global', '--clusters', '2'], { cwd: dir }).status).toBe(0);
+    const spec = parse(readFileSync(join(dir, 'mesh', 'mesh.yaml'), 'utf8')).spec;
     expect(spec.legacy.global.enabled).toBe(true);
     expect(spec.clusters.every((c: { apiServer?: unknown }) => c.apiServer === undefined)).toBe(true);
-    expect(runCli(['build', '--out', 'out'], { cwd: dir }).status).toBe(0);
-    expect(existsSync(join(dir, 'out', 'cluster1', 'manifests', 'networking.istio.io_ServiceEntry_istio-system_httpbin.bar.global.yaml'))).toBe(true);
+    const out = await buildWithFakeCa(join(dir, 'mesh'));
+    expect(existsSync(join(out, 'cluster1', 'manifests', 'networking.istio.io_ServiceEntry_istio-system_httpbin.bar.global.yaml'))).toBe(true);
   });
 
   it.each([

@@ -106,12 +106,55 @@ clusters:
     }
   });
 
-  it('say how to set the context variable of every cluster they use', () => {
+  it('set CTX_<CLUSTER> for every cluster, in one block before the first command that uses it', () => {
     const readme = renderText(TWO).files.get('README.md')!;
-    for (const variable of new Set(readme.match(/\$CTX_\w+/g))) {
-      if (variable === '$CTX_ARGOCD') continue;
-      expect(readme).toContain(`export ${variable.slice(1)}=`);
+    const exports = '```sh\nexport CTX_EAST=<kubectl context of east>\nexport CTX_WEST=<kubectl context of west>\n```\n';
+    expect(readme).toContain(exports);
+    expect(readme.indexOf(exports)).toBeLessThan(readme.indexOf('"$CTX_'));
+  });
+
+  it('run every command of a cluster against that cluster\'s context', () => {
+    const readme = renderText(TWO).files.get('README.md')!;
+    const helm = (release: string, chart: string, wait = '') =>
+      `helm upgrade --install ${release} ${chart} --repo https://istio-release.storage.googleapis.com/charts --version 1.30.3 --kube-context "$CTX_EAST" -n istio-system -f east/helm/${release}.values.yaml${wait}`;
+    for (const line of [
+      'kubectl --context "$CTX_EAST" apply -f east/manifests/core_Namespace__istio-system.yaml',
+      'kubectl --context "$CTX_EAST" -n istio-system create secret generic cacerts --from-file=../pki/east/ca-cert.pem --from-file=../pki/east/ca-key.pem --from-file=../pki/east/root-cert.pem --from-file=../pki/east/cert-chain.pem',
+      helm('istio-base', 'base'),
+      helm('istiod', 'istiod', ' --wait'),
+      helm('istio-eastwestgateway', 'gateway'),
+      'kubectl --context "$CTX_EAST" apply -k east',
+      // east's reader credentials, read from east, applied in west
+      'istioctl create-remote-secret --context "$CTX_EAST" --name east | kubectl --context "$CTX_WEST" apply -n istio-system -f -',
+      'kubectl --context "$CTX_WEST" apply -k west',
+    ]) {
+      expect(readme.split('\n'), line).toContain(line);
     }
+  });
+
+  it('use no context variable they do not set', () => {
+    const readme = renderText(TWO).files.get('README.md')!;
+    expect([...new Set(readme.match(/\$CTX_\w+/g))].sort()).toEqual(['$CTX_EAST', '$CTX_WEST']);
+  });
+
+  it('name a context variable after its cluster: upper case, dashes as underscores', () => {
+    const readme = renderText(TWO.replace('name: east', 'name: us-east-1').replace('name: west', 'name: eu-west')).files.get('README.md')!;
+    expect(readme).toContain('export CTX_US_EAST_1=<kubectl context of us-east-1>\n');
+    expect(readme).toContain('export CTX_EU_WEST=<kubectl context of eu-west>\n');
+    expect(readme).toContain('kubectl --context "$CTX_US_EAST_1" apply -k us-east-1\n');
+  });
+
+  it('with Argo CD, set CTX_ARGOCD before applying the root Applications with it', () => {
+    const argo = meshText(`gitops: { argocd: { repoURL: "https://git.example.com/mesh.git", path: out } }
+istio: { version: "1.30.3" }
+clusters:
+  - { name: east, network: net-1, apiServer: { url: "https://east.example.com:6443" } }
+  - { name: west, network: net-2, apiServer: { url: "https://west.example.com:6443" } }`);
+    const readme = renderText(argo).files.get('README.md')!;
+    const apply = '```sh\nexport CTX_ARGOCD=<kubectl context of the cluster that runs Argo CD>\nkubectl --context "$CTX_ARGOCD" apply -k argocd\n```\n';
+    expect(readme).toContain(apply);
+    // the first use of the variable is the one right after its export
+    expect(readme.indexOf('"$CTX_ARGOCD"')).toBe(readme.indexOf(apply) + apply.indexOf('"$CTX_ARGOCD"'));
   });
 
   it('install charts from an OCI registry by their oci:// reference', () => {

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -55,6 +55,19 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     cwd: options.cwd ?? REPO,
     env: options.env ?? process.env,
     encoding: 'utf8',
+  });
+}
+
+/** runCli without blocking: several can run at once (vitest itself uses one core of two here). */
+export function runCliAsync(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(REPO, 'dist/cli.js'), ...args], { cwd: options.cwd ?? REPO, env: options.env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolvePromise({ status, stdout, stderr }));
   });
 }
 

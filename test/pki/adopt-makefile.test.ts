@@ -16,7 +16,7 @@ beforeAll(() => {
   makefileRootCa(pkiDir);
   makefileCacerts(pkiDir, 'east');
   makefileCacerts(pkiDir, 'west');
-});
+}, 60_000); // three RSA-4096 keys: far more than the default 10 s hook timeout on a busy machine
 afterAll(removeTempDirs);
 
 function ecMakefileDir(): string {

@@ -35,7 +35,7 @@ let fixtureDir: string;
 beforeAll(async () => {
   fixtureDir = makeTempDir();
   await build(fixtureDir, pkiModel(['east', 'west']), created);
-});
+}, 60_000); // three RSA-4096 keys: far more than the default 10 s hook timeout on a busy machine
 afterAll(removeTempDirs);
 
 /** A build's plan for the copy, checking what holds for every diagnostic. */

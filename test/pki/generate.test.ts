@@ -18,7 +18,7 @@ let fixturePlan: PkiPlan;
 beforeAll(async () => {
   fixtureDir = makeTempDir();
   fixturePlan = await build(fixtureDir, pkiModel(['east', 'west']), now);
-});
+}, 60_000); // three RSA-4096 keys: far more than the default 10 s hook timeout on a busy machine
 afterAll(removeTempDirs);
 
 function certificate(file: string): X509Certificate {

@@ -1,12 +1,16 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { certsStatus, forgeLoadCount, planPki } from '../../src/pki/index.js';
 import { makefileCacerts, makefileRootCa, makeTempDir, pkiModel, removeTempDirs, diskHost } from './helpers.js';
+import { REPO } from '../helpers/fixtures.js';
 
 // node-forge is needed only to build new certificates. A build that reuses material must not
-// load it. The mock below counts real imports of the module (its factory runs on first import),
-// independently of the module's own counter.
+// load it. In process, the mock below counts real imports of the module (its factory runs on
+// first import), independently of the module's own counter; the built CLI is checked in a
+// child process, where nothing is mocked.
 
 const forgeImports = vi.hoisted(() => ({ count: 0 }));
 vi.mock('node-forge', async (importOriginal) => {
@@ -44,18 +48,47 @@ describe('loading node-forge', () => {
     expect(forgeLoadCount()).toBe(1);
   });
 
-  it('is only ever a dynamic import in src/pki/forge.ts', () => {
-    const srcDir = path.resolve(import.meta.dirname, '../../src/pki');
-    const mentions = fs
-      .readdirSync(srcDir)
-      .filter((file) => /from 'node-forge'|import\('node-forge'\)|require\('node-forge'\)/.test(fs.readFileSync(path.join(srcDir, file), 'utf8')))
-      .sort();
-    expect(mentions).toEqual(['forge.ts', 'generate.ts']);
-    for (const file of mentions) {
-      const text = fs.readFileSync(path.join(srcDir, file), 'utf8');
-      // type-only imports are erased; the one value import is awaited
-      const valueImports = text.split('\n').filter((line) => /node-forge'/.test(line) && !/^import type /.test(line));
-      expect(valueImports, file).toEqual(file === 'forge.ts' ? ["  const module = await import('node-forge');"] : []);
+});
+
+describe('loading node-forge in the built CLI, in a process of its own', () => {
+  // No module mocking here: the real bin, Node's own loader, and a preload that reports which
+  // node-forge files the process loaded (test/helpers/record-node-forge.mjs).
+  const recorder = path.resolve(import.meta.dirname, '../helpers/record-node-forge.mjs');
+
+  function meshgen(args: string[], cwd: string): { status: number | null; stderr: string; forgeFiles: string[] } {
+    const report = path.join(makeTempDir(), 'forge.json');
+    const run = spawnSync(process.execPath, ['--import', pathToFileURL(recorder).href, path.join(REPO, 'dist/cli.js'), ...args], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, MESHGEN_TEST_FORGE_REPORT: report },
+    });
+    expect(fs.existsSync(report), `the recorder wrote no report: ${run.stderr}`).toBe(true);
+    return { status: run.status, stderr: run.stderr, forgeFiles: JSON.parse(fs.readFileSync(report, 'utf8')) };
+  }
+
+  /** A copy of examples/multi-primary: its root and both intermediates exist. */
+  function warmMesh(): string {
+    const dir = makeTempDir();
+    fs.cpSync(path.join(REPO, 'examples/multi-primary'), dir, { recursive: true });
+    return dir;
+  }
+
+  it('does not happen in build, validate or certs status when all CA material exists', () => {
+    const dir = warmMesh();
+    for (const args of [['build', '--out', 'out', '--quiet'], ['validate'], ['certs', 'status']]) {
+      const run = meshgen(args, dir);
+      expect(run.status, `${args.join(' ')}: ${run.stderr}`).toBe(0);
+      expect(run.forgeFiles, args.join(' ')).toEqual([]);
     }
+    expect(fs.existsSync(path.join(dir, 'out/cluster1/certs/ca-cert.pem'))).toBe(true);
+  });
+
+  it('happens in a build that has to create an intermediate (control: the recorder does see it)', () => {
+    const dir = warmMesh();
+    fs.rmSync(path.join(dir, 'pki/cluster2'), { recursive: true });
+    const run = meshgen(['build', '--out', 'out', '--quiet'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'pki/cluster2/ca-key.pem'))).toBe(true);
+    expect(run.forgeFiles.some((file) => file.endsWith(`${path.sep}node-forge${path.sep}lib${path.sep}index.js`)), run.forgeFiles.join('\n')).toBe(true);
   });
 });
