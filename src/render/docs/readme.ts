@@ -2,7 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { ISTIO_NAMESPACE, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import { remoteSecretName, type MeshPlan } from '../../plan/mesh-plan.js';
-import { READER_SERVICE_ACCOUNT, READER_TOKEN_SECRET, readerTokenSecret } from '../cluster/reader-token-secret.js';
+import { readerTokenSecret } from '../cluster/reader-token-secret.js';
+import { remoteSecretsSection } from '../secrets/readme-section.js';
 import { istioctlInstallStep, legacyReadmeSection } from '../legacy-global/readme-section.js';
 import { isLegacyOnly } from '../../rules/istio-versions.js';
 import { helmChartArguments, type ChartRelease } from '../../plan/chart-releases.js';
@@ -65,7 +66,7 @@ export function meshReadme(mesh: MeshModel, meshPlan: MeshPlan, sourceLabel: str
   ];
   for (const plan of meshPlan.installOrder) lines.push('', ...installSteps(mesh, meshPlan, plan));
   if (mesh.legacyGlobal) lines.push('', ...legacyReadmeSection(mesh, plans));
-  if (meshPlan.remoteSecretDelivery === 'file' && meshPlan.readClusters.length) lines.push('', ...remoteSecretsSection(meshPlan));
+  lines.push(...remoteSecretsSection(meshPlan));
   const gitops = gitopsSections(mesh, meshPlan, (plan) => bootstrapSteps(mesh, plan, sourceLabel));
   if (gitops.length) lines.push('', ...gitops);
   lines.push('');
@@ -147,34 +148,6 @@ function installSteps(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan): s
     '```',
   );
   return section;
-}
-
-/** How the remote secrets come about, and the two-phase bootstrap when credentials are not there yet. */
-function remoteSecretsSection(meshPlan: MeshPlan): string[] {
-  const lines = [
-    '## Remote secrets',
-    '',
-    'Each istiod that must discover another cluster\'s endpoints holds that cluster\'s remote',
-    'secret: `<reader>/secrets/istio-remote-secret-<cluster>.yaml`, a kubeconfig for the',
-    `cluster's \`${READER_SERVICE_ACCOUNT}\` built from its \`apiServer\` and \`reader\` settings.`,
-    'They hold tokens: they are kept out of git and must reach the clusters by a secure path.',
-    '',
-    'A secret that is missing could not be built because its cluster\'s token or CA did not exist',
-    'yet. The reader token Secret that holds both is created in the read-access step above, so:',
-    '',
-    '1. install the cluster as above, up to its reader token Secret (the remote secret files are',
-    '   not there yet);',
-    '2. save its token and CA where mesh.yaml points (paths relative to the mesh file):',
-    '',
-    '```sh',
-  ];
-  for (const c of meshPlan.readClusters) {
-    const get = (key: string) => `kubectl --context ${contextOf(c)} -n ${ISTIO_NAMESPACE} get secret ${READER_TOKEN_SECRET} -o jsonpath='{.data.${key}}' | base64 -d`;
-    lines.push(`${get('token')} > ${c.reader?.tokenFile ?? `<reader.tokenFile of ${c.name}>`}`);
-    lines.push(`${get('ca\\.crt')} > ${c.apiServer?.caFile ?? `<apiServer.caFile of ${c.name}>`}`);
-  }
-  lines.push('```', '', '3. build again, and apply the remote secrets as above.');
-  return lines;
 }
 
 /** The shared root every intermediate chains to: a reviewer sees a rotation here. */
