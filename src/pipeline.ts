@@ -66,7 +66,7 @@ export async function build(options: BuildOptions, host: Host = nodeHost(options
   const plan = planMesh(mesh);
   const pki = run.add(await pkiStage(host, options.meshFile, mesh, plan, { allowGenerate: !options.check }));
   if (run.failed) return run.result({ sources, mesh, plan });
-  const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source, mesh, plan));
+  const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source, plan));
   const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material }));
   const files = withManifest(rendered.files);
   const emitted = run.add(diffOutput(host, options.outDir, files, options.check ?? false));
@@ -130,7 +130,7 @@ function pkiStage(host: Host, meshFile: string, mesh: MeshModel, plan: MeshPlan,
 }
 
 /** credentials: the API server CA and reader token of every cluster the plan says is read. */
-function credentialsStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan): { credentials: Map<string, ClusterCredentials>; diagnostics: Diagnostic[] } {
+function credentialsStage(host: Host, meshFile: string, source: MeshSource, plan: MeshPlan): { credentials: Map<string, ClusterCredentials>; diagnostics: Diagnostic[] } {
   if (plan.remoteSecrets.length === 0) return { credentials: new Map(), diagnostics: [] };
   const at = (path: YamlPath, which?: 'value' | 'key') => ({ file: source.file, position: positionOf(source, path, which) });
   return readCredentials({ host, readClusters: plan.readClusters, meshDir: meshDirOf(meshFile), at });

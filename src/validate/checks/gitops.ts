@@ -1,4 +1,4 @@
-import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { error } from '../../diagnostics/diagnostic.js';
 import { Codes } from '../../diagnostics/catalog.js';
 import type { YamlPath } from '../../load/mesh-source.js';
 import { isRead, rendersRemoteSecrets, topologyOfSpec } from '../../rules/topology.js';
