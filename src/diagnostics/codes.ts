@@ -60,6 +60,10 @@ export const Codes = {
   OutputCollision: 'MG4001',
   OutputUnwritable: 'MG4002',
   ManifestUnreadable: 'MG4003',
+  OutputSymlink: 'MG4004', // a symlink where meshgen reads, writes or prunes in out/ or pki/
+  OutputLocked: 'MG4005', // another build holds the lock of out/ or pki/
+  PkiUnwritable: 'MG4006', // CA material could not be written (disk full, permissions); none of it was
+  JournalUnreadable: 'MG4007', // out/.meshgen-journal.json is not a journal meshgen wrote
 
   // warnings
   GatewayMissingOnNetwork: 'W2101',
@@ -77,6 +81,7 @@ export const Codes = {
   IstiocorednsAddressMissing: 'W2302',
   GlobalNamesOnlyInSidecars: 'W2303',
   ManifestMissing: 'W4101',
+  UnknownOutputFile: 'W4102', // a file meshgen did not write in a directory it owns (manifests/, helm/, certs/, argocd/, flux/)
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];
