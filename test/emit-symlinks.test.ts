@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { build } from '../src/pipeline.js';
 import { copyWorkspace, cli, workspace, type Workspace } from './helpers/workspace.js';
 import { snapshot } from './helpers/snapshot.js';
@@ -151,6 +152,20 @@ describe('temporary files are created exclusively, never through a planted link 
     expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
     expect(existsSync(join(ws.out, '.meshgen-staging'))).toBe(false);
   });
+});
+
+describe('a special file where meshgen reads one', () => {
+  it('a FIFO in place of a values file: --check and build refuse it without waiting on it', async () => {
+    const ws = await built();
+    const file = join(ws.out, 'east/helm/istiod.values.yaml');
+    unlinkSync(file);
+    expect(spawnSync('mkfifo', [file]).status).toBe(0);
+    for (const args of [['--check'], []]) {
+      const run = await cli(['build', ws.mesh, '--out', ws.out, ...args]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`error MG4002: ${file} is in the way: meshgen writes a file there`);
+    }
+  }, 10_000);
 });
 
 // --- the untrusted checkout ---------------------------------------------------------------------
