@@ -128,10 +128,13 @@ function stageOutput(tree: OwnedTree, files: OutputSet, diff: OutputDiff): Journ
   const toRemove = diff.changes.filter((c) => c.kind === 'removed').map((c) => c.path);
   if (toWrite.length === 0 && toRemove.length === 0) return undefined;
   const createdRoot = tree.rootStat() === undefined;
+  let createdStaging = false;
   try {
     tree.ensureDir('', PUBLIC_DIR_MODE);
-    if (tree.lstat(STAGING_DIR) || tree.lstat(JOURNAL_PATH)) throw new OwnedPathError('not-a-directory', STAGING_DIR, tree.root); // recoverOutput removed them: another writer
+    // recoverOutput removed any of ours: another program made these
+    if (tree.lstat(STAGING_DIR) || tree.lstat(JOURNAL_PATH)) throw new Error(`${tree.path(STAGING_DIR)} or ${tree.path(JOURNAL_PATH)} exists: another program is writing there`);
     tree.host.mkdir(tree.path(STAGING_DIR), PRIVATE_DIR_MODE);
+    createdStaging = true;
     tree.host.chmod(tree.path(STAGING_DIR), PRIVATE_DIR_MODE);
     const journal: Journal = { files: [], remove: toRemove };
     for (const [i, change] of toWrite.entries()) {
@@ -146,7 +149,7 @@ function stageOutput(tree: OwnedTree, files: OutputSet, diff: OutputDiff): Journ
     tree.host.writeFile(tree.path(stagedPath(JOURNAL_STAGING_NAME)), journalContent(journal), { mode: 0o600, exclusive: true, sync: true });
     return journal;
   } catch (e) {
-    discardStaging(tree);
+    if (createdStaging) discardStaging(tree);
     if (createdRoot) {
       try {
         tree.host.rmdir(tree.root);

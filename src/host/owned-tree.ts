@@ -120,7 +120,7 @@ export class OwnedTree {
 
   /**
    * Removes `rel` and everything in it, never following a link: a symlink inside is removed
-   * as a link. Only for meshgen's own work directories. Absent is fine.
+   * as a link. Only for meshgen's own work directories. Absent is fine; '' is the root itself.
    */
   removeTree(rel: string): void {
     const stat = this.lstat(rel);
@@ -129,7 +129,7 @@ export class OwnedTree {
       this.host.unlink(this.path(rel));
       return;
     }
-    for (const name of this.host.readdir(this.path(rel))) this.removeTree(`${rel}/${name}`);
+    for (const name of this.host.readdir(this.path(rel))) this.removeTree(rel ? `${rel}/${name}` : name);
     this.host.rmdir(this.path(rel));
   }
 

@@ -56,13 +56,16 @@ export function stagePkiWrites(host: Host, target: PkiTarget, writes: readonly P
   if (writes.length === 0) return { diagnostics: [] };
   const pki = new OwnedTree(host, target.dir);
   let staging: string | undefined;
+  let created = false;
   try {
     const wholeDirectory = pki.rootStat() === undefined;
     staging = wholeDirectory ? siblingStaging(target.dir) : pki.path(PKI_STAGING);
     host.mkdir(path.dirname(staging));
-    if (host.lstat(staging)) throw new OwnedPathError('not-a-directory', path.relative(target.dir, staging), target.dir); // removed by recoverPki; something else made it
+    // recoverPki removed any staging directory of ours: something else made this one
+    if (host.lstat(staging)) throw new Error(`${staging} exists: another program is writing there`);
     const tree = new OwnedTree(host, staging);
     tree.ensureDir('', DIR_MODE);
+    created = true;
     const files: string[] = [];
     for (const write of writes) {
       const rel = path.relative(target.dir, write.path).split(path.sep).join('/');
@@ -74,7 +77,7 @@ export function stagePkiWrites(host: Host, target: PkiTarget, writes: readonly P
     }
     return { staged: { target, staging, wholeDirectory, files }, diagnostics: [] };
   } catch (e) {
-    if (staging) removeQuietly(host, staging);
+    if (staging && created) removeQuietly(host, staging);
     return { diagnostics: [writeFailure(e, target, 'nothing was written to it')] };
   }
 }
@@ -129,7 +132,7 @@ export function commitStagedPki(host: Host, staged: StagedPki): { committed: str
 export function recoverPki(host: Host, target: PkiTarget): { recovered: string[]; diagnostics: Diagnostic[] } {
   const pki = new OwnedTree(host, target.dir);
   try {
-    removeQuietly(host, siblingStaging(target.dir), true);
+    removeQuietly(host, siblingStaging(target.dir));
     if (!pki.rootStat()) return { recovered: [], diagnostics: [] };
     pki.removeTree(PKI_STAGING);
     if (!pki.lstat(PKI_COMMIT)) return { recovered: [], diagnostics: [] };
@@ -209,12 +212,11 @@ function orderedEntries(names: string[]): string[] {
   return [...names].sort((a, b) => rank(a) - rank(b) || compareText(a, b));
 }
 
-function removeQuietly(host: Host, dir: string, mustBeDirectory = false): void {
-  const stat = host.lstat(dir);
-  if (!stat) return;
-  if (mustBeDirectory && stat.kind !== 'directory') return; // not ours
+/** Removes a staging directory and what is in it, following no link; a link or a file by that name is not ours. */
+function removeQuietly(host: Host, dir: string): void {
+  if (host.lstat(dir)?.kind !== 'directory') return;
   try {
-    new OwnedTree(host, path.dirname(dir)).removeTree(path.basename(dir));
+    new OwnedTree(host, dir).removeTree('');
   } catch {
     // the next build tries again
   }
