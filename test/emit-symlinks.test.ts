@@ -204,6 +204,8 @@ const PLACES: { place: string; kind: 'file' | 'dir'; manifest?: string; target?:
   { place: 'pki/east', kind: 'dir' },
   { place: 'pki/west/ca-key.pem', kind: 'file' },
   { place: 'pki/west/cert-chain.pem', kind: 'file' },
+  { place: 'pki/.meshgen-staging', kind: 'dir' },
+  { place: 'pki/.meshgen-commit', kind: 'dir' },
 ];
 
 function plant(ws: Workspace, outside: string, spec: (typeof PLACES)[number]): void {

@@ -6,7 +6,7 @@ import { acquireLock, describeHolder, lockPathFor, releaseLock, waitUntilUnlocke
 import { OwnedPathError, OwnedTree } from '../host/owned-tree.js';
 import { OwnedPathProblems } from '../host/owned-path-diagnostic.js';
 import { CA_CERT, CA_KEY, CERT_CHAIN, ROOT_CERT, ROOT_KEY } from '../pki/layout.js';
-import { recoverPki, type PkiTarget } from '../pki/write.js';
+import { PKI_COMMIT, PKI_STAGING, recoverPki, type PkiTarget } from '../pki/write.js';
 import { recoverOutput } from './publish.js';
 
 // What a build does before it reads out/ and pki/, and undoes when it ends:
@@ -15,7 +15,8 @@ import { recoverOutput } from './publish.js';
 // - build --check, which writes nothing: waits while a build holds either lock, so that it
 //   does not compare against a tree being published;
 // - both: refuse a symlink at any path the pki stage reads (pki/ itself, root-*.pem, each
-//   primary's directory and files), before anything is read through it.
+//   primary's directory and files, the work directories of pki/), before anything is read
+//   through it.
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 
@@ -99,7 +100,8 @@ function guardPkiLinks(host: Host, pki: PkiTarget, primaries: readonly string[])
     problems.add(e);
     return problems.diagnostics;
   }
-  const paths = [ROOT_CERT, ROOT_KEY, ...primaries.flatMap((c) => [CA_CERT, CA_KEY, CERT_CHAIN, ROOT_CERT].map((f) => `${c}/${f}`))];
+  // and where a build writes: its work directories (a link there fails the build, so --check says so too)
+  const paths = [ROOT_CERT, ROOT_KEY, ...primaries.flatMap((c) => [CA_CERT, CA_KEY, CERT_CHAIN, ROOT_CERT].map((f) => `${c}/${f}`)), PKI_STAGING, PKI_COMMIT];
   for (const path of paths) {
     const problem = tree.problemOf(path);
     if (problem?.problem === 'symlink') problems.add(problem);
