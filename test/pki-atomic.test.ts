@@ -132,6 +132,7 @@ describe('CA material, killed before each change to pki/', () => {
     const pkiChanges = counting.log.flatMap((change, i) => (/ \/ws\/(pki|\.pki)/.test(change) ? [i + 1] : []));
     expect(pkiChanges.length).toBeGreaterThan(5);
 
+    let commitsSeen = 0;
     for (const killAt of [...pkiChanges, pkiChanges[pkiChanges.length - 1] + 1]) {
       const host = scenario.before();
       const victim = crashingHost(host.process(), killAt);
@@ -144,11 +145,18 @@ describe('CA material, killed before each change to pki/', () => {
       expect(seen.west, `kill ${killAt}`).not.toBe('partial');
       // the root pair goes into an existing pki/ file by file, behind a commit the next build finishes
       if (seen.root === 'partial') expect(host.lstat(`${PKI}/.meshgen-commit`), `kill ${killAt}`).toBeDefined();
+      if (host.lstat(`${PKI}/.meshgen-commit`)) {
+        const check = await build({ meshFile: MESH, outDir: OUT, check: true }, host.process());
+        expect(check.diagnostics.map((d) => d.code), `kill ${killAt}: --check names the pending commit`).toContain('MG4008');
+        commitsSeen++;
+      }
       for (const content of host.files(PKI).values()) expect(content.length, `kill ${killAt}: an empty CA file`).toBeGreaterThan(0);
 
       const rebuilt = await build({ meshFile: MESH, outDir: OUT }, host.process());
       expect(rebuilt.diagnostics.filter((d) => d.severity === 'error'), `kill ${killAt}`).toEqual([]);
       expect(host.tree(WS), `kill ${killAt}`).toEqual(finalTree);
     }
+    // a new pki/ appears in one rename; only into an existing one is there a commit to finish
+    expect(commitsSeen > 0).toBe(scenario.name !== 'no pki/ yet');
   });
 });

@@ -64,6 +64,7 @@ export const Codes = {
   OutputLocked: 'MG4005', // another build holds the lock of out/ or pki/
   PkiUnwritable: 'MG4006', // CA material could not be written (disk full, permissions); none of it was
   JournalUnreadable: 'MG4007', // out/.meshgen-journal.json is not a journal meshgen wrote
+  PkiCommitPending: 'MG4008', // --check: an interrupted build left CA material half put in place (pki/.meshgen-commit)
 
   // warnings
   GatewayMissingOnNetwork: 'W2101',

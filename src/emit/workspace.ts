@@ -76,6 +76,13 @@ export async function openWorkspace(host: Host, input: WorkspaceInput): Promise<
     }
     held.push(attempt.held);
   }
+  if (input.check && !workspace.diagnostics.length && host.lstat(`${input.pki.dir}/${PKI_COMMIT}`)?.kind === 'directory') {
+    workspace.diagnostics.push(
+      error(Codes.PkiCommitPending, `${input.pki.display}/${PKI_COMMIT} holds CA material an interrupted build committed but did not finish putting in place`, {
+        hint: 'run meshgen build to finish it (--check writes nothing)',
+      }),
+    );
+  }
   if (input.check || workspace.diagnostics.length) return workspace;
 
   const out = recoverOutput(host, input.outDir);
