@@ -7,7 +7,7 @@ import { REPO, readTree, seedPki, tempDir } from './helpers/fixtures.js';
 import { snapshot } from './helpers/snapshot.js';
 
 // Issue #12, item 5, with real processes: `meshgen build` is killed with SIGKILL at seeded
-// random moments, cold (no out/) and warm (out/ built from another mesh), at least 60 times.
+// random moments, cold (no out/) and warm (out/ built from another mesh), at least 52 times.
 // After each kill, `build --check` sees the previous tree or the new one (or a pending
 // publication of the new one, which it reports and fails on), the next build succeeds with
 // exactly the expected bytes, and no temporary file, journal or lock is left.
@@ -19,8 +19,8 @@ const MESHES = {
 type MeshName = keyof typeof MESHES;
 
 /** kills to make (a run that finishes before its kill does not count) */
-const KILLS = 60;
-const MAX_RUNS = 90;
+const KILLS = 52;
+const MAX_RUNS = 80;
 const SEED = 0x6d657368;
 
 function meshOf(clusters: string[]): string {
