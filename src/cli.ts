@@ -5,7 +5,7 @@ import { UsageError } from './usage-error.js';
 import type { BuildResult } from './pipeline.js';
 import { clusterOfPath } from './resource/out-layout.js';
 import type { ChangeKind } from './emit/out-dir.js';
-import { checkReportLines } from './emit/check-report.js';
+import { checkReportLines, driftCount } from './emit/check-report.js';
 
 // A thin bin: parse argv, call the library, print, exit. 0 success; 1 invalid input,
 // failed check or a build error the user can fix; 2 usage error. Only a bug prints a stack.
@@ -145,7 +145,12 @@ function printDiagnostics(result: BuildResult, err: (s: string) => void): void {
   if (result.diagnostics.some((d: Diagnostic) => d.severity === 'error')) err(summarizeCounts(result.diagnostics));
 }
 
-function report(result: BuildResult, o: { out: (s: string) => void; err: (s: string) => void; quiet: boolean; check: boolean; outDir: string }): void {
+export function report(result: BuildResult, o: { out: (s: string) => void; err: (s: string) => void; quiet: boolean; check: boolean; outDir: string }): void {
+  const recovered = result.recovered;
+  if (!o.quiet && recovered && (recovered.outFiles > 0 || recovered.pkiFiles.length > 0)) {
+    const parts = [recovered.outFiles ? `${recovered.outFiles} file${recovered.outFiles === 1 ? '' : 's'} in ${o.outDir}` : undefined, recovered.pkiFiles.length ? `${recovered.pkiFiles.join(', ')} in ${result.pki?.dir ?? 'pki'}/` : undefined];
+    o.out(`finished the publication of an interrupted build: ${parts.filter(Boolean).join(' and ')}`);
+  }
   if (result.diff && result.mesh && (result.ok || o.check) && !hasErrorsIn(result)) {
     const clusters = result.mesh.clusters.map((c) => c.name);
     if (!o.quiet) for (const line of summaryLines(result, clusters, o.outDir)) o.out(line);
@@ -155,12 +160,19 @@ function report(result: BuildResult, o: { out: (s: string) => void; err: (s: str
       o.out(`remote secrets: ${secrets.rendered} rendered${secrets.notRendered ? `, ${secrets.notRendered} not rendered (credentials missing, see the warnings)` : ''}`);
     }
     if (o.check) {
-      const drift = result.diff.changes.filter((c) => c.kind !== 'unchanged');
+      const drift = driftCount(result.diff);
       for (const line of checkReportLines(result.diff, result.files ?? new Map(), o.outDir)) o.err(line);
-      if (drift.length) o.err(`${o.outDir} is not up to date: ${drift.length} file${drift.length === 1 ? '' : 's'} would change. Run meshgen build to update it.`);
+      if (drift) o.err(`${o.outDir} is not up to date: ${drift} file${drift === 1 ? '' : 's'} would change or need attention. Run meshgen build to update it.`);
       else if (!o.quiet) o.out(`${o.outDir} is up to date`);
       if (result.diff.uncompared.length && !o.quiet) o.out(`(${result.diff.uncompared.length} private files under secrets/ not compared: they are not kept in git)`);
+      if (result.diff.staleStaging && !o.quiet) o.out(`(${o.outDir}/.meshgen-staging holds the unpublished files of an interrupted build; the next meshgen build removes it)`);
     }
+  }
+  if (result.pkiKept?.length) {
+    o.err(
+      `CA material kept in ${result.pki?.dir ?? 'pki'}/ although ${o.outDir} was not written: ${result.pkiKept.join(', ')}. ` +
+        'It is complete and new, nothing in out/ refers to it yet, and the next build reuses it instead of creating new keys.',
+    );
   }
   printDiagnostics(result, o.err);
 }

@@ -8,10 +8,13 @@ import { validateSchema } from './validate/schema.js';
 import { checkSemantics } from './validate/semantics.js';
 import { buildModel, type MeshModel } from './model/mesh-model.js';
 import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
-import { certsStatus as inspectCertificates, commitPkiWrites, formatCertsStatus, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
+import { certsStatus as inspectCertificates, formatCertsStatus, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
+import { pkiLayout } from './pki/layout.js';
 import { readCredentials, type ClusterCredentials } from './credentials/read-credentials.js';
 import { renderMesh } from './render/render-mesh.js';
-import { diffOutput, withManifest, writeOutput, type OutputDiff } from './emit/out-dir.js';
+import { diffOutput, withManifest, type OutputDiff } from './emit/out-dir.js';
+import { publish } from './emit/publish.js';
+import { openWorkspace, type Workspace } from './emit/workspace.js';
 import type { OutputSet } from './resource/output-files.js';
 import { UsageError } from './usage-error.js';
 
@@ -34,6 +37,8 @@ export interface BuildOptions {
   strict?: boolean;
   /** where reader.tokenEnv variables are looked up, when no host is given; default process.env */
   env?: NodeJS.ProcessEnv;
+  /** how long to wait for another build that holds the lock of out/ or pki/; default 10 s */
+  lockTimeoutMs?: number;
 }
 
 export interface BuildResult {
@@ -48,6 +53,10 @@ export interface BuildResult {
   remoteSecrets?: { rendered: number; notRendered: number };
   /** CA files this build created, relative to spec.pki.dir, and how to show that directory */
   pki?: { dir: string; created: string[] };
+  /** what this build finished of a build that was interrupted before it */
+  recovered?: { outFiles: number; pkiFiles: string[] };
+  /** CA files (relative to spec.pki.dir) kept although out/ could not be written: see publish.ts */
+  pkiKept?: string[];
 }
 
 export interface CertsStatusResult {
@@ -58,28 +67,47 @@ export interface CertsStatusResult {
 }
 
 export async function build(options: BuildOptions, host: Host = nodeHost(options.env)): Promise<BuildResult> {
+  const held: Workspace[] = [];
+  try {
+    return await buildStages(options, host, held);
+  } finally {
+    for (const workspace of held) workspace.release();
+  }
+}
+
+async function buildStages(options: BuildOptions, host: Host, held: Workspace[]): Promise<BuildResult> {
   const run = new Run(options.strict);
   const loaded = run.add(loadStage(host, options.meshFile));
   const sources = sourcesOf(loaded.source);
   if (run.failed || !loaded.document) return run.result({ sources });
   const mesh = buildModel(loaded.document);
   const plan = planMesh(mesh);
+  // out/ and pki/ locked, and what a killed build left in them finished or removed, before they are read
+  const pkiTarget = { dir: pkiLayout(meshDirOf(options.meshFile), mesh.pki.dir, pkiDirDisplay(mesh, options.meshFile)).dir, display: pkiDirDisplay(mesh, options.meshFile) };
+  const workspace = run.add(await openWorkspace(host, { outDir: options.outDir, pki: pkiTarget, primaries: plan.primaries.map((p) => p.name), check: options.check ?? false, lockTimeoutMs: options.lockTimeoutMs }));
+  held.push(workspace);
+  const recovered = workspace.recovered;
+  if (run.failed) return run.result({ sources, mesh, plan, recovered });
   const pki = run.add(await pkiStage(host, options.meshFile, mesh, plan, { allowGenerate: !options.check }));
-  if (run.failed) return run.result({ sources, mesh, plan });
+  if (run.failed) return run.result({ sources, mesh, plan, recovered });
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source, plan));
   const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material }));
   const files = withManifest(rendered.files);
-  const emitted = run.add(diffOutput(host, options.outDir, files, options.check ?? false));
+  const emitted = run.add(diffOutput(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name) }));
 
-  const pkiCreated = pki.writes.map((w) => relative(resolve(dirname(resolve(options.meshFile)), mesh.pki.dir), w.path).split(sep).join('/'));
-  const result = run.result({ sources, mesh, plan, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets, pki: { dir: pkiDirDisplay(mesh, options.meshFile), created: pkiCreated } });
+  const pkiCreated = pki.writes.map((w) => relative(pkiTarget.dir, w.path).split(sep).join('/'));
+  const result = run.result({ sources, mesh, plan, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets, pki: { dir: pkiTarget.display, created: pkiCreated }, recovered });
   if (!result.ok) return result;
-  if (options.check) return { ...result, ok: emitted.diff.changes.every((c) => c.kind === 'unchanged') };
+  if (options.check) return { ...result, ok: isUpToDate(emitted.diff) };
 
-  // CA material first: out/ must never hold certificates whose keys were not kept.
-  commitPkiWrites(host, pki.writes);
-  run.add({ diagnostics: writeOutput(host, options.outDir, files, emitted.diff) });
-  return run.result(result);
+  // everything staged first, then CA material committed, then out/: see emit/publish.ts
+  const published = run.add(publish(host, { outDir: options.outDir, files, diff: emitted.diff, pki: { target: pkiTarget, writes: pki.writes } }));
+  return run.result({ ...result, pkiKept: published.pkiKept });
+}
+
+/** What `--check` passes on: nothing to add, change or remove, no stranger in an owned directory, no publication pending. */
+export function isUpToDate(diff: OutputDiff): boolean {
+  return diff.changes.every((c) => c.kind === 'unchanged') && diff.unknown.length === 0 && !diff.interrupted;
 }
 
 /** load + validate: the mesh file, checked for syntax, shape and meaning. */

@@ -123,6 +123,11 @@ export const DiagnosticCatalog = {
   OutputCollision: { code: 'MG4001', severity: 'error', summary: 'two objects would be written to the same file' },
   OutputUnwritable: { code: 'MG4002', severity: 'error', summary: 'out/ cannot be written (a directory in the way, permissions, disk space)' },
   ManifestUnreadable: { code: 'MG4003', severity: 'error', summary: '`.meshgen-manifest.json` cannot be read' },
+  OutputSymlink: { code: 'MG4004', severity: 'error', summary: 'a symlink where meshgen reads, writes or prunes in out/ or pki/; meshgen never follows one' },
+  OutputLocked: { code: 'MG4005', severity: 'error', summary: 'another build holds the lock of out/ or pki/' },
+  PkiUnwritable: { code: 'MG4006', severity: 'error', summary: 'CA material could not be written (disk full, permissions); none of it was' },
+  JournalUnreadable: { code: 'MG4007', severity: 'error', summary: '`out/.meshgen-journal.json` is not a journal meshgen wrote' },
+  PkiCommitPending: { code: 'MG4008', severity: 'error', summary: '`--check`: an interrupted build left CA material half put in place (`pki/.meshgen-commit`); run `meshgen build` to finish it' },
 
   // warnings
   GatewayMissingOnNetwork: { code: 'W2101', severity: 'warning', summary: 'a network without an east-west gateway, which other networks cannot reach' },
@@ -165,6 +170,7 @@ export const DiagnosticCatalog = {
   VerificationNeedsTwoClusters: { code: 'W2502', severity: 'warning', summary: 'verification in a mesh of one cluster' },
   CertificateExpiresSoon: { code: 'W3001', severity: 'warning', summary: 'a CA certificate expires within 30 days' },
   ManifestMissing: { code: 'W4101', severity: 'warning', summary: 'out/ holds files but no `.meshgen-manifest.json`, so none of them will be pruned' },
+  UnknownOutputFile: { code: 'W4102', severity: 'warning', summary: 'a file meshgen did not write in a directory it owns (manifests/, helm/, certs/, argocd/, flux/); `--check` counts it as drift, and it is never deleted' },
 } as const satisfies Record<string, CatalogEntry>;
 
 type Catalog = typeof DiagnosticCatalog;

@@ -1,10 +1,18 @@
-import { dirname, join } from 'node:path';
+import { posix, resolve } from 'node:path';
 import { compareText, error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { Codes } from '../diagnostics/catalog.js';
-import { errorCode, type Host } from '../host/host.js';
+import type { Host } from '../host/host.js';
+import { OwnedPathError, OwnedTree } from '../host/owned-tree.js';
+import { OwnedPathProblems } from '../host/owned-path-diagnostic.js';
 import { MANIFEST_PATH, manifestContent, parseManifest } from './manifest.js';
 import type { OutputFile, OutputSet } from '../resource/output-files.js';
-import { isPrivatePath } from '../resource/out-layout.js';
+import { JOURNAL_PATH, STAGING_DIR, isPrivatePath, ownedDirs } from '../resource/out-layout.js';
+import { JournalError, JournalView, PRIVATE_DIR_MODE, readJournal } from './journal.js';
+
+// What a build would change in out/: every rendered file compared with what is on disk,
+// the files of the previous manifest that are no longer rendered (to prune), files nobody
+// wrote in the directories meshgen owns, and temporary files an older meshgen left behind.
+// Everything is read through OwnedTree: no symlink is followed, each one met is reported.
 
 export type ChangeKind = 'added' | 'changed' | 'removed' | 'unchanged';
 
@@ -14,19 +22,27 @@ export interface FileChange {
   private: boolean;
   /** what is on disk now, for a public file that is changed or removed (for --check's diff) */
   before?: string;
+  /** a temporary file of an interrupted build (`<file>.meshgen-tmp-<pid>`): removed, never shown */
+  leftover?: boolean;
 }
 
 export interface OutputDiff {
   changes: FileChange[];
   /** private files whose content was not compared (`--check` only) */
   uncompared: string[];
+  /** files meshgen did not write in directories it owns: reported, never removed */
+  unknown: string[];
+  /** `--check` only: a publication was interrupted; `changes` compare with the tree it publishes */
+  interrupted: boolean;
+  /** `--check` only: out/.meshgen-staging holds what a killed build staged; the next build removes it */
+  staleStaging: boolean;
 }
 
-const PRIVATE_MODE = 0o600;
-const PUBLIC_MODE = 0o644;
-const EXECUTABLE_MODE = 0o755;
+export const PRIVATE_MODE = 0o600;
+export const PUBLIC_MODE = 0o644;
+export const EXECUTABLE_MODE = 0o755;
 
-function modeOf(file: OutputFile): number {
+export function modeOf(file: OutputFile): number {
   return file.private ? PRIVATE_MODE : file.executable ? EXECUTABLE_MODE : PUBLIC_MODE;
 }
 
@@ -37,144 +53,192 @@ export function withManifest(files: OutputSet): OutputSet {
   return all;
 }
 
+export interface DiffOptions {
+  /** `--check`: write nothing, leave private files uncompared, read a pending journal's tree */
+  checkOnly: boolean;
+  /** the clusters of the mesh, whose owned directories are scanned for unknown files */
+  clusters: readonly string[];
+}
+
 /**
  * Compares what was rendered with what is in outDir. `checkOnly` leaves private files
  * uncompared: under secrets.mode plain they are git-ignored, so a CI checkout has none.
  */
-export function diffOutput(host: Host, outDir: string, files: OutputSet, checkOnly: boolean): { diff: OutputDiff; diagnostics: Diagnostic[] } {
+export function diffOutput(host: Host, outDir: string, files: OutputSet, options: DiffOptions): { diff: OutputDiff; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const changes: FileChange[] = [];
-  const uncompared: string[] = [];
-  if (isNonDirectory(host, outDir)) {
-    diagnostics.push(error(Codes.OutputUnwritable, `${outDir} is a file, not a directory`, { hint: 'name a directory with --out (it is created if missing)' }));
-    return { diff: { changes, uncompared }, diagnostics };
+  const diff: OutputDiff = { changes: [], uncompared: [], unknown: [], interrupted: false, staleStaging: false };
+  const problems = new OwnedPathProblems(outDir);
+  const tree = new OwnedTree(host, resolve(outDir));
+  const result = () => ({ diff, diagnostics: [...problems.diagnostics, ...diagnostics] });
+
+  try {
+    if (!tree.rootStat()) {
+      for (const file of sortedFiles(files)) {
+        if (file.private && (options.checkOnly || file.content === undefined)) diff.uncompared.push(file.path);
+        else diff.changes.push({ path: file.path, kind: 'added', private: file.private });
+      }
+      return result();
+    }
+  } catch (e) {
+    if (!(e instanceof OwnedPathError)) throw e;
+    if (e.problem === 'symlink') problems.add(e);
+    else diagnostics.push(error(Codes.OutputUnwritable, `${outDir} is a file, not a directory`, { hint: 'name a directory with --out (it is created if missing)' }));
+    return result();
   }
 
-  for (const file of [...files.values()].sort((a, b) => compareText(a.path, b.path))) {
-    if (file.private && (checkOnly || file.content === undefined)) {
-      uncompared.push(file.path);
+  let journal;
+  try {
+    journal = readJournal(tree);
+  } catch (e) {
+    if (e instanceof OwnedPathError) problems.add(e);
+    else if (e instanceof JournalError) diagnostics.push(journalUnreadable(outDir, e));
+    else throw e;
+    return result();
+  }
+  // a build finishes a pending journal before it diffs (publish.ts); only --check meets one here
+  diff.interrupted = journal !== undefined;
+  const staging = tree.problemOf(STAGING_DIR); // where a build writes: a link there fails the build, so --check says so too
+  if (staging) problems.add(staging);
+  diff.staleStaging = journal === undefined && tree.lstat(STAGING_DIR) !== undefined;
+  const view = new JournalView(tree, journal);
+  const guarded = <T>(read: () => T): T | OwnedPathError => {
+    try {
+      return read();
+    } catch (e) {
+      if (e instanceof OwnedPathError) {
+        problems.add(e);
+        return e;
+      }
+      throw e;
+    }
+  };
+
+  for (const file of sortedFiles(files)) {
+    // a link on the way is an error even where nothing is read: the build would write there
+    const problem = tree.problemOf(file.path);
+    if (problem) {
+      problems.add(problem);
       continue;
     }
-    const onDisk = readIfPresent(host, join(outDir, file.path));
-    if (onDisk === NOT_A_FILE) {
-      diagnostics.push(error(Codes.OutputUnwritable, `${join(outDir, file.path)} is in the way: meshgen writes a file there`, { hint: 'move it aside; meshgen never removes what it did not write' }));
+    if (file.private && (options.checkOnly || file.content === undefined)) {
+      diff.uncompared.push(file.path);
       continue;
     }
+    const onDisk = guarded(() => view.read(file.path));
+    if (onDisk instanceof OwnedPathError) continue;
     let kind: ChangeKind = onDisk === undefined ? 'added' : onDisk === file.content ? 'unchanged' : 'changed';
-    // a private file must stay 0600 and a script executable: a wrong mode is a change to make
-    if (kind === 'unchanged' && (file.private || file.executable) && host.stat(join(outDir, file.path))?.mode !== modeOf(file)) kind = 'changed';
-    changes.push({ path: file.path, kind, private: file.private, ...(kind === 'changed' && !file.private ? { before: onDisk } : {}) });
+    // a private file must stay 0600 in a 0700 directory and a script executable: a wrong mode is a change to make
+    if (kind === 'unchanged' && (file.private || file.executable) && view.mode(file.path) !== modeOf(file)) kind = 'changed';
+    if (kind === 'unchanged' && file.private && tree.lstat(posix.dirname(file.path))?.mode !== PRIVATE_DIR_MODE) kind = 'changed';
+    diff.changes.push({ path: file.path, kind, private: file.private, ...(kind === 'changed' && !file.private ? { before: onDisk } : {}) });
   }
 
-  const manifestText = readIfPresent(host, join(outDir, MANIFEST_PATH));
+  const manifestText = guarded(() => view.read(MANIFEST_PATH));
+  let previous: string[] = [];
   if (typeof manifestText === 'string') {
-    const previous = parseManifest(manifestText);
-    if (!previous) {
+    const listed = parseManifest(manifestText);
+    if (!listed) {
       diagnostics.push(
-        error(Codes.ManifestUnreadable, `${join(outDir, MANIFEST_PATH)} is not a meshgen manifest`, {
+        error(Codes.ManifestUnreadable, `${posix.join(outDir, MANIFEST_PATH)} is not a meshgen manifest`, {
           hint: 'meshgen uses it to know which files it may remove; restore it from git, or delete it (then nothing old is pruned)',
         }),
       );
     } else {
-      for (const path of previous) {
+      previous = listed;
+      for (const path of listed) {
         if (files.has(path)) continue;
-        const onDisk = readIfPresent(host, join(outDir, path));
-        if (typeof onDisk !== 'string') continue;
+        const problem = tree.problemOf(path);
+        if (problem) {
+          problems.add(problem);
+          continue;
+        }
+        if (!view.exists(path)) continue; // gone, or something else is there now: not meshgen's to remove
         const isPrivate = isPrivatePath(path);
-        changes.push({ path, kind: 'removed', private: isPrivate, ...(isPrivate ? {} : { before: onDisk }) });
+        // a private file is pruned by name: its content is never read, so never shown
+        const onDisk = isPrivate ? '' : guarded(() => view.read(path));
+        if (typeof onDisk !== 'string') continue;
+        diff.changes.push({ path, kind: 'removed', private: isPrivate, ...(isPrivate ? {} : { before: onDisk }) });
       }
     }
-  } else if (hasEntries(host, outDir)) {
+  } else if (manifestText === undefined && hasEntries(tree)) {
     diagnostics.push(
       warning(Codes.ManifestMissing, `${outDir} has files but no ${MANIFEST_PATH}`, {
         hint: 'meshgen will write its files beside them and remove none of them',
       }),
     );
   }
-  changes.sort((a, b) => compareText(a.path, b.path));
-  return { diff: { changes, uncompared }, diagnostics };
+
+  const known = new Set([...files.keys(), ...previous, ...view.removals]);
+  const scanned = guarded(() => scanForeignFiles(tree, known, options.clusters));
+  if (!(scanned instanceof OwnedPathError)) {
+    diff.unknown = scanned.unknown;
+    for (const path of scanned.leftovers) diff.changes.push({ path, kind: 'removed', private: true, leftover: true });
+    if (!options.checkOnly) {
+      for (const path of scanned.unknown) {
+        diagnostics.push(
+          warning(Codes.UnknownOutputFile, `${posix.join(outDir, path)} was not written by meshgen, in a directory a GitOps tool applies as a whole`, {
+            hint: 'meshgen leaves it in place; remove it or move it out of out/ unless it is meant to be applied with the rest',
+          }),
+        );
+      }
+    }
+  }
+  diff.changes.sort((a, b) => compareText(a.path, b.path));
+  return result();
 }
+
+function sortedFiles(files: OutputSet): OutputFile[] {
+  return [...files.values()].sort((a, b) => compareText(a.path, b.path));
+}
+
+export function journalUnreadable(outDir: string, e: JournalError): Diagnostic {
+  return error(Codes.JournalUnreadable, `${posix.join(outDir, JOURNAL_PATH)} is not a journal meshgen wrote: ${e.message}`, {
+    hint: `meshgen finishes an interrupted build from it; it acts on nothing else. Remove it (and ${posix.join(outDir, STAGING_DIR)}/) and rebuild`,
+  });
+}
+
+const LEFTOVER = /^(.+)\.meshgen-tmp-\d+$/;
 
 /**
- * Writes the diff. Every new or changed file is first written beside its target; only when
- * all of them are on disk are they renamed into place (the manifest last) and old files
- * pruned. A failure while writing therefore leaves out/ exactly as it was.
+ * Files in out/ that meshgen did not write, where it matters: in the directories it owns,
+ * every entry that is not a known path (a link is reported, not followed); and next to any
+ * known path, the `<path>.meshgen-tmp-<pid>` files that older builds left when killed.
  */
-export function writeOutput(host: Host, outDir: string, files: OutputSet, diff: OutputDiff): Diagnostic[] {
-  const toWrite = diff.changes.filter((c) => c.kind === 'added' || c.kind === 'changed');
-  toWrite.sort((a, b) => Number(a.path === MANIFEST_PATH) - Number(b.path === MANIFEST_PATH));
-  const staged: { temp: string; target: string; mode: number }[] = [];
-  try {
-    for (const change of toWrite) {
-      const file = files.get(change.path);
-      if (file?.content === undefined) throw new Error(`internal: no content for ${change.path}`);
-      const target = join(outDir, change.path);
-      const temp = `${target}.meshgen-tmp-${process.pid}`;
-      const mode = modeOf(file);
-      host.mkdir(dirname(target));
-      host.writeFile(temp, file.content, { mode });
-      staged.push({ temp, target, mode });
+function scanForeignFiles(tree: OwnedTree, known: ReadonlySet<string>, clusters: readonly string[]): { unknown: string[]; leftovers: string[] } {
+  const unknown = new Set<string>();
+  const leftovers = new Set<string>();
+  const visit = (path: string) => {
+    const match = LEFTOVER.exec(path);
+    if (match && known.has(match[1])) leftovers.add(path);
+    else if (!known.has(path)) unknown.add(path);
+  };
+  const walk = (dir: string) => {
+    for (const name of tree.readdir(dir)) {
+      const path = `${dir}/${name}`;
+      if (tree.lstat(path)?.kind === 'directory') walk(path);
+      else visit(path);
     }
-  } catch (e) {
-    for (const { temp } of staged) tryUnlink(host, temp);
-    return [error(Codes.OutputUnwritable, `cannot write to ${outDir}: ${(e as Error).message}`, { hint: 'nothing in it was changed; check permissions and free space' })];
+  };
+  for (const dir of ownedDirs(clusters)) {
+    const stat = tree.lstat(dir);
+    if (stat?.kind === 'directory') walk(dir);
+    else if (stat) unknown.add(dir); // a link or a file where meshgen keeps a directory
   }
-  for (const { temp, target, mode } of staged) {
-    host.rename(temp, target);
-    host.chmod(target, mode); // umask-proof
-  }
-  for (const change of diff.changes.filter((c) => c.kind === 'removed')) {
-    tryUnlink(host, join(outDir, change.path));
-    removeEmptyParents(host, outDir, dirname(join(outDir, change.path)));
-  }
-  return [];
-}
-
-const NOT_A_FILE = Symbol('not a file');
-
-/** The file's text; undefined when absent; NOT_A_FILE when a directory (or a file in place of a parent directory) is in the way. */
-function readIfPresent(host: Host, path: string): string | undefined | typeof NOT_A_FILE {
-  try {
-    return host.readFile(path);
-  } catch (e) {
-    const code = errorCode(e);
-    if (code === 'ENOENT') return undefined;
-    if (code === 'EISDIR' || code === 'ENOTDIR') return NOT_A_FILE;
-    throw e;
-  }
-}
-
-function isNonDirectory(host: Host, path: string): boolean {
-  const stat = host.stat(path);
-  return stat !== undefined && stat.kind !== 'directory'; // absent: created on write
-}
-
-function hasEntries(host: Host, dir: string): boolean {
-  try {
-    return host.readdir(dir).length > 0;
-  } catch {
-    return false;
-  }
-}
-
-function tryUnlink(host: Host, path: string): void {
-  try {
-    host.unlink(path);
-  } catch {
-    // already gone
-  }
-}
-
-/** Directories emptied by pruning go too, up to (not including) outDir. */
-function removeEmptyParents(host: Host, outDir: string, dir: string): void {
-  let current = dir;
-  while (current.length > outDir.length && current.startsWith(outDir)) {
-    if (hasEntries(host, current)) return;
-    try {
-      host.rmdir(current);
-    } catch {
-      return;
+  const knownDirs = new Set([...known].map((p) => posix.dirname(p)));
+  for (const dir of knownDirs) {
+    const stat = dir === '.' ? tree.rootStat() : tree.lstat(dir);
+    if (stat?.kind !== 'directory') continue;
+    for (const name of tree.readdir(dir === '.' ? '' : dir)) {
+      const path = dir === '.' ? name : `${dir}/${name}`;
+      const match = LEFTOVER.exec(path);
+      if (match && known.has(match[1]) && tree.lstat(path)?.kind === 'file') leftovers.add(path);
     }
-    current = dirname(current);
   }
+  for (const path of leftovers) unknown.delete(path);
+  return { unknown: [...unknown].sort(compareText), leftovers: [...leftovers].sort(compareText) };
+}
+
+/** Entries of out/ other than meshgen's own work files. */
+function hasEntries(tree: OwnedTree): boolean {
+  return tree.readdir('').some((name) => name !== STAGING_DIR && name !== JOURNAL_PATH);
 }

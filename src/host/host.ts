@@ -17,13 +17,25 @@ export interface FileStat {
 
 export interface WriteOptions {
   mode: number;
-  /** fail with EEXIST instead of replacing an existing file */
+  /**
+   * O_CREAT|O_EXCL|O_NOFOLLOW: fail with EEXIST instead of replacing an existing file, and
+   * never write through a symlink planted at the path (the link itself makes it EEXIST)
+   */
   exclusive?: boolean;
+  /** fsync the file before closing it (used for journals, whose rename is a commit point) */
+  sync?: boolean;
 }
 
 export interface Host {
   /** The text of a file (UTF-8), following symlinks. */
   readFile(path: string): string;
+  /**
+   * The text of a regular file, never through a symlink: O_NOFOLLOW|O_NONBLOCK, then fstat.
+   * A symlink at `path` fails with ELOOP, anything but a regular file (a FIFO, a device, a
+   * directory) with ENOTREG or EISDIR, without blocking or reading it. Symlinks in the parent
+   * directories are followed: callers that must not follow them check them with lstat first.
+   */
+  readFileNoFollow(path: string): string;
   /** What is at `path` itself (a symlink is reported as one), or undefined when nothing is. */
   lstat(path: string): FileStat | undefined;
   /** What `path` leads to, following symlinks, or undefined when nothing is there. */
@@ -33,10 +45,26 @@ export interface Host {
   /** Creates a directory and its missing parents with `mode` (default 0o755); no error when it exists. */
   mkdir(path: string, mode?: number): void;
   writeFile(path: string, content: string, options: WriteOptions): void;
+  /** rename(2): replaces a file at `to`, or an empty directory; fails with ENOTEMPTY on a non-empty one. */
   rename(from: string, to: string): void;
   chmod(path: string, mode: number): void;
   unlink(path: string): void;
   rmdir(path: string): void;
+  /** link(2): a new name for an existing file; fails with EEXIST if `to` exists (never replaces it). */
+  link(from: string, to: string): void;
+  /** fsync(2) of a directory, so that the renames in it survive a crash of the machine; best effort. */
+  syncDir(path: string): void;
+  /** This process, for lock files. */
+  readonly pid: number;
+  /** This machine's name, for lock files (a pid means nothing on another machine). */
+  readonly hostname: string;
+  /**
+   * Something that tells this process apart from a later one that reuses its pid (on Linux,
+   * its start time); undefined when process `pid` does not exist.
+   */
+  processIdentity(pid: number): string | undefined;
+  /** Waits; a lock holder is polled with it. */
+  sleep(ms: number): Promise<void>;
   /** Environment variables (reader.tokenEnv). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The current time (certificate validity, new certificates). */

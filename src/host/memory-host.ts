@@ -3,17 +3,38 @@ import { HostError, type FileStat, type Host, type WriteOptions } from './host.j
 
 // An in-memory filesystem for tests: files, directories and symlinks with modes, the errors
 // Node would raise, a fixed environment and a fixed clock. Paths are absolute POSIX paths.
+// It also plays the machine's processes, for lock files: `process()` gives another process on
+// the same filesystem, and `exit()` ends one (a killed build leaves its lock file behind).
 
 type Entry = { kind: 'file'; content: string; mode: number } | { kind: 'directory'; mode: number } | { kind: 'symlink'; target: string };
 
 const MAX_LINKS = 40;
 
+interface Machine {
+  entries: Map<string, Entry>;
+  running: Set<number>;
+  nextPid: number;
+}
+
+export interface MemoryHostOptions {
+  files?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+  now?: Date;
+}
+
 export class MemoryHost implements Host {
-  private readonly entries = new Map<string, Entry>([['/', { kind: 'directory', mode: 0o755 }]]);
+  private readonly machine: Machine;
+  private readonly entries: Map<string, Entry>;
   readonly env: Record<string, string | undefined>;
+  readonly pid: number;
+  readonly hostname = 'memory-host';
   private clock: Date;
 
-  constructor(options: { files?: Record<string, string>; env?: Record<string, string | undefined>; now?: Date } = {}) {
+  constructor(options: MemoryHostOptions = {}, machine?: Machine) {
+    this.machine = machine ?? { entries: new Map([['/', { kind: 'directory', mode: 0o755 }]]), running: new Set(), nextPid: 1000 };
+    this.entries = this.machine.entries;
+    this.pid = this.machine.nextPid++;
+    this.machine.running.add(this.pid);
     this.env = { ...(options.env ?? {}) };
     this.clock = options.now ?? new Date('2026-01-01T00:00:00Z');
     for (const [path, content] of Object.entries(options.files ?? {})) {
@@ -22,12 +43,51 @@ export class MemoryHost implements Host {
     }
   }
 
+  /** Another process on this machine: same filesystem, its own pid, this environment and clock. */
+  process(): MemoryHost {
+    return new MemoryHost({ env: this.env, now: this.clock }, this.machine);
+  }
+
+  /** A process on a copy of this machine: the same files, from here on independent. */
+  clone(): MemoryHost {
+    const copy: Machine = { entries: new Map(this.entries), running: new Set(this.machine.running), nextPid: this.machine.nextPid };
+    return new MemoryHost({ env: this.env, now: this.clock }, copy);
+  }
+
+  /** This process ends (as by kill -9): its pid is no longer running. */
+  exit(): void {
+    this.machine.running.delete(this.pid);
+  }
+
+  processIdentity(pid: number): string | undefined {
+    return this.machine.running.has(pid) ? String(pid) : undefined;
+  }
+
+  /** Yields to other promises; the clock does not move. */
+  sleep(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
+  syncDir(): void {
+    // nothing to flush
+  }
+
   now(): Date {
     return new Date(this.clock);
   }
 
   setNow(date: Date): void {
     this.clock = date;
+  }
+
+  /** Every entry under `dir` (itself excluded): relative path → its kind, mode and content (or link target), for assertions. */
+  tree(dir = '/'): Map<string, string> {
+    const root = normalize(dir);
+    const found = new Map<string, string>();
+    for (const [path, entry] of [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (path.startsWith(root === '/' ? '/' : `${root}/`) && path !== root) found.set(posix.relative(root, path), entry.kind === 'file' ? `file ${entry.mode.toString(8)} ${entry.content}` : entry.kind === 'directory' ? `directory ${entry.mode.toString(8)}` : `symlink ${entry.target}`);
+    }
+    return found;
   }
 
   symlink(target: string, path: string): void {
@@ -51,6 +111,14 @@ export class MemoryHost implements Host {
     if (!entry) throw new HostError('ENOENT', path);
     if (entry.kind === 'directory') throw new HostError('EISDIR', path);
     if (entry.kind !== 'file') throw new HostError('EINVAL', path);
+    return entry.content;
+  }
+
+  readFileNoFollow(path: string): string {
+    const entry = this.entries.get(this.parentOf(path));
+    if (!entry) throw new HostError('ENOENT', path);
+    if (entry.kind === 'symlink') throw new HostError('ELOOP', path);
+    if (entry.kind === 'directory') throw new HostError('EISDIR', path);
     return entry.content;
   }
 
@@ -95,7 +163,7 @@ export class MemoryHost implements Host {
   writeFile(path: string, content: string, options: WriteOptions): void {
     const at = this.parentOf(path);
     const existing = this.entries.get(at);
-    if (options.exclusive && existing) throw new HostError('EEXIST', path);
+    if (options.exclusive && existing) throw new HostError('EEXIST', path); // a symlink too: O_EXCL|O_NOFOLLOW
     const target = existing?.kind === 'symlink' ? this.resolve(path, { mustExist: false }) : at;
     const entry = this.entries.get(target);
     if (entry?.kind === 'directory') throw new HostError('EISDIR', path);
@@ -107,8 +175,29 @@ export class MemoryHost implements Host {
     const entry = this.entries.get(source);
     if (!entry) throw new HostError('ENOENT', from);
     const target = this.parentOf(to);
-    if (this.entries.get(target)?.kind === 'directory') throw new HostError('EISDIR', to);
-    this.entries.delete(source);
+    if (source === target) return;
+    const existing = this.entries.get(target);
+    if (entry.kind === 'directory') {
+      if (target.startsWith(`${source}/`)) throw new HostError('EINVAL', to);
+      if (existing && existing.kind !== 'directory') throw new HostError('ENOTDIR', to);
+      if (existing && this.readdir(target).length) throw new HostError('ENOTEMPTY', to);
+    } else if (existing?.kind === 'directory') {
+      throw new HostError('EISDIR', to);
+    }
+    // a directory moves with everything in it
+    const moved = [...this.entries].filter(([path]) => path === source || path.startsWith(`${source}/`));
+    for (const [path] of moved) this.entries.delete(path);
+    this.entries.delete(target);
+    for (const [path, value] of moved) this.entries.set(target + path.slice(source.length), value);
+  }
+
+  /** A hard link; the two names share the entry until one of them is replaced. */
+  link(from: string, to: string): void {
+    const entry = this.entries.get(this.parentOf(from));
+    if (!entry) throw new HostError('ENOENT', from);
+    if (entry.kind === 'directory') throw new HostError('EPERM', from);
+    const target = this.parentOf(to);
+    if (this.entries.has(target)) throw new HostError('EEXIST', to);
     this.entries.set(target, entry);
   }
 

@@ -1,11 +1,14 @@
-import { chmodSync, closeSync, constants, openSync, writeSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
-import type { FileStat, Host, WriteOptions } from './host.js';
+import { chmodSync, closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
+import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import { HostError, type FileStat, type Host, type WriteOptions } from './host.js';
 
 // The real world, for the CLI: node:fs, process.env and the system clock.
 
 export function nodeHost(env: NodeJS.ProcessEnv = process.env): Host {
   return {
     readFile: (path) => readFileSync(path, 'utf8'),
+    readFileNoFollow,
     lstat: (path) => statOrUndefined(() => lstatSync(path)),
     stat: (path) => statOrUndefined(() => statSync(path)),
     readdir: (path) => readdirSync(path).sort(),
@@ -13,11 +16,13 @@ export function nodeHost(env: NodeJS.ProcessEnv = process.env): Host {
       mkdirSync(path, { recursive: true, mode });
     },
     writeFile: (path, content, options: WriteOptions) => {
-      // exclusive: O_CREAT|O_EXCL, which also refuses a symlink planted at the path
-      if (!options.exclusive) return writeFileSync(path, content, { mode: options.mode });
-      const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, options.mode);
+      if (!options.exclusive && !options.sync) return writeFileSync(path, content, { mode: options.mode });
+      // exclusive: O_CREAT|O_EXCL|O_NOFOLLOW, which also refuses a symlink planted at the path
+      const flags = constants.O_WRONLY | (options.exclusive ? constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW : constants.O_CREAT | constants.O_TRUNC);
+      const fd = openSync(path, flags, options.mode);
       try {
-        writeSync(fd, content);
+        writeAll(fd, content);
+        if (options.sync) fsyncSync(fd);
       } finally {
         closeSync(fd);
       }
@@ -26,9 +31,65 @@ export function nodeHost(env: NodeJS.ProcessEnv = process.env): Host {
     chmod: (path, mode) => chmodSync(path, mode),
     unlink: (path) => unlinkSync(path),
     rmdir: (path) => rmdirSync(path),
+    link: (from, to) => linkSync(from, to),
+    syncDir,
+    pid: process.pid,
+    hostname: hostname(),
+    processIdentity,
+    sleep: (ms) => delay(ms),
     env,
     now: () => new Date(),
   };
+}
+
+function writeAll(fd: number, content: string): void {
+  const bytes = Buffer.from(content, 'utf8');
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+}
+
+function readFileNoFollow(path: string): string {
+  // O_NONBLOCK: opening a FIFO planted in out/ must not hang the build
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(fd);
+    if (stats.isDirectory()) throw new HostError('EISDIR', path);
+    if (!stats.isFile()) throw new HostError('ENOTREG', path, `not a regular file: ${path}`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function syncDir(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY);
+    fsyncSync(fd);
+  } catch {
+    // best effort: some filesystems cannot fsync a directory
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** "<pid>:<start time in clock ticks>" on Linux, "<pid>" elsewhere; undefined for no such process. */
+function processIdentity(pid: number): string | undefined {
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return undefined; // ESRCH: no such process
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the command name, field 2, is in parentheses and may hold spaces: count fields after it
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const startTime = fields[19]; // field 22 of the whole line
+    return startTime ? `${pid}:${startTime}` : String(pid);
+  } catch {
+    return String(pid);
+  }
 }
 
 function statOrUndefined(read: () => Stats): FileStat | undefined {

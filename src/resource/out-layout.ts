@@ -13,12 +13,18 @@ import { manifestFileName, type ResId } from './kube-object.js';
 //   <cluster>/secrets/istio-remote-secret-<read cluster>.yaml    private: what this istiod reads
 //   argocd/..., flux/...                                         the GitOps wrappers
 //   README.md  .gitignore  verify.sh  .meshgen-manifest.json    mesh-level files
+//   .meshgen-staging/  .meshgen-journal.json                     while a build publishes (emit/publish.ts)
 
 export const README_PATH = 'README.md';
 export const GITIGNORE_PATH = '.gitignore';
 export const VERIFY_SCRIPT_PATH = 'verify.sh';
 /** Lists every file meshgen wrote: how a later build knows what it may prune. */
 export const MANIFEST_PATH = '.meshgen-manifest.json';
+
+/** Where a build puts the files it is about to publish; only ever present while it runs or after it was killed. */
+export const STAGING_DIR = '.meshgen-staging';
+/** The list of renames of a publication in progress: its appearance is the commit point (emit/publish.ts). */
+export const JOURNAL_PATH = '.meshgen-journal.json';
 
 /** The directories under out/ that hold the GitOps wrappers; no cluster may take these names. */
 export const ARGOCD_DIR = 'argocd';
@@ -71,8 +77,16 @@ export function remoteSecretPath(reader: string, secretName: string): string {
   return `${secretsDir(reader)}/${secretName}.yaml`;
 }
 
-/** The .gitignore pattern that keeps every cluster's private directory out of git. */
-export const SECRETS_IGNORE_PATTERN = `/*/${SECRETS_DIR}/`;
+/**
+ * The .gitignore lines that keep every cluster's private directory out of git, and only
+ * those: a cluster named "secrets" has public GitOps wrappers in argocd/secrets/ and
+ * flux/secrets/, which the negations keep. (A negation, rather than one line per cluster, so
+ * that the secrets of a cluster removed from the mesh stay ignored until they are pruned.)
+ */
+export const SECRETS_IGNORE_LINES: readonly string[] = [`/*/${SECRETS_DIR}/`, `!/${ARGOCD_DIR}/${SECRETS_DIR}/`, `!/${FLUX_DIR}/${SECRETS_DIR}/`];
+
+/** The .gitignore lines for a build's work files, left behind only when a build is killed. */
+export const WORK_FILES_IGNORE_LINES: readonly string[] = [`/${STAGING_DIR}/`, `/${JOURNAL_PATH}`];
 
 export function argocdRootPath(id: ResId): string {
   return `${ARGOCD_DIR}/${manifestFileName(id)}`;
@@ -115,7 +129,19 @@ export function clusterOfPath(path: string, clusters: readonly string[]): string
 /**
  * Private material lives in `<cluster>/secrets/`. Files that are no longer rendered are known
  * only by path (from the manifest), so this is how a removed file is recognised as private.
+ * `argocd/secrets/...` and `flux/secrets/...` are the public wrappers of a cluster named
+ * "secrets" (no cluster may be named argocd or flux, MG2403).
  */
 export function isPrivatePath(path: string): boolean {
-  return path.split('/')[1] === SECRETS_DIR;
+  const segments = path.split('/');
+  return segments.length >= 3 && segments[1] === SECRETS_DIR && segments[0] !== ARGOCD_DIR && segments[0] !== FLUX_DIR;
+}
+
+/**
+ * The directories whose every file meshgen writes, and that a GitOps tool applies as a
+ * whole (an Argo CD directory source, a Flux Kustomization): a file meshgen does not know in
+ * one of them would be applied too, so `--check` reports it.
+ */
+export function ownedDirs(clusters: readonly string[]): string[] {
+  return [...clusters.flatMap((c) => [manifestsDir(c), `${c}/helm`, `${c}/${CERTS_DIR}`]), ARGOCD_DIR, FLUX_DIR];
 }

@@ -2,9 +2,9 @@ import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitPkiWrites, planPki, type PkiPlan } from '../../src/pki/index.js';
+import { planPki, type PkiPlan } from '../../src/pki/index.js';
 import { cacertsSecret } from '../../src/render/secrets/cacerts-secret.js';
-import { build, check, copyMeshDir, makeTempDir, openssl, pkiFile, pkiModel, readPki, readTree, removeTempDirs, writePki, expectOnlyNewClusterWritten, diskHost } from './helpers.js';
+import { build, check, copyMeshDir, makeTempDir, openssl, pkiFile, pkiModel, readPki, readTree, removeTempDirs, writePki, expectOnlyNewClusterWritten, diskHost, commitPki } from './helpers.js';
 
 // A new pki directory, made once for the file (RSA-4096 keys take a while), then copied.
 
@@ -61,7 +61,7 @@ describe('a first build', () => {
     const plan = await planPki({ host: diskHost(), model: pkiModel([]), meshDir, pkiDirDisplay: 'pki', allowGenerate: true });
     const previous = process.umask(0o000);
     try {
-      commitPkiWrites(diskHost(), plan.writes);
+      expect(commitPki(diskHost(), meshDir, plan.writes).diagnostics).toEqual([]);
     } finally {
       process.umask(previous);
     }
@@ -204,12 +204,18 @@ describe('a first build', () => {
     });
   });
 
-  it('commitPkiWrites never replaces an existing file', async () => {
+  it('committing CA material never replaces an existing file, and writes nothing else', async () => {
     const meshDir = copyMeshDir(fixtureDir);
     const before = readPki(meshDir, 'root-key.pem');
-    const write = { path: pkiFile(meshDir, 'root-key.pem'), content: 'replacement\n', mode: 0o600 };
-    expect(() => commitPkiWrites(diskHost(), [write])).toThrow(/EEXIST/);
+    const writes = [
+      { path: pkiFile(meshDir, 'zz-new.pem'), content: 'new\n', mode: 0o644 },
+      { path: pkiFile(meshDir, 'root-key.pem'), content: 'replacement\n', mode: 0o600 },
+    ];
+    expect(commitPki(diskHost(), meshDir, writes).diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      'MG4006 pki/root-key.pem appeared while this build ran: meshgen never replaces CA material; nothing was written to it',
+    ]);
     expect(readPki(meshDir, 'root-key.pem')).toBe(before);
+    expect(fs.readdirSync(path.join(meshDir, 'pki')).filter((f) => f.startsWith('.') || f === 'zz-new.pem')).toEqual([]);
   });
 });
 

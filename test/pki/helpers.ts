@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { commitPkiWrites, planPki, type PkiModel, type PkiPlan } from '../../src/pki/index.js';
+import { planPki, publishPkiWrites, type PkiModel, type PkiPlan } from '../../src/pki/index.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import type { Host } from '../../src/host/host.js';
 import { nodeHost } from '../../src/host/node-host.js';
@@ -51,8 +51,13 @@ export function copyMeshDir(meshDir: string): string {
 export async function build(meshDir: string, model: PkiModel, now?: Date): Promise<PkiPlan> {
   const host = diskHost(now);
   const plan = await planPki({ host, model, meshDir, pkiDirDisplay: 'pki', allowGenerate: true });
-  commitPkiWrites(host, plan.writes);
+  expect(commitPki(host, meshDir, plan.writes).diagnostics).toEqual([]);
   return plan;
+}
+
+/** Writes a plan's files into meshDir/pki as a build does (staged, then committed). */
+export function commitPki(host: Host, meshDir: string, writes: PkiPlan['writes']) {
+  return publishPkiWrites(host, { dir: path.join(meshDir, 'pki'), display: 'pki' }, writes);
 }
 
 export async function check(meshDir: string, model: PkiModel, options: { now?: Date; allowGenerate?: boolean } = {}): Promise<PkiPlan> {

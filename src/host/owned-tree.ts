@@ -1,0 +1,165 @@
+import { join } from 'node:path';
+import { errorCode, type FileStat, type Host } from './host.js';
+
+// A directory meshgen owns (out/, pki/), reached only through real directories. A pull
+// request can plant a symlink anywhere in a checkout, so every path below the root is walked
+// component by component with lstat: a symlink, at the root or on the way, is never
+// followed, and the caller reports it by name. Files are read with O_NOFOLLOW|O_NONBLOCK, so
+// a link (or a FIFO) put in place after the walk is still not followed (or waited on).
+//
+// What this cannot close: a process that swaps a checked directory for a symlink between the
+// lstat and the open (Node has no openat(2)). The threat here is a hostile checkout, which is
+// static; a hostile process running beside meshgen is out of scope.
+
+export type OwnedPathProblem = 'symlink' | 'not-a-directory' | 'not-a-file';
+
+/** A path meshgen must not use: `rel` names the offending entry ('' for the root itself). */
+export class OwnedPathError extends Error {
+  constructor(
+    readonly problem: OwnedPathProblem,
+    readonly rel: string,
+    readonly root: string,
+  ) {
+    super(`${problem}: ${rel ? join(root, rel) : root}`);
+  }
+}
+
+export class OwnedTree {
+  constructor(
+    readonly host: Host,
+    /** absolute */
+    readonly root: string,
+  ) {}
+
+  /** The absolute path of `rel` ('' is the root). */
+  path(rel: string): string {
+    return rel ? join(this.root, rel) : this.root;
+  }
+
+  /** What the root is: undefined when absent; a symlink or a non-directory throws. */
+  rootStat(): FileStat | undefined {
+    const stat = this.host.lstat(this.root);
+    if (stat?.kind === 'symlink') throw new OwnedPathError('symlink', '', this.root);
+    if (stat && stat.kind !== 'directory') throw new OwnedPathError('not-a-directory', '', this.root);
+    return stat;
+  }
+
+  /**
+   * What is at `rel` itself (a symlink there is returned as one, not followed), or undefined
+   * when it or one of its parents is absent. A symlink or a file in place of the root or of a
+   * parent directory throws.
+   */
+  lstat(rel: string): FileStat | undefined {
+    if (!this.parentsAreDirectories(rel)) return undefined;
+    return this.host.lstat(this.path(rel));
+  }
+
+  /** The problem on the way to `rel`, including `rel` itself being a symlink, or undefined. */
+  problemOf(rel: string): OwnedPathError | undefined {
+    try {
+      if (this.lstat(rel)?.kind === 'symlink') return new OwnedPathError('symlink', rel, this.root);
+      return undefined;
+    } catch (e) {
+      if (e instanceof OwnedPathError) return e;
+      throw e;
+    }
+  }
+
+  /** The text of the regular file at `rel`; undefined when absent. A link or a non-file throws. */
+  read(rel: string): string | undefined {
+    const stat = this.lstat(rel);
+    if (!stat) return undefined;
+    if (stat.kind === 'symlink') throw new OwnedPathError('symlink', rel, this.root);
+    if (stat.kind !== 'file') throw new OwnedPathError('not-a-file', rel, this.root);
+    try {
+      return this.host.readFileNoFollow(this.path(rel));
+    } catch (e) {
+      const code = errorCode(e);
+      if (code === 'ENOENT') return undefined;
+      if (code === 'ELOOP' || code === 'EMLINK') throw new OwnedPathError('symlink', rel, this.root);
+      if (code === 'ENOTREG' || code === 'EISDIR') throw new OwnedPathError('not-a-file', rel, this.root);
+      throw e;
+    }
+  }
+
+  /** Entry names of the directory at `rel` (sorted); empty when it is absent. */
+  readdir(rel: string): string[] {
+    const stat = this.lstat(rel);
+    if (!stat) return [];
+    if (stat.kind === 'symlink') throw new OwnedPathError('symlink', rel, this.root);
+    if (stat.kind !== 'directory') throw new OwnedPathError('not-a-directory', rel, this.root);
+    return this.host.readdir(this.path(rel));
+  }
+
+  /**
+   * Creates the directory `rel` and its missing parents (the root too), one at a time, each
+   * with exactly `mode` whatever the umask; an existing one is left as it is. Returns the
+   * directories it created, outermost first.
+   */
+  ensureDir(rel: string, mode: number): string[] {
+    const created: string[] = [];
+    if (!this.rootStat()) {
+      this.host.mkdir(this.root, mode);
+      this.host.chmod(this.root, mode);
+      created.push('');
+    }
+    let current = '';
+    for (const segment of rel.split('/').filter(Boolean)) {
+      current = current ? `${current}/${segment}` : segment;
+      const stat = this.host.lstat(this.path(current));
+      if (stat?.kind === 'symlink') throw new OwnedPathError('symlink', current, this.root);
+      if (stat && stat.kind !== 'directory') throw new OwnedPathError('not-a-directory', current, this.root);
+      if (!stat) {
+        this.host.mkdir(this.path(current), mode);
+        this.host.chmod(this.path(current), mode);
+        created.push(current);
+      }
+    }
+    return created;
+  }
+
+  /**
+   * Removes `rel` and everything in it, never following a link: a symlink inside is removed
+   * as a link. Only for meshgen's own work directories. Absent is fine; '' is the root itself.
+   */
+  removeTree(rel: string): void {
+    const stat = this.lstat(rel);
+    if (!stat) return;
+    if (stat.kind !== 'directory') {
+      this.host.unlink(this.path(rel));
+      return;
+    }
+    for (const name of this.host.readdir(this.path(rel))) this.removeTree(rel ? `${rel}/${name}` : name);
+    this.host.rmdir(this.path(rel));
+  }
+
+  /** Removes `rel`'s parent directories that are empty, innermost first, up to (not including) the root. */
+  removeEmptyParents(rel: string): void {
+    const segments = rel.split('/');
+    for (let depth = segments.length - 1; depth > 0; depth--) {
+      const dir = segments.slice(0, depth).join('/');
+      const stat = this.lstat(dir);
+      if (stat?.kind !== 'directory' || this.host.readdir(this.path(dir)).length > 0) return;
+      try {
+        this.host.rmdir(this.path(dir));
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** True when the root and every directory on the way to `rel` is a real directory; false when one is absent. */
+  private parentsAreDirectories(rel: string): boolean {
+    if (!this.rootStat()) return false;
+    const segments = rel.split('/').filter(Boolean);
+    let current = '';
+    for (const segment of segments.slice(0, -1)) {
+      current = current ? `${current}/${segment}` : segment;
+      const stat = this.host.lstat(this.path(current));
+      if (!stat) return false;
+      if (stat.kind === 'symlink') throw new OwnedPathError('symlink', current, this.root);
+      if (stat.kind !== 'directory') throw new OwnedPathError('not-a-directory', current, this.root);
+    }
+    return true;
+  }
+}
