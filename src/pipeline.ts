@@ -1,6 +1,7 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
-import { errorCode, type Host } from './host/host.js';
+import { error, hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { Codes } from './diagnostics/codes.js';
+import { errorCode, FileTooLargeError, formatBytes, NotRegularFileError, readRegularFile, type Host } from './host/host.js';
 import { nodeHost } from './host/node-host.js';
 import { parseMeshSource, positionOf, type MeshSource, type YamlPath } from './load/mesh-source.js';
 import type { MeshDocument } from './rules/mesh-spec.js';
@@ -66,7 +67,7 @@ export async function build(options: BuildOptions, host: Host = nodeHost(options
   const plan = planMesh(mesh);
   const pki = run.add(await pkiStage(host, options.meshFile, mesh, plan, { allowGenerate: !options.check }));
   if (run.failed) return run.result({ sources, mesh, plan });
-  const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source, mesh, plan));
+  const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, mesh, plan));
   const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material }));
   const files = withManifest(rendered.files);
   const emitted = run.add(diffOutput(host, options.outDir, files, options.check ?? false));
@@ -104,7 +105,8 @@ export function certsStatus(meshFile: string, host: Host = nodeHost()): CertsSta
 // --- the stages -------------------------------------------------------------------------------
 
 export interface LoadedMesh {
-  source: MeshSource;
+  /** absent when the file was not parsed (it is too large) */
+  source?: MeshSource;
   /** present when the file passed the schema; semantic errors may still be in `diagnostics` */
   document?: MeshDocument;
   diagnostics: Diagnostic[];
@@ -112,9 +114,12 @@ export interface LoadedMesh {
 
 /** load, then validate: syntax, then the schema, then meaning; each step only on a clean previous one. */
 export function loadStage(host: Host, meshFile: string): LoadedMesh {
-  const { source, diagnostics } = parseMeshSource(meshFile, readMeshFile(host, meshFile));
+  const text = readMeshFile(host, meshFile);
+  if (typeof text !== 'string') return { diagnostics: [text] };
+  const { source, diagnostics } = parseMeshSource(meshFile, text);
   if (hasErrors(diagnostics)) return { source, diagnostics };
-  const value = source.doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  // aliases were checked by the load stage (defined before use, no cycle, bounded expansion)
+  const value = source.doc.toJS({ maxAliasCount: -1 }) as unknown;
   const schemaProblems = validateSchema(source, value);
   if (hasErrors(schemaProblems)) return { source, diagnostics: schemaProblems };
   const document = value as MeshDocument;
@@ -175,18 +180,45 @@ export function pkiDirDisplay(mesh: MeshModel, meshFile: string): string {
   return join(dirname(meshFile), mesh.pki.dir);
 }
 
-function readMeshFile(host: Host, meshFile: string): string {
+/**
+ * mesh.yaml's limit: a mesh of a hundred clusters is about 20 KiB, so 1 MiB leaves room for
+ * any real mesh while keeping a wrong path (a log file, a disk image) from being parsed.
+ */
+export const MESH_FILE_LIMIT = 1024 * 1024;
+
+/** The text of mesh.yaml; a diagnostic when it is too large; a usage error when it is not a readable regular file. */
+function readMeshFile(host: Host, meshFile: string): string | Diagnostic {
   try {
-    return host.readFile(resolve(meshFile));
+    return readRegularFile(host, resolve(meshFile), MESH_FILE_LIMIT);
   } catch (e) {
+    if (e instanceof FileTooLargeError) {
+      return error(Codes.FileTooLarge, `the mesh file is larger than ${formatBytes(MESH_FILE_LIMIT)}`, {
+        file: meshFile,
+        position: { line: 1, col: 1, length: 1 },
+        hint: 'is this the mesh file? A mesh of a hundred clusters is about 20 KiB',
+      });
+    }
     const code = errorCode(e);
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+    const reason =
+      e instanceof NotRegularFileError
+        ? `it is not a regular file (${e.what})`
+        : code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : code === 'EACCES' || code === 'EPERM'
+              ? 'permission denied'
+              : code === 'ELOOP'
+                ? 'too many levels of symbolic links'
+                : code === 'ENOTDIR'
+                  ? 'a part of its path is not a directory'
+                  : code ?? (e as Error).message;
     throw new UsageError(`cannot read mesh file ${meshFile}: ${reason}`);
   }
 }
 
-function sourcesOf(source: MeshSource): Map<string, string> {
-  return new Map([[source.file, source.text]]);
+function sourcesOf(source: MeshSource | undefined): Map<string, string> {
+  return source ? new Map([[source.file, source.text]]) : new Map();
 }
 
 /** The mesh file as named in generated headers: relative to out/'s parent, so it reads like a repo path. */

@@ -8,6 +8,14 @@ export const Codes = {
   YamlSyntax: 'MG1001',
   DuplicateKey: 'MG1002',
   NotAMapping: 'MG1003',
+  /** a YAML alias (*name) with no anchor (&name) before it, inside the node it names, or aliases that expand the document too far */
+  YamlAlias: 'MG1004',
+  /** collections nested deeper than the load stage allows (MAX_NESTING) */
+  NestingTooDeep: 'MG1005',
+  /** a file meshgen reads (mesh.yaml, a credential file, a CA file) is larger than its limit */
+  FileTooLarge: 'MG1006',
+  /** an explicit YAML tag other than the core schema's (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) */
+  UnsupportedTag: 'MG1007',
   UnknownKey: 'MG1101',
   MissingKey: 'MG1102',
   WrongType: 'MG1103',
@@ -16,6 +24,14 @@ export const Codes = {
   OutOfRange: 'MG1106',
   SchemaOther: 'MG1199',
 
+  // MG3xxx additions (the rest are in pki/pki-codes.ts)
+  /** spec.pki.dir, or a cluster's directory in it, exists but is not a directory */
+  PkiDirNotADirectory: 'MG3015',
+  /** spec.pki.dir is the --out directory or inside it, so keys would be published with out/ */
+  PkiDirInsideOut: 'MG3016',
+  /** a build (secrets.mode plain) finds an intermediate certificate without its ca-key.pem */
+  IntermediateKeyMissing: 'MG3017',
+
   // MG2xxx: meaning
   DuplicateName: 'MG2001',
   UnknownCluster: 'MG2002',
@@ -23,6 +39,8 @@ export const Codes = {
   UnsupportedIstioVersion: 'MG2004',
   InvalidCidr: 'MG2005',
   ConflictingFields: 'MG2006',
+  /** a URL that carries credentials (user:password@), which would be copied into public files */
+  UrlWithCredentials: 'MG2007',
   NotImplemented: 'MG2099',
   RemoteWithoutControlPlane: 'MG2101',
   ControlPlaneNotPrimary: 'MG2102',
@@ -32,6 +50,8 @@ export const Codes = {
   ApiServerUrlMissing: 'MG2201',
   CredentialUnreadable: 'MG2202',
   ApiServerCaInvalid: 'MG2203',
+  /** the reader token (tokenFile or tokenEnv) does not have the shape of a bearer token */
+  ReaderTokenMalformed: 'MG2204',
   ServiceNamespaceUndeclared: 'MG2501',
   WeightsNot100: 'MG2502',
   WeightForClusterWithoutService: 'MG2503',
@@ -60,6 +80,8 @@ export const Codes = {
   OutputCollision: 'MG4001',
   OutputUnwritable: 'MG4002',
   ManifestUnreadable: 'MG4003',
+  /** a file in out/ cannot be read (permissions, a symlink loop) while comparing it with the build */
+  OutputUnreadable: 'MG4004',
 
   // warnings
   GatewayMissingOnNetwork: 'W2101',
@@ -77,6 +99,8 @@ export const Codes = {
   IstiocorednsAddressMissing: 'W2302',
   GlobalNamesOnlyInSidecars: 'W2303',
   ManifestMissing: 'W4101',
+  /** a CA key file that group or others may read */
+  KeyFileReadable: 'W3002',
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];

@@ -50,11 +50,12 @@ export function modeOf(path: string): number {
 }
 
 /** Runs the built CLI (dist/, made by `npm test` before vitest). */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [join(REPO, 'dist/cli.js'), ...args], {
     cwd: options.cwd ?? REPO,
     env: options.env ?? process.env,
     encoding: 'utf8',
+    ...(options.timeout ? { timeout: options.timeout, killSignal: 'SIGKILL' as const } : {}),
   });
 }
 
