@@ -3,7 +3,7 @@ import { error, hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } f
 import { Codes } from './diagnostics/codes.js';
 import { errorCode, FileTooLargeError, formatBytes, NotRegularFileError, readRegularFile, type Host } from './host/host.js';
 import { nodeHost } from './host/node-host.js';
-import { parseMeshSource, positionOf, type MeshSource, type YamlPath } from './load/mesh-source.js';
+import { nodeAt, parseMeshSource, positionOf, type MeshSource, type YamlPath } from './load/mesh-source.js';
 import type { MeshDocument } from './rules/mesh-spec.js';
 import { validateSchema } from './validate/schema.js';
 import { checkSemantics } from './validate/semantics.js';
@@ -65,7 +65,7 @@ export async function build(options: BuildOptions, host: Host = nodeHost(options
   if (run.failed || !loaded.document) return run.result({ sources });
   const mesh = buildModel(loaded.document);
   const plan = planMesh(mesh);
-  const pki = run.add(await pkiStage(host, options.meshFile, mesh, plan, { allowGenerate: !options.check }));
+  const pki = run.add(await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir }));
   if (run.failed) return run.result({ sources, mesh, plan });
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, mesh, plan));
   const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material }));
@@ -126,12 +126,25 @@ export function loadStage(host: Host, meshFile: string): LoadedMesh {
   return { source, document, diagnostics: checkSemantics(source, document) };
 }
 
+const PKI_DIR_PATH: YamlPath = ['spec', 'pki', 'dir'];
+
 /**
  * pki: the shared root and one intermediate per primary. A build may create what is missing;
  * --check may not (it writes nothing). Planning writes nothing: the build commits the writes.
  */
-function pkiStage(host: Host, meshFile: string, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean }): Promise<PkiPlan> {
-  return planPki({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile), allowGenerate: options.allowGenerate });
+function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean; outDir: string }): Promise<PkiPlan> {
+  return planPki({
+    host,
+    model: pkiModelOf(mesh, plan),
+    meshDir: meshDirOf(meshFile),
+    pkiDirDisplay: pkiDirDisplay(mesh, meshFile),
+    allowGenerate: options.allowGenerate,
+    // a build writes each primary's cacerts Secret, which needs the intermediate's key; --check does not
+    requireKeys: options.allowGenerate && mesh.secretsMode === 'plain',
+    outDir: { path: resolve(options.outDir), display: options.outDir },
+    // spec.pki.dir, or the key of its closest parent when the default is used
+    dirAt: { file: source.file, position: positionOf(source, PKI_DIR_PATH, nodeAt(source, PKI_DIR_PATH) ? 'value' : 'key') },
+  });
 }
 
 /** credentials: the API server CA and reader token of every cluster the plan says is read. */
