@@ -70,7 +70,7 @@ export async function build(options: BuildOptions, host: Host = nodeHost(options
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, mesh, plan));
   const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material }));
   const files = withManifest(rendered.files);
-  const emitted = run.add(diffOutput(host, options.outDir, files, options.check ?? false));
+  const emitted = run.add(compareWithOut(host, options.outDir, files, options.check ?? false));
 
   const pkiCreated = pki.writes.map((w) => relative(resolve(dirname(resolve(options.meshFile)), mesh.pki.dir), w.path).split(sep).join('/'));
   const result = run.result({ sources, mesh, plan, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets, pki: { dir: pkiDirDisplay(mesh, options.meshFile), created: pkiCreated } });
@@ -152,6 +152,29 @@ function credentialsStage(host: Host, meshFile: string, source: MeshSource, mesh
   if (plan.remoteSecrets.length === 0) return { credentials: new Map(), diagnostics: [] };
   const at = (path: YamlPath, which?: 'value' | 'key') => ({ file: source.file, position: positionOf(source, path, which) });
   return readCredentials({ host, readClusters: plan.readClusters, meshDir: meshDirOf(meshFile), at });
+}
+
+/**
+ * emit's comparison reads out/: a file there that cannot be read (no permission, a symbolic
+ * link loop, an I/O error) is a diagnostic naming it, not a crash. Only errors with a system
+ * error code are caught; writing, and what to do about symbolic links, stay emit's.
+ */
+function compareWithOut(host: Host, outDir: string, files: OutputSet, checkOnly: boolean): { diff: OutputDiff; diagnostics: Diagnostic[] } {
+  try {
+    return diffOutput(host, outDir, files, checkOnly);
+  } catch (e) {
+    const code = errorCode(e);
+    if (!code || !/^E[A-Z0-9]+$/.test(code)) throw e;
+    const path = (e as { path?: unknown }).path;
+    const hint =
+      code === 'ELOOP'
+        ? 'a symbolic link there points back at itself: remove the link; meshgen writes a regular file in its place'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'give the user running meshgen read access to it, or remove it'
+          : 'meshgen reads out/ to compare it with the build; nothing in it was changed';
+    const file = typeof path === 'string' ? path : outDir;
+    return { diff: { changes: [], uncompared: [] }, diagnostics: [error(Codes.OutputUnreadable, `cannot be read (${code}), so it cannot be compared with the build`, { file, hint })] };
+  }
 }
 
 // --- helpers ----------------------------------------------------------------------------------
