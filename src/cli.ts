@@ -203,10 +203,25 @@ function summaryLines(result: BuildResult, clusters: string[], outDir: string): 
   return [...counts.entries()].map(([k, c]) => `${label(k)}: ${c.added} added, ${c.changed} changed, ${c.removed} removed, ${c.unchanged} unchanged`);
 }
 
+/**
+ * `meshgen build | head -1`: once the reader of stdout (or stderr) exits, writes fail with
+ * EPIPE. That is no error of the run, whose work is done by the time it prints: nothing more
+ * is printed and the exit code stays the run's.
+ */
+function exitQuietlyWhenTheReaderGoesAway(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+      throw e;
+    });
+  }
+}
+
 // Run when executed as a bin (not when imported by tests).
 const invokedAsBin = process.argv[1] !== undefined && /(?:^|[\\/])(cli\.(?:js|ts)|meshgen)$/.test(process.argv[1]);
 if (invokedAsBin) {
   for (const key of Object.keys(process.env)) if (key.startsWith('CDK8S_')) delete process.env[key];
+  exitQuietlyWhenTheReaderGoesAway();
   main(process.argv.slice(2), (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n')).then(
     (code) => {
       process.exitCode = code;

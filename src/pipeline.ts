@@ -1,8 +1,9 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
-import { errorCode, type Host } from './host/host.js';
+import { error, hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { Codes } from './diagnostics/catalog.js';
+import { errorCode, FileTooLargeError, formatBytes, NotRegularFileError, readRegularFile, type Host } from './host/host.js';
 import { nodeHost } from './host/node-host.js';
-import { parseMeshSource, positionOf, type MeshSource, type YamlPath } from './load/mesh-source.js';
+import { nodeAt, parseMeshSource, positionOf, type MeshSource, type YamlPath } from './load/mesh-source.js';
 import type { MeshDocument } from './rules/mesh-spec.js';
 import { validateSchema } from './validate/schema.js';
 import { checkSemantics } from './validate/semantics.js';
@@ -88,12 +89,12 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   held.push(workspace);
   const recovered = workspace.recovered;
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
-  const pki = run.add(await pkiStage(host, options.meshFile, mesh, plan, { allowGenerate: !options.check }));
+  const pki = run.add(await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir }));
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
-  const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source, plan));
+  const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, plan));
   const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material }));
   const files = withManifest(rendered.files);
-  const emitted = run.add(diffOutput(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name) }));
+  const emitted = run.add(compareWithOut(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name) }));
 
   const pkiCreated = pki.writes.map((w) => relative(pkiTarget.dir, w.path).split(sep).join('/'));
   const result = run.result({ sources, mesh, plan, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets, pki: { dir: pkiTarget.display, created: pkiCreated }, recovered });
@@ -132,7 +133,8 @@ export function certsStatus(meshFile: string, host: Host = nodeHost()): CertsSta
 // --- the stages -------------------------------------------------------------------------------
 
 export interface LoadedMesh {
-  source: MeshSource;
+  /** absent when the file was not parsed (it is too large) */
+  source?: MeshSource;
   /** present when the file passed the schema; semantic errors may still be in `diagnostics` */
   document?: MeshDocument;
   diagnostics: Diagnostic[];
@@ -140,21 +142,37 @@ export interface LoadedMesh {
 
 /** load, then validate: syntax, then the schema, then meaning; each step only on a clean previous one. */
 export function loadStage(host: Host, meshFile: string): LoadedMesh {
-  const { source, diagnostics } = parseMeshSource(meshFile, readMeshFile(host, meshFile));
+  const text = readMeshFile(host, meshFile);
+  if (typeof text !== 'string') return { diagnostics: [text] };
+  const { source, diagnostics } = parseMeshSource(meshFile, text);
   if (hasErrors(diagnostics)) return { source, diagnostics };
-  const value = source.doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  // aliases were checked by the load stage (defined before use, no cycle, bounded expansion)
+  const value = source.doc.toJS({ maxAliasCount: -1 }) as unknown;
   const schemaProblems = validateSchema(source, value);
   if (hasErrors(schemaProblems)) return { source, diagnostics: schemaProblems };
   const document = value as MeshDocument;
   return { source, document, diagnostics: checkSemantics(source, document) };
 }
 
+const PKI_DIR_PATH: YamlPath = ['spec', 'pki', 'dir'];
+
 /**
  * pki: the shared root and one intermediate per primary. A build may create what is missing;
  * --check may not (it writes nothing). Planning writes nothing: the build commits the writes.
  */
-function pkiStage(host: Host, meshFile: string, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean }): Promise<PkiPlan> {
-  return planPki({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile), allowGenerate: options.allowGenerate });
+function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean; outDir: string }): Promise<PkiPlan> {
+  return planPki({
+    host,
+    model: pkiModelOf(mesh, plan),
+    meshDir: meshDirOf(meshFile),
+    pkiDirDisplay: pkiDirDisplay(mesh, meshFile),
+    allowGenerate: options.allowGenerate,
+    // a build writes each primary's cacerts Secret, which needs the intermediate's key; --check does not
+    requireKeys: options.allowGenerate && plan.clusters.some((p) => p.cacerts === 'file'),
+    outDir: { path: resolve(options.outDir), display: options.outDir },
+    // spec.pki.dir, or the key of its closest parent when the default is used
+    dirAt: { file: source.file, position: positionOf(source, PKI_DIR_PATH, nodeAt(source, PKI_DIR_PATH) ? 'value' : 'key') },
+  });
 }
 
 /** credentials: the API server CA and reader token of every cluster the plan says is read. */
@@ -162,6 +180,29 @@ function credentialsStage(host: Host, meshFile: string, source: MeshSource, plan
   if (plan.remoteSecrets.length === 0) return { credentials: new Map(), diagnostics: [] };
   const at = (path: YamlPath, which?: 'value' | 'key') => ({ file: source.file, position: positionOf(source, path, which) });
   return readCredentials({ host, readClusters: plan.readClusters, meshDir: meshDirOf(meshFile), at });
+}
+
+/**
+ * emit's comparison reads out/: a file there that cannot be read (no permission, a symbolic
+ * link loop, an I/O error) is a diagnostic naming it, not a crash. Only errors with a system
+ * error code are caught; writing, and what to do about symbolic links, stay emit's.
+ */
+function compareWithOut(host: Host, outDir: string, files: OutputSet, options: Parameters<typeof diffOutput>[3]): { diff: OutputDiff; diagnostics: Diagnostic[] } {
+  try {
+    return diffOutput(host, outDir, files, options);
+  } catch (e) {
+    const code = errorCode(e);
+    if (!code || !/^E[A-Z0-9]+$/.test(code)) throw e;
+    const path = (e as { path?: unknown }).path;
+    const hint =
+      code === 'ELOOP'
+        ? 'a symbolic link there points back at itself: remove the link; meshgen writes a regular file in its place'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'give the user running meshgen read access to it, or remove it'
+          : 'meshgen reads out/ to compare it with the build; nothing in it was changed';
+    const file = typeof path === 'string' ? path : outDir;
+    return { diff: { changes: [], uncompared: [], unknown: [], interrupted: false, staleStaging: false }, diagnostics: [error(Codes.OutputUnreadable, `cannot be read (${code}), so it cannot be compared with the build`, { file, hint })] };
+  }
 }
 
 // --- helpers ----------------------------------------------------------------------------------
@@ -203,18 +244,45 @@ export function pkiDirDisplay(mesh: MeshModel, meshFile: string): string {
   return join(dirname(meshFile), mesh.pki.dir);
 }
 
-function readMeshFile(host: Host, meshFile: string): string {
+/**
+ * mesh.yaml's limit: a mesh of a hundred clusters is about 20 KiB, so 1 MiB leaves room for
+ * any real mesh while keeping a wrong path (a log file, a disk image) from being parsed.
+ */
+export const MESH_FILE_LIMIT = 1024 * 1024;
+
+/** The text of mesh.yaml; a diagnostic when it is too large; a usage error when it is not a readable regular file. */
+function readMeshFile(host: Host, meshFile: string): string | Diagnostic {
   try {
-    return host.readFile(resolve(meshFile));
+    return readRegularFile(host, resolve(meshFile), MESH_FILE_LIMIT);
   } catch (e) {
+    if (e instanceof FileTooLargeError) {
+      return error(Codes.FileTooLarge, `the mesh file is larger than ${formatBytes(MESH_FILE_LIMIT)}`, {
+        file: meshFile,
+        position: { line: 1, col: 1, length: 1 },
+        hint: 'is this the mesh file? A mesh of a hundred clusters is about 20 KiB',
+      });
+    }
     const code = errorCode(e);
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+    const reason =
+      e instanceof NotRegularFileError
+        ? `it is not a regular file (${e.what})`
+        : code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : code === 'EACCES' || code === 'EPERM'
+              ? 'permission denied'
+              : code === 'ELOOP'
+                ? 'too many levels of symbolic links'
+                : code === 'ENOTDIR'
+                  ? 'a part of its path is not a directory'
+                  : code ?? (e as Error).message;
     throw new UsageError(`cannot read mesh file ${meshFile}: ${reason}`);
   }
 }
 
-function sourcesOf(source: MeshSource): Map<string, string> {
-  return new Map([[source.file, source.text]]);
+function sourcesOf(source: MeshSource | undefined): Map<string, string> {
+  return source ? new Map([[source.file, source.text]]) : new Map();
 }
 
 /** The mesh file as named in generated headers: relative to out/'s parent, so it reads like a repo path. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { examplePath, runCli, seedPki, tempDir } from './helpers/fixtures.js';
+import { examplePath, exampleCopy, REPO, runCli, seedPki, tempDir } from './helpers/fixtures.js';
 
 // SPEC section 1: commands, flags, output and exit codes, through the real bin.
 
@@ -67,7 +68,7 @@ describe('meshgen CLI', () => {
   });
 
   it('--quiet prints nothing on a clean build', () => {
-    const run = runCli(['build', EXAMPLE, '--out', tempDir(), '--quiet']);
+    const run = runCli(['build', exampleCopy('multi-primary-multi-network'), '--out', tempDir(), '--quiet']);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe('');
@@ -104,5 +105,17 @@ describe('meshgen CLI', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('valid');
     expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('exits quietly with the run\'s exit code when the reader of its output goes away (meshgen build | head -1)', async () => {
+    const out = tempDir();
+    const child = spawn(process.execPath, [join(REPO, 'dist/cli.js'), 'build', exampleCopy('multi-primary-multi-network'), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader exits before meshgen prints: every write to stdout fails with EPIPE
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(existsSync(join(out, 'east', 'helm', 'istiod.values.yaml'))).toBe(true);
   });
 });

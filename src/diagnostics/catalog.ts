@@ -18,6 +18,10 @@ export const DiagnosticCatalog = {
   YamlSyntax: { code: 'MG1001', severity: 'error', summary: 'YAML syntax error' },
   DuplicateKey: { code: 'MG1002', severity: 'error', summary: 'the same key twice in one mapping' },
   NotAMapping: { code: 'MG1003', severity: 'error', summary: 'the file is empty, or its top level is not a mapping' },
+  YamlAlias: { code: 'MG1004', severity: 'error', summary: 'a YAML alias (`*name`) with no anchor before it, inside the node it names, or aliases that expand the document too far' },
+  NestingTooDeep: { code: 'MG1005', severity: 'error', summary: 'collections nested deeper than meshgen reads (64 levels)' },
+  FileTooLarge: { code: 'MG1006', severity: 'error', summary: 'a file meshgen reads (mesh.yaml, a credential or CA file) is larger than its limit (1 MiB)' },
+  UnsupportedTag: { code: 'MG1007', severity: 'error', summary: 'an explicit YAML tag other than the core schema\'s (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!map`, `!!seq`)' },
   UnknownKey: { code: 'MG1101', severity: 'error', summary: 'unknown key (the hint suggests the closest known one)' },
   MissingKey: { code: 'MG1102', severity: 'error', summary: 'a required key is missing' },
   WrongType: { code: 'MG1103', severity: 'error', summary: 'a value of the wrong type' },
@@ -37,6 +41,7 @@ export const DiagnosticCatalog = {
   },
   InvalidCidr: { code: 'MG2005', severity: 'error', summary: 'a CIDR that does not parse, or two CIDRs on one network that overlap' },
   ConflictingFields: { code: 'MG2006', severity: 'error', summary: 'two fields set that cannot be set together' },
+  UrlWithCredentials: { code: 'MG2007', severity: 'error', summary: 'a URL with a password (`user:password@`), which would be copied into public files' },
   NotImplemented: { code: 'MG2099', severity: 'error', summary: 'a part of the format this version of meshgen does not render yet' },
   RemoteWithoutControlPlane: { code: 'MG2101', severity: 'error', summary: 'a remote cluster without `controlPlane`' },
   ControlPlaneNotPrimary: { code: 'MG2102', severity: 'error', summary: '`controlPlane` names a cluster that is not a primary' },
@@ -54,6 +59,7 @@ export const DiagnosticCatalog = {
   },
   CredentialUnreadable: { code: 'MG2202', severity: 'error', summary: 'a credential file (`caFile`, `tokenFile`) cannot be read' },
   ApiServerCaInvalid: { code: 'MG2203', severity: 'error', summary: "the API server's CA is not a PEM certificate" },
+  ReaderTokenMalformed: { code: 'MG2204', severity: 'error', summary: 'the reader token (`tokenFile` or `tokenEnv`) is not a bearer token (a PEM block, binary, white space inside)' },
   // legacy .global model
   LegacyRemoteCluster: { code: 'MG2301', severity: 'error', summary: 'a remote cluster in a legacy `.global` mesh, where every cluster runs its own istiod' },
   LegacyServiceNotServed: { code: 'MG2302', severity: 'error', summary: 'a `.global` service that no cluster runs' },
@@ -118,6 +124,9 @@ export const DiagnosticCatalog = {
   IncompleteMaterial: { code: 'MG3012', severity: 'error', summary: 'incomplete CA material: some files exist, others that cannot be derived from them do not' },
   UnsupportedKeyType: { code: 'MG3013', severity: 'error', summary: 'a key type istiod cannot sign with (it takes RSA and ECDSA only)' },
   RootNotSelfSigned: { code: 'MG3014', severity: 'error', summary: '`root-cert.pem` is not self-signed' },
+  PkiDirNotADirectory: { code: 'MG3015', severity: 'error', summary: '`spec.pki.dir`, or a cluster\'s directory in it, exists but is not a directory' },
+  PkiDirInsideOut: { code: 'MG3016', severity: 'error', summary: '`spec.pki.dir` is the `--out` directory or inside it, so keys would be published with out/' },
+  IntermediateKeyMissing: { code: 'MG3017', severity: 'error', summary: 'a build that writes `cacerts` (`secrets.mode: plain`) finds an intermediate certificate without its `ca-key.pem`' },
 
   // MG4xxx: output
   OutputCollision: { code: 'MG4001', severity: 'error', summary: 'two objects would be written to the same file' },
@@ -128,6 +137,7 @@ export const DiagnosticCatalog = {
   PkiUnwritable: { code: 'MG4006', severity: 'error', summary: 'CA material could not be written (disk full, permissions); none of it was' },
   JournalUnreadable: { code: 'MG4007', severity: 'error', summary: '`out/.meshgen-journal.json` is not a journal meshgen wrote' },
   PkiCommitPending: { code: 'MG4008', severity: 'error', summary: '`--check`: an interrupted build left CA material half put in place (`pki/.meshgen-commit`); run `meshgen build` to finish it' },
+  OutputUnreadable: { code: 'MG4009', severity: 'error', summary: 'a file in out/ cannot be read (permissions, I/O error) while comparing it with the build' },
 
   // warnings
   GatewayMissingOnNetwork: { code: 'W2101', severity: 'warning', summary: 'a network without an east-west gateway, which other networks cannot reach' },
@@ -169,6 +179,7 @@ export const DiagnosticCatalog = {
   AmbientNotInstalled: { code: 'W2501', severity: 'warning', summary: 'an ambient namespace: meshgen does not install istio-cni and ztunnel yet' },
   VerificationNeedsTwoClusters: { code: 'W2502', severity: 'warning', summary: 'verification in a mesh of one cluster' },
   CertificateExpiresSoon: { code: 'W3001', severity: 'warning', summary: 'a CA certificate expires within 30 days' },
+  KeyFileReadable: { code: 'W3002', severity: 'warning', summary: 'a CA key file that group or others may read; the hint gives the `chmod 600` to run' },
   ManifestMissing: { code: 'W4101', severity: 'warning', summary: 'out/ holds files but no `.meshgen-manifest.json`, so none of them will be pruned' },
   UnknownOutputFile: { code: 'W4102', severity: 'warning', summary: 'a file meshgen did not write in a directory it owns (manifests/, helm/, certs/, argocd/, flux/); `--check` counts it as drift, and it is never deleted' },
 } as const satisfies Record<string, CatalogEntry>;

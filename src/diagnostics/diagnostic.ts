@@ -58,6 +58,16 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A value quoted in a message: at most `max` characters, the rest cut off with an ellipsis. */
+export function excerpt(text: string, max = 60): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** How much of a source line a code frame shows: a window around the column. */
+export const FRAME_WIDTH = 120;
+/** A message or hint longer than this is cut: it is meant to be read in a terminal. */
+export const MAX_MESSAGE_LENGTH = 500;
+
 /**
  * Formats one diagnostic as
  *   file:line:col: error MG1203: message
@@ -65,31 +75,74 @@ export function compareText(a: string, b: string): number {
  *      14 |     offending line
  *         |     ^^^^^^^
  *     hint: ...
- * `sourceText` is the text of `d.file`, when available, for the code frame.
+ * `sourceText` is the text of `d.file`, when available, for the code frame. Whatever the
+ * input, the output is bounded: each source line is a window of FRAME_WIDTH characters
+ * around the column, and control characters are shown as U+FFFD, never sent to the terminal.
  */
 export function formatDiagnostic(d: Diagnostic, sourceText?: string): string {
   const location = [d.file, d.position?.line, d.position?.col].filter((p) => p !== undefined).join(':');
-  const lines = [`${location ? `${location}: ` : ''}${d.severity} ${d.code}: ${d.message}`];
+  const lines = [`${location ? `${printable(location)}: ` : ''}${d.severity} ${d.code}: ${bounded(d.message)}`];
   if (d.position && sourceText !== undefined) lines.push(...codeFrame(sourceText, d.position));
-  if (d.hint) lines.push(`  hint: ${d.hint}`);
+  if (d.hint) lines.push(`  hint: ${bounded(d.hint)}`);
   return lines.join('\n');
 }
 
+function bounded(text: string): string {
+  return printable(excerpt(text, MAX_MESSAGE_LENGTH));
+}
+
+/** Control characters (and lone line breaks) replaced one for one, so that columns still line up. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+}
+
 function codeFrame(text: string, pos: SourcePosition): string[] {
-  const source = text.split(/\r?\n/);
-  const first = Math.max(1, pos.line - 1);
+  const lineStarts = [0];
+  // only the lines shown are cut out of the text: a file may be one 50 MB line
+  const wanted = pos.line;
+  for (let i = 0, n = 1; n < wanted; n++) {
+    const next = nextLineStart(text, i);
+    if (next < 0) break;
+    lineStarts.push(next);
+    i = next;
+  }
+  if (lineStarts.length < wanted) return [];
+  const lineAt = (n: number) => {
+    const start = lineStarts[n - 1];
+    const end = lineEnd(text, start);
+    return text.slice(start, end);
+  };
   const width = String(pos.line).length + 3;
+  const offending = lineAt(pos.line);
+  // the window: FRAME_WIDTH characters with the column a third of the way in
+  const col = Math.min(Math.max(1, pos.col), offending.length + 1);
+  const from = offending.length <= FRAME_WIDTH ? 0 : Math.max(0, Math.min(col - 1 - Math.floor(FRAME_WIDTH / 3), offending.length - FRAME_WIDTH));
+  const cut = (line: string) => {
+    const shown = line.slice(from, from + FRAME_WIDTH);
+    return `${from > 0 ? '…' : ''}${printable(shown)}${line.length > from + FRAME_WIDTH ? '…' : ''}`;
+  };
   const frame: string[] = [];
-  for (let n = first; n <= pos.line && n <= source.length; n++) {
-    frame.push(`${String(n).padStart(width)} | ${source[n - 1]}`);
-  }
-  if (pos.line <= source.length) {
-    const lineText = source[pos.line - 1];
-    const available = Math.max(1, lineText.length - (pos.col - 1));
-    const carets = '^'.repeat(Math.max(1, Math.min(pos.length, available)));
-    frame.push(`${' '.repeat(width)} | ${' '.repeat(pos.col - 1)}${carets}`);
-  }
+  if (pos.line > 1) frame.push(`${String(pos.line - 1).padStart(width)} | ${cut(lineAt(pos.line - 1))}`);
+  frame.push(`${String(pos.line).padStart(width)} | ${cut(offending)}`);
+  const caretStart = col - 1 - from;
+  const available = Math.max(1, Math.min(offending.length, from + FRAME_WIDTH) - (col - 1));
+  const carets = '^'.repeat(Math.max(1, Math.min(pos.length, available)));
+  frame.push(`${' '.repeat(width)} | ${from > 0 ? ' ' : ''}${' '.repeat(caretStart)}${carets}`);
   return frame;
+}
+
+/** Where the line after the one starting at `from` starts (after \n, \r\n or a lone \r), or -1. */
+function nextLineStart(text: string, from: number): number {
+  const end = lineEnd(text, from);
+  if (end >= text.length) return -1;
+  return text[end] === '\r' && text[end + 1] === '\n' ? end + 2 : end + 1;
+}
+
+function lineEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  return i;
 }
 
 export function summarizeCounts(diagnostics: readonly Diagnostic[]): string {

@@ -36,6 +36,13 @@ export interface Host {
    * directories are followed: callers that must not follow them check them with lstat first.
    */
   readFileNoFollow(path: string): string;
+  /**
+   * The text of a regular file (UTF-8, following symlinks) of at most `maxBytes` bytes. Throws
+   * NotRegularFileError for a FIFO, device, socket or pseudo-file (without blocking on it or
+   * reading it), FileTooLargeError beyond the limit, and the usual HostError otherwise.
+   * Optional: `readRegularFile()` below falls back to stat + readFile for hosts without it.
+   */
+  readRegularFile?(path: string, maxBytes: number): string;
   /** What is at `path` itself (a symlink is reported as one), or undefined when nothing is. */
   lstat(path: string): FileStat | undefined;
   /** What `path` leads to, following symlinks, or undefined when nothing is there. */
@@ -79,6 +86,45 @@ export class HostError extends Error {
   ) {
     super(message);
   }
+}
+
+/** `path` exists but is not a regular file: reading it could block (a FIFO), never end (/dev/zero) or expose what is not a file's content (/proc/self/environ). */
+export class NotRegularFileError extends HostError {
+  constructor(
+    path: string,
+    /** what it is instead, e.g. "a FIFO" */
+    readonly what: string,
+  ) {
+    super('ENOTREG', path, `${path} is not a regular file (${what})`);
+  }
+}
+
+/** `path` is a regular file larger than the limit the caller gave. */
+export class FileTooLargeError extends HostError {
+  constructor(
+    path: string,
+    readonly limit: number,
+  ) {
+    super('EFBIG', path, `${path} is larger than ${limit} bytes`);
+  }
+}
+
+/** host.readRegularFile when the host has it; otherwise the same checks from stat (not atomic, which is fine for the in-memory host). */
+export function readRegularFile(host: Host, path: string, maxBytes: number): string {
+  if (host.readRegularFile) return host.readRegularFile(path, maxBytes);
+  const stat = host.stat(path);
+  if (!stat) throw new HostError('ENOENT', path);
+  if (stat.kind === 'directory') throw new HostError('EISDIR', path);
+  if (stat.kind !== 'file') throw new NotRegularFileError(path, 'a special file');
+  if (stat.size > maxBytes) throw new FileTooLargeError(path, maxBytes);
+  return host.readFile(path);
+}
+
+/** "1 MiB", "64 KiB", "300 bytes": how limits read in messages. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }
 
 /** The POSIX error name of a failure from a Host (or from node:fs), or undefined. */

@@ -4,6 +4,8 @@
 
 const TAG_BOOLEAN = 0x01;
 const TAG_INTEGER = 0x02;
+const TAG_OCTET_STRING = 0x04;
+const TAG_SEQUENCE = 0x30;
 const TAG_UTC_TIME = 0x17;
 const TAG_VERSION = 0xa0; // [0] EXPLICIT in TBSCertificate
 const TAG_EXTENSIONS = 0xa3; // [3] EXPLICIT in TBSCertificate
@@ -63,23 +65,39 @@ export function findExtension(fields: CertificateFields, oid: string): Extension
   return fields.extensions.find((e) => e.oid === oid);
 }
 
-/** basicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL } */
+/**
+ * basicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }
+ * Throws on a malformed extension (Node parses certificates without looking inside it).
+ */
 export function readBasicConstraints(fields: CertificateFields): BasicConstraints | undefined {
   const extension = findExtension(fields, OID_BASIC_CONSTRAINTS);
   if (!extension) return undefined;
   const value = extension.value;
   const result: BasicConstraints = { ca: false, critical: extension.critical };
-  for (const child of childrenOf(value, readElement(value, 0))) {
-    if (child.tag === TAG_BOOLEAN) result.ca = value[child.contentStart] !== 0;
-    if (child.tag === TAG_INTEGER) result.pathLength = readSmallInteger(contentOf(value, child));
+  const sequence = readElement(value, 0);
+  if (sequence.tag !== TAG_SEQUENCE || sequence.end !== value.length) throw new Error('malformed basicConstraints');
+  for (const child of childrenOf(value, sequence)) {
+    const length = child.end - child.contentStart;
+    if (child.tag === TAG_BOOLEAN) {
+      if (length !== 1) throw new Error('malformed basicConstraints cA');
+      result.ca = value[child.contentStart] !== 0;
+    } else if (child.tag === TAG_INTEGER) {
+      if (length < 1 || length > 4) throw new Error('malformed basicConstraints pathLenConstraint');
+      result.pathLength = readSmallInteger(contentOf(value, child));
+    } else {
+      throw new Error('malformed basicConstraints');
+    }
   }
   return result;
 }
 
-/** SubjectKeyIdentifier ::= OCTET STRING */
+/** SubjectKeyIdentifier ::= OCTET STRING; throws on a malformed extension. */
 export function readSubjectKeyIdentifier(fields: CertificateFields): Buffer | undefined {
   const extension = findExtension(fields, OID_SUBJECT_KEY_IDENTIFIER);
-  return extension ? contentOf(extension.value, readElement(extension.value, 0)) : undefined;
+  if (!extension) return undefined;
+  const element = readElement(extension.value, 0);
+  if (element.tag !== TAG_OCTET_STRING || element.end !== extension.value.length) throw new Error('malformed subjectKeyIdentifier');
+  return contentOf(extension.value, element);
 }
 
 /** The subjectPublicKey bits of a SubjectPublicKeyInfo: what RFC 5280's key identifier method 1 hashes. */

@@ -1,4 +1,4 @@
-import { errorCode, type Host } from '../host/host.js';
+import { errorCode, FileTooLargeError, formatBytes, NotRegularFileError, readRegularFile, type Host } from '../host/host.js';
 import { absolutePath, CA_CERT, CA_KEY, CERT_CHAIN, clusterFile, ROOT_CERT, ROOT_KEY, type PkiLayout } from './layout.js';
 
 // Reads the files of the pki directory that this mesh uses, all at once. Nothing else in the
@@ -7,9 +7,13 @@ import { absolutePath, CA_CERT, CA_KEY, CERT_CHAIN, clusterFile, ROOT_CERT, ROOT
 
 export type FileContent =
   | { state: 'absent' }
-  | { state: 'present'; text: string }
-  /** exists but cannot be read (permissions, a directory in its place) */
-  | { state: 'unreadable'; reason: string };
+  /** mode: the permission bits, when the host reports them */
+  | { state: 'present'; text: string; mode?: number }
+  /** exists but cannot be read (permissions, a directory or FIFO in its place, too large) */
+  | { state: 'unreadable'; reason: string; tooLarge?: boolean };
+
+/** A certificate is about 2 KiB and a key 3 KiB; 1 MiB is room for any bundle, and keeps a wrong file (a device, a log) from being read whole. */
+export const PKI_FILE_LIMIT = 1024 * 1024;
 
 export interface RootFiles {
   cert: FileContent;
@@ -50,9 +54,14 @@ export function textOf(file: FileContent): string | undefined {
 
 function readFileContent(host: Host, filePath: string): FileContent {
   try {
-    return { state: 'present', text: host.readFile(filePath) };
+    const text = readRegularFile(host, filePath, PKI_FILE_LIMIT);
+    const mode = host.stat(filePath)?.mode;
+    return { state: 'present', text, ...(mode !== undefined ? { mode } : {}) };
   } catch (cause) {
+    if (cause instanceof NotRegularFileError) return { state: 'unreadable', reason: `not a regular file: ${cause.what}` };
+    if (cause instanceof FileTooLargeError) return { state: 'unreadable', reason: `larger than ${formatBytes(PKI_FILE_LIMIT)}`, tooLarge: true };
     const code = errorCode(cause);
+    // ENOTDIR (the pki dir or a cluster's directory is a file) is reported by the pki stage before it reads
     if (code === 'ENOENT' || code === 'ENOTDIR') return { state: 'absent' };
     return { state: 'unreadable', reason: code ?? 'unknown error' };
   }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { error, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MeshModel } from '../model/mesh-model.js';
 import type { Host } from '../host/host.js';
@@ -12,6 +13,7 @@ import {
   displayPath,
   KEY_FILE_MODE,
   pkiLayout,
+  regenerateClusterHint,
   ROOT_CERT,
   ROOT_KEY,
   type PkiLayout,
@@ -65,20 +67,36 @@ export interface PlanPkiInput {
   pkiDirDisplay: string;
   /** false for validate and build --check: missing material is then an error (missing key files are not) */
   allowGenerate: boolean;
+  /**
+   * A build that renders cacerts Secrets (secrets.mode plain): an intermediate certificate
+   * without its key is then an error, not a Secret silently left out. Only --check runs without keys.
+   */
+  requireKeys?: boolean;
+  /** the build's output directory: spec.pki.dir may not be inside it (its keys would be published) */
+  outDir?: { path: string; display: string };
+  /** where spec.pki.dir is in mesh.yaml (or where it would be), for problems with the directory itself */
+  dirAt?: Pick<Diagnostic, 'file' | 'position'>;
 }
 
 export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
   const now = input.host.now();
   const { model } = input;
   const layout = pkiLayout(input.meshDir, model.pki.dir, input.pkiDirDisplay);
+  // before anything is read or generated: key generation takes seconds, and its result could not be kept
+  const location = pkiDirProblems(input.host, layout, model.clusters.map((c) => c.name), input);
+  if (location.length) return { diagnostics: location, material: new Map(), writes: [] };
   const files = readPkiFiles(input.host, layout, model.clusters.map((c) => c.name));
   const inspection = inspectPki(files, layout, now);
   const { root } = inspection;
   const diagnostics = [...inspection.diagnostics];
   const newClusters = inspection.clusters.filter((c) => c.state === 'absent').map((c) => c.cluster);
 
+  if (input.requireKeys) diagnostics.push(...missingIntermediateKeys(inspection, layout));
+
   let created: CreatedCa | undefined;
-  if (!input.allowGenerate) {
+  if (hasError(diagnostics)) {
+    // nothing is generated for a run that fails anyway
+  } else if (!input.allowGenerate) {
     diagnostics.push(...missingMaterialErrors(inspection, layout));
   } else {
     if (root.state === 'present' && newClusters.length > 0 && !exists(files.root.key)) {
@@ -156,6 +174,76 @@ export function missingMaterialErrors(inspection: Inspection, layout: PkiLayout)
     if (!exists(files.rootCert)) diagnostics.push(missing(clusterFile(cluster, ROOT_CERT), `root certificate copy of cluster "${cluster}" is missing`));
   }
   return diagnostics;
+}
+
+function hasError(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/**
+ * Problems with the pki directory itself, found before anything is read: a file where the
+ * directory (or a cluster's directory) should be, or a directory inside out/.
+ */
+export function pkiDirProblems(host: Host, layout: PkiLayout, clusters: readonly string[], options: Pick<PlanPkiInput, 'outDir' | 'dirAt'> = {}): Diagnostic[] {
+  const at = options.dirAt ?? {};
+  const problems: Diagnostic[] = [];
+  if (options.outDir) {
+    const relative = path.relative(path.resolve(options.outDir.path), layout.dir);
+    if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
+      problems.push(
+        error(Codes.PkiDirInsideOut, `spec.pki.dir (${layout.display}) is ${relative === '' ? 'the output directory' : `inside the output directory ${options.outDir.display}`}, so the CA keys would be published with it`, {
+          ...at,
+          hint: `keep CA material beside out/, not in it: set spec.pki.dir to a directory outside ${options.outDir.display} (the default is pki, next to mesh.yaml), or build into another --out`,
+        }),
+      );
+    }
+  }
+  const kindOf = (dir: string): string | undefined => {
+    try {
+      return host.stat(dir)?.kind;
+    } catch (e) {
+      return `unreadable (${(e as { code?: string }).code ?? 'error'})`;
+    }
+  };
+  const rootKind = kindOf(layout.dir);
+  if (rootKind !== undefined && rootKind !== 'directory') {
+    problems.push(
+      error(Codes.PkiDirNotADirectory, `spec.pki.dir (${layout.display}) is ${describeKind(rootKind)}, not a directory`, {
+        ...at,
+        hint: `move it aside (meshgen creates ${layout.display}/ and the CA material in it), or point spec.pki.dir at the directory that holds root-cert.pem`,
+      }),
+    );
+    return problems;
+  }
+  if (rootKind === undefined) return problems;
+  for (const cluster of clusters) {
+    const kind = kindOf(path.join(layout.dir, cluster));
+    if (kind === undefined || kind === 'directory') continue;
+    problems.push(
+      error(Codes.PkiDirNotADirectory, `${displayPath(layout, cluster)} is ${describeKind(kind)}, not the directory of cluster "${cluster}"'s CA material`, {
+        file: displayPath(layout, cluster),
+        hint: `move it aside; meshgen keeps the cluster's ${CA_CERT}, ${CA_KEY}, ${CERT_CHAIN} and ${ROOT_CERT} in that directory`,
+      }),
+    );
+  }
+  return problems;
+}
+
+function describeKind(kind: string): string {
+  return kind === 'file' ? 'a file' : kind === 'symlink' ? 'a symbolic link' : kind === 'other' ? 'a special file' : kind;
+}
+
+/** For a build that renders cacerts: every existing intermediate needs its key. */
+function missingIntermediateKeys(inspection: Inspection, layout: PkiLayout): Diagnostic[] {
+  return inspection.clusters
+    .filter((c) => c.state === 'present' && !exists(c.files.caKey))
+    .map(({ cluster }) => {
+      const key = displayPath(layout, clusterFile(cluster, CA_KEY));
+      return error(Codes.IntermediateKeyMissing, `intermediate key of cluster "${cluster}" is missing, so its cacerts Secret cannot be written`, {
+        file: key,
+        hint: `restore ${key} (only meshgen build --check runs without keys), or give the cluster a new intermediate: ${regenerateClusterHint(layout, cluster).replace(/^regenerate with: /, '')}`,
+      });
+    });
 }
 
 function rootKeyMissing(layout: PkiLayout, clusters: string[]): Diagnostic {

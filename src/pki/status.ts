@@ -2,7 +2,7 @@ import type { Host } from '../host/host.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { CA_CERT, CA_KEY, CERT_CHAIN, clusterFile, displayPath, pkiLayout, ROOT_CERT, ROOT_KEY, type PkiLayout } from './layout.js';
 import { readPkiFiles } from './load.js';
-import { missingMaterialErrors, type PkiModel } from './plan.js';
+import { missingMaterialErrors, pkiDirProblems, type PkiModel } from './plan.js';
 import { DAY_MS } from './profile.js';
 import { inspectPki, type ParsedCertificate } from './verify.js';
 
@@ -36,6 +36,8 @@ export interface CertsStatusInput {
 export function certsStatus(input: CertsStatusInput): { rows: CertStatusRow[]; diagnostics: Diagnostic[] } {
   const now = input.host.now();
   const layout = pkiLayout(input.meshDir, input.model.pki.dir, input.pkiDirDisplay);
+  const location = pkiDirProblems(input.host, layout, input.model.clusters.map((c) => c.name));
+  if (location.length) return { rows: [], diagnostics: location };
   const files = readPkiFiles(input.host, layout, input.model.clusters.map((c) => c.name));
   const inspection = inspectPki(files, layout, now);
   const diagnostics = sortDiagnostics([...inspection.diagnostics, ...missingMaterialErrors(inspection, layout)]);

@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { readBasicConstraints, readCertificateFields, type CertificateFields } from './der.js';
+import { readBasicConstraints, readCertificateFields, readSubjectKeyIdentifier, type BasicConstraints, type CertificateFields } from './der.js';
 import {
   CA_CERT,
   CA_KEY,
@@ -28,6 +28,8 @@ export interface ParsedCertificate {
   text: string;
   cert: X509Certificate;
   fields: CertificateFields;
+  /** parsed when the certificate is read: a malformed extension makes the certificate unreadable */
+  basicConstraints?: BasicConstraints;
 }
 
 export interface InspectedRoot {
@@ -103,11 +105,11 @@ function inspectRoot(files: PkiFiles, context: Context): InspectedRoot {
   const errorsBefore = errorCount(context);
   const certificate = readCertificate(certFile, certSubject, context);
   if (certificate) {
-    const { cert, fields } = certificate;
+    const { cert } = certificate;
     if (!(safeCheckIssued(cert, cert) && safeVerify(cert, cert))) {
       report(context, Codes.RootNotSelfSigned, certSubject, 'root certificate is not self-signed');
     }
-    if (!readBasicConstraints(fields)?.ca) {
+    if (!certificate.basicConstraints?.ca) {
       report(context, Codes.NotACa, certSubject, 'root certificate is not a CA (basicConstraints CA:true is missing)');
     }
     checkValidity(certificate, certSubject, context);
@@ -158,8 +160,7 @@ function inspectCluster(files: ClusterFiles, root: InspectedRoot, context: Conte
   return { cluster, state: 'present', files, certificate };
 }
 
-function checkIntermediateConstraints({ fields }: ParsedCertificate, subject: Subject, context: Context): void {
-  const constraints = readBasicConstraints(fields);
+function checkIntermediateConstraints({ basicConstraints: constraints }: ParsedCertificate, subject: Subject, context: Context): void {
   if (!constraints?.ca) {
     report(context, Codes.NotACa, subject, `${subject.label} is not a CA (basicConstraints CA:true is missing)`);
   } else if (constraints.pathLength !== 0) {
@@ -209,17 +210,45 @@ function readCertificate(file: FileContent, subject: Subject, context: Context):
     report(context, Codes.PemUnreadable, subject, `${subject.label} ${found}`);
     return undefined;
   }
+  let cert: X509Certificate;
+  let fields: CertificateFields;
   try {
-    const cert = new X509Certificate(text);
-    return { text, cert, fields: readCertificateFields(cert.raw) };
+    cert = new X509Certificate(text);
+    fields = readCertificateFields(cert.raw);
   } catch {
     report(context, Codes.PemUnreadable, subject, `${subject.label} is not a valid PEM certificate`);
     return undefined;
   }
+  // Node accepts a certificate without looking inside its extensions: the ones meshgen reads
+  // are parsed here, so that a malformed one is reported instead of failing later.
+  const extensions: [string, () => unknown][] = [
+    ['basicConstraints', () => readBasicConstraints(fields)],
+    ['subjectKeyIdentifier', () => readSubjectKeyIdentifier(fields)],
+  ];
+  const parsed: Record<string, unknown> = {};
+  for (const [name, read] of extensions) {
+    try {
+      parsed[name] = read();
+    } catch {
+      report(context, Codes.PemUnreadable, subject, `${subject.label} has a malformed ${name} extension`);
+      return undefined;
+    }
+  }
+  return { text, cert, fields, basicConstraints: parsed.basicConstraints as BasicConstraints | undefined };
 }
 
 /** Parses a private key in any form istiod accepts (PKCS#1, PKCS#8, SEC1) and checks it against its certificate. */
 function readKey(file: FileContent, subject: Subject, certificate: ParsedCertificate | undefined, certSubject: Subject, context: Context): KeyObject | undefined {
+  if (file.state === 'present' && file.mode !== undefined && (file.mode & 0o077) !== 0) {
+    const shown = displayPath(context.layout, subject.file);
+    const who = (file.mode & 0o070) !== 0 && (file.mode & 0o007) !== 0 ? 'group and others' : (file.mode & 0o070) !== 0 ? 'group' : 'others';
+    context.diagnostics.push(
+      warning(Codes.KeyFileReadable, `${subject.label} can be read by ${who} (mode ${(file.mode & 0o777).toString(8).padStart(3, '0')})`, {
+        file: shown,
+        hint: `run: chmod 600 ${shellWord(shown)}`,
+      }),
+    );
+  }
   const text = readText(file, subject, context);
   if (text === undefined) return undefined;
   let key: KeyObject;
@@ -243,7 +272,7 @@ function readKey(file: FileContent, subject: Subject, certificate: ParsedCertifi
 
 function readText(file: FileContent, subject: Subject, context: Context): string | undefined {
   if (file.state === 'unreadable') {
-    report(context, Codes.PemUnreadable, subject, `${subject.label} cannot be read (${file.reason})`);
+    report(context, file.tooLarge ? Codes.FileTooLarge : Codes.PemUnreadable, subject, `${subject.label} cannot be read (${file.reason})`);
   }
   return textOf(file);
 }
@@ -284,6 +313,11 @@ function safeCheckPrivateKey(cert: X509Certificate, key: KeyObject): boolean {
   } catch {
     return false;
   }
+}
+
+/** A path as a shell reads it back: quoted when it holds anything but safe characters. */
+function shellWord(text: string): string {
+  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function isoDate(date: Date): string {

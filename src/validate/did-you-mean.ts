@@ -11,6 +11,8 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
+    // the distance is at least the difference in length: a long word is never compared in full
+    if (Math.abs(lower.length - candidate.length) >= bestDistance) continue;
     const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { SCHEMA_OPTIONS } from './schema-options.js';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, excerpt, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { Codes } from '../diagnostics/catalog.js';
-import { positionOf, type MeshSource, type YamlPath } from '../load/mesh-source.js';
+import { nodeAt, positionOf, type MeshSource, type YamlPath } from '../load/mesh-source.js';
 import { closestMatch, didYouMean } from './did-you-mean.js';
 
 const SCHEMA_URL = new URL('../../schemas/mesh.schema.json', import.meta.url);
@@ -69,7 +69,7 @@ function diagnosticFor(source: MeshSource, e: ErrorObject): Diagnostic {
     case 'additionalProperties': {
       const key = String(e.params.additionalProperty);
       const allowed = Object.keys(schema?.properties ?? {});
-      return error(Codes.UnknownKey, `unknown key "${key}"${where ? ` in ${where}` : ''}`, {
+      return error(Codes.UnknownKey, `unknown key ${quote(key)}${where ? ` in ${where}` : ''}`, {
         ...at([...path, key], 'key'),
         hint: didYouMean(key, allowed) ?? `allowed keys: ${allowed.join(', ')}`,
       });
@@ -82,7 +82,7 @@ function diagnosticFor(source: MeshSource, e: ErrorObject): Diagnostic {
       });
     }
     case 'type': {
-      const actual = valueAt(source, path);
+      const actual: unknown = e.data; // verbose: the value that failed
       const written = sourceTextAt(source, path);
       const yaml11Boolean = e.params.type === 'boolean' && typeof actual === 'string' && /^(yes|no|on|off|y|n)$/i.test(actual);
       const quoteIt = e.params.type === 'string' && (typeof actual === 'number' || typeof actual === 'boolean');
@@ -91,21 +91,21 @@ function diagnosticFor(source: MeshSource, e: ErrorObject): Diagnostic {
         hint: yaml11Boolean
           ? 'mesh.yaml is read as YAML 1.2, where only true and false are booleans'
           : quoteIt
-            ? `quote it to keep it a string: "${written}"`
+            ? `quote it to keep it a string: "${excerpt(written ?? String(actual))}"`
             : describe(schema),
       });
     }
     case 'enum':
     case 'const': {
       const allowed = e.keyword === 'enum' ? (e.params.allowedValues as unknown[]) : [e.params.allowedValue];
-      const actual = valueAt(source, path);
+      const actual: unknown = e.data;
       return error(Codes.NotAllowedValue, `${where} must be ${allowed.length > 1 ? 'one of ' : ''}${allowed.map(quote).join(', ')}, not ${quote(actual)}`, {
         ...at(path),
         hint: typeof actual === 'string' ? didYouMean(actual, allowed.map(String)) : undefined,
       });
     }
     case 'pattern':
-      return error(Codes.BadFormat, `${where} ${quote(valueAt(source, path))} is not ${formatName(e)}`, {
+      return error(Codes.BadFormat, `${where} ${quote(e.data)} is not ${formatName(e)}`, {
         ...at(path),
         hint: schema?.description,
       });
@@ -135,12 +135,7 @@ function pathOf(instancePath: string): YamlPath {
 
 /** ['spec', 'clusters', 0, 'name'] → "spec.clusters[0].name" */
 export function displayPath(path: YamlPath): string {
-  return path.reduce<string>((text, s) => (typeof s === 'number' ? `${text}[${s}]` : text ? `${text}.${s}` : s), '');
-}
-
-function valueAt(source: MeshSource, path: YamlPath): unknown {
-  const node = source.doc.getIn(path, true) as { toJSON?: () => unknown } | undefined;
-  return node && typeof node.toJSON === 'function' ? node.toJSON() : node;
+  return path.reduce<string>((text, s) => (typeof s === 'number' ? `${text}[${s}]` : text ? `${text}.${excerpt(s, 40)}` : excerpt(s, 40)), '');
 }
 
 /** What a pattern stands for, named by the definition or the property that carries it. */
@@ -193,16 +188,19 @@ function actualType(v: unknown, written: string | undefined): string {
   if (v === null || v === undefined) return 'empty';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return `${TYPE_NAMES[typeof v] ?? typeof v} (${typeof v === 'string' ? quote(v) : (written ?? String(v))})`;
+  return `${TYPE_NAMES[typeof v] ?? typeof v} (${typeof v === 'string' ? quote(v) : excerpt(written ?? String(v))})`;
 }
 
 function sourceTextAt(source: MeshSource, path: YamlPath): string | undefined {
-  const range = (source.doc.getIn(path, true) as { range?: [number, number, number] } | undefined)?.range;
+  const range = (nodeAt(source, path) as { range?: [number, number, number] } | undefined)?.range;
   return range ? source.text.slice(range[0], range[1]) : undefined;
 }
 
+/** A value as a message shows it: JSON, cut to a short excerpt (a value may be megabytes long). */
 function quote(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'empty' : JSON.stringify(v);
+  if (v === undefined) return 'empty';
+  if (typeof v === 'string') return JSON.stringify(excerpt(v));
+  return excerpt(JSON.stringify(v) ?? String(v));
 }
 
 /** allErrors can report one mistake twice (e.g. pattern and maxLength); keep one per code and position. */

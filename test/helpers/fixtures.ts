@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -22,6 +22,30 @@ export function tempDir(prefix = 'meshgen-test-'): string {
  */
 export function seedPki(dir: string): void {
   cpSync(join(REPO, 'test/fixtures/pki'), join(dir, 'pki'), { recursive: true });
+  protectKeys(join(dir, 'pki'));
+}
+
+/**
+ * Key files mode 0600, as meshgen makes them: git checks files out 0644, which meshgen warns
+ * about (W3002) when it reuses a key.
+ */
+export function protectKeys(pkiDir: string): void {
+  for (const entry of readdirSync(pkiDir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('key.pem')) chmodSync(join(entry.parentPath, entry.name), 0o600);
+  }
+}
+
+/** A copy of an example (mesh.yaml, pki/ with keys 0600, credentials/) in a temp dir; returns the mesh file. */
+export function exampleCopy(name: string): string {
+  const dir = tempDir();
+  const source = dirname(examplePath(name));
+  for (const entry of readdirSync(source)) cpSync(join(source, entry), join(dir, entry), { recursive: true });
+  try {
+    protectKeys(join(dir, 'pki'));
+  } catch {
+    // an example without pki/
+  }
+  return join(dir, 'mesh.yaml');
 }
 
 /** Every file under dir, as relative POSIX path → bytes. */
@@ -50,11 +74,12 @@ export function modeOf(path: string): number {
 }
 
 /** Runs the built CLI (dist/, made by `npm test` before vitest). */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [join(REPO, 'dist/cli.js'), ...args], {
     cwd: options.cwd ?? REPO,
     env: options.env ?? process.env,
     encoding: 'utf8',
+    ...(options.timeout ? { timeout: options.timeout, killSignal: 'SIGKILL' as const } : {}),
   });
 }
 
