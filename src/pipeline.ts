@@ -9,7 +9,7 @@ import { validateSchema } from './validate/schema.js';
 import { checkSemantics } from './validate/semantics.js';
 import { buildModel, type MeshModel } from './model/mesh-model.js';
 import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
-import { certsStatus as inspectCertificates, formatCertsStatus, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
+import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
 import { readCredentials, type ClusterCredentials } from './credentials/read-credentials.js';
 import { renderMesh } from './render/render-mesh.js';
@@ -83,6 +83,8 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   if (run.failed || !loaded.document) return run.result({ sources });
   const mesh = buildModel(loaded.document);
   const plan = planMesh(mesh);
+  run.add(pkiDirStage(host, options.meshFile, loaded.source!, mesh, plan, options.outDir));
+  if (run.failed) return run.result({ sources, mesh, plan });
   // out/ and pki/ locked, and what a killed build left in them finished or removed, before they are read
   const pkiTarget = { dir: pkiLayout(meshDirOf(options.meshFile), mesh.pki.dir, pkiDirDisplay(mesh, options.meshFile)).dir, display: pkiDirDisplay(mesh, options.meshFile) };
   const workspace = run.add(await openWorkspace(host, { outDir: options.outDir, pki: pkiTarget, primaries: plan.primaries.map((p) => p.name), check: options.check ?? false, lockTimeoutMs: options.lockTimeoutMs }));
@@ -169,10 +171,25 @@ function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshMo
     allowGenerate: options.allowGenerate,
     // a build writes each primary's cacerts Secret, which needs the intermediate's key; --check does not
     requireKeys: options.allowGenerate && plan.clusters.some((p) => p.cacerts === 'file'),
-    outDir: { path: resolve(options.outDir), display: options.outDir },
-    // spec.pki.dir, or the key of its closest parent when the default is used
-    dirAt: { file: source.file, position: positionOf(source, PKI_DIR_PATH, nodeAt(source, PKI_DIR_PATH) ? 'value' : 'key') },
+    ...pkiPlace(meshFile, source, mesh, options.outDir),
   });
+}
+
+/**
+ * Before out/ and pki/ are locked (which creates files beside them): the pki directory must be
+ * a directory, outside out/. Checked again by the pki stage itself, for callers of planPki.
+ */
+function pkiDirStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, outDir: string): { diagnostics: Diagnostic[] } {
+  const layout = pkiLayout(meshDirOf(meshFile), mesh.pki.dir, pkiDirDisplay(mesh, meshFile));
+  return { diagnostics: pkiDirProblems(host, layout, plan.primaries.map((p) => p.name), pkiPlace(meshFile, source, mesh, outDir)) };
+}
+
+/** Where out/ is, and where spec.pki.dir is in mesh.yaml (the key of its closest parent when the default is used). */
+function pkiPlace(meshFile: string, source: MeshSource, mesh: MeshModel, outDir: string) {
+  return {
+    outDir: { path: resolve(outDir), display: outDir },
+    dirAt: { file: source.file, position: positionOf(source, PKI_DIR_PATH, nodeAt(source, PKI_DIR_PATH) ? 'value' : 'key') },
+  };
 }
 
 /** credentials: the API server CA and reader token of every cluster the plan says is read. */
