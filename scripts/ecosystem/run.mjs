@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { REPO, ensureTool, findGo, toolBinary, toolsConfig } from './tools.mjs';
+import { REPO, ensureKubernetesOpenAPI, ensureTool, findGo, toolBinary, toolsConfig } from './tools.mjs';
 
 const started = Date.now();
 const ci = process.env.CI === 'true';
@@ -51,6 +51,13 @@ for (const t of tools) {
     process.exit(1);
   }
 }
+let openapi;
+try {
+  openapi = ensureKubernetesOpenAPI({ log: (line) => console.log(`ecosystem tier: ${line}`) });
+} catch (e) {
+  console.error(`ecosystem tier FAILED: ${e.message}`);
+  process.exit(1);
+}
 console.log(`ecosystem tier: tools ready in ${seconds(toolsStarted)}s`);
 
 function findChromium() {
@@ -62,7 +69,7 @@ function findChromium() {
   return undefined;
 }
 const chromium = findChromium();
-const env = { ...process.env, MESHGEN_ECO_TOOLS: JSON.stringify(binaries), MESHGEN_ECO_WORK: process.env.MESHGEN_ECO_WORK ?? mkdtempSync(join(tmpdir(), 'meshgen-ecosystem-')) };
+const env = { ...process.env, MESHGEN_ECO_TOOLS: JSON.stringify(binaries), MESHGEN_ECO_K8S_OPENAPI: openapi.dir, MESHGEN_ECO_WORK: process.env.MESHGEN_ECO_WORK ?? mkdtempSync(join(tmpdir(), 'meshgen-ecosystem-')) };
 if (chromium) {
   env.MESHGEN_CHROMIUM = chromium.path;
   console.log(`ecosystem tier: ${chromium.version} renders the Mermaid diagrams`);

@@ -13,8 +13,8 @@
 //
 // The product never needs Go: only this test tier does.
 import { createHash } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -132,6 +132,33 @@ export function ensureTool(name, { build = true, env = process.env, log = (line)
   writeFileSync(join(where.dir, 'build.json'), `${JSON.stringify({ tool: name, version: where.version, package: where.tool.package, go: go.version, seconds }, null, 2)}\n`);
   log(`built ${name} ${where.version} in ${seconds}s`);
   return { ...where, cached: false, seconds };
+}
+
+/**
+ * The OpenAPI v3 documents of the pinned Kubernetes (k8s.io/kubernetes, api/openapi-spec/v3),
+ * from the Go module proxy, checked against the h1: sum pinned in tools.json, cached outside
+ * git. Returns the folder of *.json documents.
+ */
+export function ensureKubernetesOpenAPI({ env = process.env, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+  const k = toolsConfig().kubernetesOpenAPI;
+  const dir = join(cacheRoot(env), `kubernetes-openapi-${k.version}-${createHash('sha256').update(`${k.sum}\0${k.dir}`).digest('hex').slice(0, 12)}`);
+  if (existsSync(join(dir, 'api__v1_openapi.json'))) return { dir, version: k.version, cached: true };
+  const go = findGo(env);
+  if (!go) throw new Error(`the Kubernetes ${k.version} OpenAPI is not cached and no Go toolchain was found to download it`);
+  log(`downloading ${k.module}@${k.version} (its OpenAPI documents) through the Go module proxy`);
+  const cwd = mkdtempSync(join(tmpdir(), 'meshgen-k8s-openapi-'));
+  const r = spawnSync(go.path, ['mod', 'download', '-json', `${k.module}@${k.version}`], { cwd, env: { ...env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GOWORK: 'off' }, encoding: 'utf8' });
+  rmSync(cwd, { recursive: true, force: true });
+  if (r.status !== 0) throw new Error(`go mod download ${k.module}@${k.version} failed: ${r.stdout}${r.stderr}`);
+  const info = JSON.parse(r.stdout);
+  if (info.Sum !== k.sum) throw new Error(`${k.module}@${k.version} has sum ${info.Sum}, tools.json pins ${k.sum}`);
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  cpSync(join(info.Dir, k.dir), tmp, { recursive: true });
+  spawnSync('chmod', ['-R', 'u+w', tmp]);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  return { dir, version: k.version, cached: false };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -129,7 +129,7 @@ export default async function setup(project: TestProject) {
     if (init.status !== 0) throw new Error(`meshgen init --topology ${topology} failed: ${init.stderr}`);
     cases.push(prepareCase(work, name, 'init', join(dir, 'mesh.yaml'), tools.helm));
   }
-  const prepared: Prepared = { work, cases, tools, chromium: process.env.MESHGEN_CHROMIUM || undefined, chromiumMissing: process.env.MESHGEN_CHROMIUM_MISSING || undefined };
+  const prepared: Prepared = { work, cases, tools, kubernetesOpenAPI: process.env.MESHGEN_ECO_K8S_OPENAPI ?? '', chromium: process.env.MESHGEN_CHROMIUM || undefined, chromiumMissing: process.env.MESHGEN_CHROMIUM_MISSING || undefined };
   writeFileSync(join(work, 'prepared.json'), `${JSON.stringify(prepared, null, 2)}\n`);
   project.provide('ecosystemWork', work);
   const renders = cases.reduce((n, c) => n + c.helm.length, 0);

@@ -64,6 +64,8 @@ export interface Prepared {
   work: string;
   cases: Case[];
   tools: Record<string, string>;
+  /** folder of the pinned Kubernetes OpenAPI v3 documents */
+  kubernetesOpenAPI: string;
   chromium?: string;
   chromiumMissing?: string;
 }
