@@ -15,6 +15,9 @@ export const CHARTS = join(ISTIO_UPSTREAM, 'charts');
 
 export interface ToolsConfig {
   kubernetesVersion: string;
+  kubernetesOpenAPI: { module: string; version: string; sum: string; dir: string; checks: string };
+  crds: { sources: string[]; checks: string };
+  npm: { package: string; with?: string; checks: string }[];
   tools: { name: string; version: string; displayVersion?: string; module: string; package: string; goModule: string; versionArgs: string[]; checks: string }[];
 }
 

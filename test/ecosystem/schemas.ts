@@ -1,22 +1,15 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { TOOLS_CONFIG } from './lib.js';
 import { closeStructural, crdObjectSchema, loadCrds, type CrdVersion } from '../helpers/gitops-crds.js';
 
 // Schemas of every object meshgen writes: the real CRDs in ../shared/upstream for custom
 // resources, the OpenAPI v3 of the pinned Kubernetes for built-in kinds. Both are closed where
 // the API server would prune or reject an unknown field.
 
-/** Every CRD the project has reference copies of (all of ../shared/upstream but charts and values). */
-export const CRD_SOURCES = [
-  'istio-1.30.3/crd-all.gen.yaml',
-  'argo-cd-v3.5.1',
-  'flux-2.x',
-  'external-secrets-2.9.0',
-  'sealed-secrets-0.36.6',
-  'cert-manager-v1.21.1',
-  'gateway-api-v1.5.1',
-];
+/** Every CRD the project has reference copies of (all of ../shared/upstream but charts and values), from tools.json. */
+export const CRD_SOURCES: string[] = TOOLS_CONFIG.crds.sources;
 
 export interface SchemaSet {
   /** problems of one object, or undefined when no schema knows its apiVersion and kind */
