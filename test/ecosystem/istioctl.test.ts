@@ -55,21 +55,16 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
   describe.each(c.clusters.map((x) => [x.name] as const))('cluster %s', (cluster) => {
     const files = istioFiles(c, cluster);
 
-    it.skipIf(files.length === 0)(`istioctl validate of its ${files.length} Istio object files`, () => {
+    it.skipIf(files.length === 0)(files.length ? `istioctl validate of its ${files.length} Istio object files` : 'istioctl validate (skipped: meshgen writes no Istio object in this cluster)', () => {
       const r = validate(files);
       expect(r.status, r.output).toBe(0);
       expect(r.output).not.toMatch(/error/i);
     });
 
-    it.skipIf(!onCurrentIstio(c) && existsSync(join(c.out, cluster, 'istioctl/istio-operator.yaml')))(
-      'istioctl validate of its IstioOperator (skipped for Istio 1.6/1.7: istioctl 1.30 rejects the 1.7 shape, "unknown field addonComponents"; npm test checks it with @kubernetes-models/istio)',
-      () => {
-        const operator = join(c.out, cluster, 'istioctl/istio-operator.yaml');
-        if (!existsSync(operator)) return;
-        const r = validate([operator]);
-        expect(r.status, r.output).toBe(0);
-      },
-    );
+    if (existsSync(join(c.out, cluster, 'istioctl/istio-operator.yaml'))) {
+      // meshgen writes an IstioOperator only for Istio 1.6/1.7 (legacy .global)
+      it.skip('istioctl validate of its IstioOperator (skipped: it is the Istio 1.7 shape, which istioctl 1.30 rejects as "unknown field addonComponents"; npm test checks it with @kubernetes-models/istio)', () => {});
+    }
 
     it(`istioctl analyze --use-kube=false of its whole rendered set${onCurrentIstio(c) ? '' : ' (manifests only: installed by istioctl 1.6/1.7, no charts to render)'}`, () => {
       if (onCurrentIstio(c)) expect(c.helm.filter((h) => h.cluster === cluster).every((h) => h.status === 0)).toBe(true);

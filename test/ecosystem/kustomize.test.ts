@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { listFiles, objectId, preparedCases, readYamlDocs, runTool, yamlDocs } from './lib.js';
+import { listFiles, objectId, preparedCases, readYamlDocs, run, runTool, yamlDocs } from './lib.js';
 
 // `kustomize build` (the pinned sigs.k8s.io/kustomize/kustomize/v5) of every kustomization.yaml
 // meshgen writes: each cluster's, and argocd/'s. It must build, and yield exactly the objects
 // of the files it lists (nothing lost, nothing added or renamed).
 
 const { cases, work } = preparedCases();
+const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
 
 function kustomizations(out: string): string[] {
   return listFiles(out).filter((p) => p === 'kustomization.yaml' || p.endsWith('/kustomization.yaml'));
@@ -43,6 +44,15 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
 
   it.each(dirs.map((d) => [d.slice(c.out.length + 1), d]))('kustomize build %s', (_, dir) => {
     expect(kustomizeProblems(dir)).toEqual([]);
+  });
+
+  // kubectl's built-in kustomize, where the machine has kubectl: a second reference
+  it.skipIf(!KUBECTL)(`kubectl kustomize gives the same output as the pinned kustomize${KUBECTL ? '' : ' (skipped: no kubectl on this machine)'}`, () => {
+    for (const dir of dirs) {
+      const reference = run(KUBECTL!, ['kustomize', dir]);
+      expect(reference.status, reference.stderr).toBe(0);
+      expect(runTool('kustomize', ['build', dir]).stdout, dir).toBe(reference.stdout);
+    }
   });
 });
 
