@@ -25,6 +25,11 @@ function stop(reason) {
   process.exit(0);
 }
 
+// README.md's "Verified with" table is generated from the tier's configuration: checked first,
+// since it needs neither Go nor ../shared
+const readme = spawnSync(process.execPath, [join(REPO, 'scripts/ecosystem/readme-table.mjs'), '--check'], { stdio: 'inherit' });
+if (readme.status !== 0) process.exit(1);
+
 const upstream = join(REPO, '../shared/upstream/istio-1.30.3/charts');
 if (!existsSync(upstream)) stop(`../shared/upstream (the real Istio charts and CRDs) is not beside this clone (${upstream})`);
 const tools = toolsConfig().tools;

@@ -33,7 +33,8 @@ export function cacheRoot(env = process.env) {
 
 /** The go command: $MESHGEN_GO, else `go` on PATH, else /usr/local/go/bin/go; undefined if none runs. */
 export function findGo(env = process.env) {
-  const candidates = [env.MESHGEN_GO, ...(env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'go')), '/usr/local/go/bin/go'].filter(Boolean);
+  // $MESHGEN_GO, when set, is the only candidate (MESHGEN_GO=none: as on a machine without Go)
+  const candidates = env.MESHGEN_GO ? [env.MESHGEN_GO] : [...(env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'go')), '/usr/local/go/bin/go'];
   for (const candidate of candidates) {
     if (!existsSync(candidate)) continue;
     const r = spawnSync(candidate, ['version'], { encoding: 'utf8' });
