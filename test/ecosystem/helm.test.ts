@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { CHART_DIRS, helmTemplate } from './global-setup.js';
@@ -127,7 +127,76 @@ describe.each(withHelm.map((c) => [c.name, c] as const))('%s', (_, c) => {
 
   it.each(c.helm.map((h) => [`${h.cluster}: helm template ${h.release} ${h.chart}`, h] as const))('%s', (_, h) => {
     expect(h.status, `${h.command}\n${h.stderr}`).toBe(0);
+    expect(h.stderr.trim(), 'helm printed a warning').toBe('');
     expect(renderProblems(c, h, readYamlDocs(h.rendered))).toEqual([]);
+  });
+});
+
+/** Leaf paths of a values object (an array counts as one leaf). */
+function leaves(value: any, path: string[] = []): string[][] {
+  if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length) return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
+  return path.length ? [path] : [];
+}
+
+/** The value at path changed to another of the same type. */
+function changed(value: any): any {
+  if (typeof value === 'boolean') return !value;
+  if (typeof value === 'number') return value + 1;
+  if (typeof value === 'string') return `${value}-changed`;
+  if (Array.isArray(value)) return value.length ? value.slice(1) : ['changed'];
+  return { changed: true };
+}
+
+/**
+ * What the chart renders, without the copies of the values it is given: the values ConfigMap
+ * (which echoes every value) and the injector's `values` (which passes `global` through to
+ * the injection templates; a key they read is found in the chart's files/ instead).
+ */
+const renderedBody = (stdout: string) =>
+  JSON.stringify(
+    yamlDocs(stdout)
+      .filter((o) => !(o.kind === 'ConfigMap' && /^values(-|$)/.test(o.metadata?.name)))
+      .map((o) => (o.kind === 'ConfigMap' && o.data?.values ? { ...o, data: { ...o.data, values: undefined } } : o)),
+  );
+
+/** Whether the chart's injection templates (files/*.yaml, run by istiod at injection time) read a value. */
+function readAtInjection(chart: string, path: string[]): boolean {
+  const dir = join(CHART_DIRS[chart], 'files');
+  if (!existsSync(dir)) return false;
+  const reference = `.Values.${path.join('.')}`;
+  return readdirSync(dir).some((f) => readFileSync(join(dir, f), 'utf8').split(reference).slice(1).some((rest) => !/^[A-Za-z0-9_]/.test(rest)));
+}
+
+/**
+ * Whether the real chart uses the value at path: changing it changes what helm renders (or
+ * makes it fail). A chart without a values schema (istiod, base) ignores a key it does not
+ * know without a word.
+ */
+export function valueIsUsed(h: HelmRender, valuesFile: string, path: string[]): boolean {
+  const values = parse(readFileSync(valuesFile, 'utf8'));
+  const before = helmTemplate(toolPath('helm'), work, h.release, CHART_DIRS[h.chart], h.namespace, valuesFile);
+  let node = values;
+  for (const key of path.slice(0, -1)) node = node[key];
+  node[path.at(-1)!] = changed(node[path.at(-1)!]);
+  const file = join(work, 'controls', 'helm-used', `${h.chart}-${path.join('.')}.values.yaml`);
+  writeFileMkdir(file, stringify(values));
+  const after = helmTemplate(toolPath('helm'), work, h.release, CHART_DIRS[h.chart], h.namespace, file);
+  return after.status !== 0 || renderedBody(after.stdout) !== renderedBody(before.stdout) || readAtInjection(h.chart, path);
+}
+
+describe('every value meshgen sets is used by the chart it is given to (none is silently ignored)', () => {
+  // each distinct chart and key path once, from the first render that sets it
+  const seen = new Map<string, { h: HelmRender; c: Case; path: string[] }>();
+  for (const c of withHelm) {
+    for (const h of c.helm.filter((x) => x.status === 0)) {
+      for (const path of leaves(parse(readFileSync(join(c.out, h.values), 'utf8')) ?? {})) {
+        const key = `${h.chart}: ${path.join('.')}`;
+        if (!seen.has(key)) seen.set(key, { h, c, path });
+      }
+    }
+  }
+  it.each([...seen].map(([key, v]) => [key, v] as const))('%s', (_, { h, c, path }) => {
+    expect(valueIsUsed(h, join(c.out, h.values), path), `${path.join('.')} in ${h.values} of ${c.name} changes nothing the chart renders`).toBe(true);
   });
 });
 
@@ -143,6 +212,19 @@ describe('negative controls: the same checks fail on broken output', () => {
     writeFileMkdir(file, stringify(values));
     return helmTemplate(helm, work, h.release, CHART_DIRS[h.chart], h.namespace, file);
   }
+
+  it('a key the istiod chart does not know is found to be unused (helm itself says nothing)', () => {
+    const h = render('hub-a', 'istiod');
+    const values = parse(readFileSync(join(c.out, h.values), 'utf8'));
+    values.global.notAKey = 'x';
+    const file = join(work, 'controls', 'helm', 'unused.values.yaml');
+    writeFileMkdir(file, stringify(values));
+    const r = helmTemplate(helm, work, h.release, CHART_DIRS[h.chart], h.namespace, file);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(valueIsUsed(h, file, ['global', 'notAKey'])).toBe(false);
+    expect(valueIsUsed(h, file, ['global', 'meshID'])).toBe(true);
+  });
 
   it('a values key the gateway chart\'s schema rejects makes helm template fail', () => {
     const r = templateWith(render('hub-a', 'istio-eastwestgateway'), (v) => (v.networkGatway = v.networkGateway));
