@@ -19,7 +19,7 @@ export function verifiedWithTable() {
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
   const rows = [['tool', 'version', 'built from', 'checks']];
   for (const t of config.tools) {
-    rows.push([t.name, t.displayVersion ?? t.version, `\`${t.module}@${t.version}\` (Go module proxy)`, t.checks]);
+    rows.push([t.name, t.displayVersion ?? t.version, `\`${t.module}@${t.version}\` (Go module proxy)${t.note ? `. ${t.note}` : ''}`, t.checks]);
   }
   const k = config.kubernetesOpenAPI;
   rows.push(['Kubernetes OpenAPI', k.version, `\`${k.module}@${k.version}\` \`${k.dir}\` (Go module proxy, \`${k.sum}\`)`, k.checks]);

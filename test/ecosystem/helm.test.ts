@@ -269,6 +269,14 @@ describe('negative controls: the same checks fail on broken output', () => {
     expect(istiodProblems(yamlDocs(r.stdout), expectationFor(c, c.clusters.find((x) => x.name === 'spoke-a')!)).join('\n')).toMatch(/points at \[203\.0\.113\.99\]/);
   });
 
+  it('a remote whose primary is a hostname gets an ExternalName istiod Service, checked against that hostname', () => {
+    const r = templateWith(render('spoke-a', 'istiod'), (v) => (v.global.remotePilotAddress = 'istiod.hub-a.example.com'));
+    expect(r.status, r.stderr).toBe(0);
+    const spokeA = expectationFor(c, c.clusters.find((x) => x.name === 'spoke-a')!);
+    expect(istiodProblems(yamlDocs(r.stdout), { ...spokeA, primaryAddress: 'istiod.hub-a.example.com' })).toEqual([]);
+    expect(istiodProblems(yamlDocs(r.stdout), { ...spokeA, primaryAddress: 'istiod.other.example.com' }).join('\n')).toMatch(/not an ExternalName to istiod\.other\.example\.com/);
+  });
+
   it('a gateway that is not a network gateway fails the east-west checks', () => {
     const r = templateWith(render('hub-a', 'istio-eastwestgateway'), (v) => delete v.networkGateway);
     expect(r.status).toBe(0);
