@@ -100,7 +100,6 @@ export function ensureTool(name, { build = true, env = process.env, log = (line)
   const fd = openSync(logFile, 'w');
   const nice = existsSync('/usr/bin/nice') ? ['/usr/bin/nice', '-n', '10'] : [];
   const command = [...nice, go.path, ...args];
-  writeFileSync(fd, `$ (cd tools/ecosystem/${where.tool.goModule} && ${command.join(' ')})\n${go.version}\n`);
   const goEnv = { ...env, GOFLAGS: '-mod=readonly -buildvcs=false', GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOWORK: 'off' };
   let cwd = join(TOOLS_DIR, where.tool.goModule);
   if (where.tool.buildInModuleCopy) {
@@ -119,8 +118,9 @@ export function ensureTool(name, { build = true, env = process.env, log = (line)
     }
     cwd = source;
     command[command.length - 1] = `./${where.tool.package.slice(where.tool.module.length + 1)}`;
-    writeFileSync(fd, `(in a copy of ${where.tool.module}@${where.version} at ${source}, with ${Object.keys(where.tool.buildInModuleCopy.addFiles ?? {}).join(', ')} added)\n`);
+    writeFileSync(fd, `(in a copy of ${where.tool.module}@${where.version}, with ${Object.keys(where.tool.buildInModuleCopy.addFiles ?? {}).join(', ')} added)\n`);
   }
+  writeFileSync(fd, `$ (cd ${cwd.startsWith(REPO) ? cwd.slice(REPO.length + 1) : cwd} && ${command.join(' ')})\n${go.version}\n`);
   const r = spawnSync(command[0], command.slice(1), { cwd, env: goEnv, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const seconds = Math.round((Date.now() - started) / 100) / 10;
