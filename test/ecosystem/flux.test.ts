@@ -44,6 +44,7 @@ function fluxBuildProblems(k: FluxKustomization): string[] {
   const listed: string[] = kustomization ? kustomization.resources : files;
   const expected = listed.flatMap((f) => readYamlDocs(join(k.dir, f))).map(objectId).sort();
   const problems: string[] = [];
+  if (r.stderr.trim()) problems.push(`flux printed: ${r.stderr.trim()}`);
   for (const id of expected) if (!built.includes(id)) problems.push(`${id} is in ${k.dir} but not in the build`);
   for (const id of built) if (!expected.includes(id)) problems.push(`${id} is in the build but not in ${k.dir}`);
   return problems;

@@ -23,6 +23,7 @@ function kustomizeProblems(dir: string): string[] {
   const listed: string[] = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')).resources ?? [];
   const expected = listed.flatMap((file) => readYamlDocs(join(dir, file))).map(objectId).sort();
   const problems: string[] = [];
+  if (r.stderr.trim()) problems.push(`kustomize printed: ${r.stderr.trim()}`);
   if (listed.length === 0) problems.push('the kustomization lists no resources');
   for (const id of expected) if (!built.includes(id)) problems.push(`${id} is in a listed file but not in the build`);
   for (const id of built) if (!expected.includes(id)) problems.push(`${id} is in the build but in no listed file`);
