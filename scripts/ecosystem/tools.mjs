@@ -13,7 +13,7 @@
 //
 // The product never needs Go: only this test tier does.
 import { createHash } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -56,7 +56,7 @@ export function pinnedVersion(t) {
   const m = goMod.match(new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\S+)`, 'm'));
   if (!m) throw new Error(`tools/ecosystem/${t.goModule}/go.mod does not require ${t.module}`);
   if (m[1] !== t.version) throw new Error(`tools/ecosystem/${t.goModule}/go.mod requires ${t.module} ${m[1]}, tools.json says ${t.version}`);
-  if (!new RegExp(`^tool\\s+${t.package.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'm').test(goMod) && !goMod.includes(`\t${t.package}\n`)) {
+  if (!t.localPackage && !new RegExp(`^tool\\s+${t.package.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'm').test(goMod) && !goMod.includes(`\t${t.package}\n`)) {
     throw new Error(`tools/ecosystem/${t.goModule}/go.mod has no tool directive for ${t.package}`);
   }
   return m[1];
@@ -72,6 +72,11 @@ export function toolBinary(name, { env = process.env, goVersion } = {}) {
   const version = pinnedVersion(t);
   const hash = createHash('sha256');
   for (const file of ['go.mod', 'go.sum']) hash.update(readFileSync(join(TOOLS_DIR, t.goModule, file)));
+  // a program of ours in the tool's module: its sources are part of the key
+  if (t.localPackage) {
+    const dir = join(TOOLS_DIR, t.goModule, t.localPackage);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.go')).sort()) hash.update(`\0${file}\0`).update(readFileSync(join(dir, file)));
+  }
   hash.update(`\0${t.package}\0${ldflags(t)}\0${JSON.stringify(t.buildInModuleCopy?.addFiles ?? {})}\0${goVersion ?? findGo(env)?.version ?? 'no-go'}`);
   const dir = join(cacheRoot(env), `${t.name}-${version}-${hash.digest('hex').slice(0, 12)}`);
   return { tool: t, version, dir, binary: join(dir, t.name) };
@@ -94,7 +99,7 @@ export function ensureTool(name, { build = true, env = process.env, log = (line)
   const tmp = `${where.binary}.tmp-${process.pid}`;
   const args = ['build', '-trimpath', '-o', tmp];
   if (ldflags(where.tool)) args.push(`-ldflags=${ldflags(where.tool)}`);
-  args.push(where.tool.package);
+  args.push(where.tool.localPackage ? `./${where.tool.localPackage}` : where.tool.package);
   log(`building ${name} ${where.version} from source (${where.tool.package}); log: ${logFile}`);
   const started = Date.now();
   const fd = openSync(logFile, 'w');

@@ -18,7 +18,7 @@ export interface ToolsConfig {
   kubernetesOpenAPI: { module: string; version: string; sum: string; dir: string; checks: string };
   crds: { sources: string[]; checks: string };
   npm: { package: string; with?: string; checks: string }[];
-  tools: { name: string; version: string; displayVersion?: string; module: string; package: string; goModule: string; versionArgs: string[]; checks: string }[];
+  tools: { name: string; version: string; displayVersion?: string; module: string; package: string; goModule: string; localPackage?: string; versionArgs: string[]; checks: string }[];
 }
 
 export const TOOLS_CONFIG: ToolsConfig = JSON.parse(readFileSync(join(REPO, 'tools/ecosystem/tools.json'), 'utf8'));

@@ -20,7 +20,8 @@ describe.each(TOOLS_CONFIG.tools.map((t) => [t.name, t] as const))('%s', (name, 
   it('is pinned in its own Go module, with a go.sum', () => {
     const goMod = readFileSync(join(REPO, 'tools/ecosystem', t.goModule, 'go.mod'), 'utf8');
     expect(goMod).toMatch(new RegExp(`^\\s*(require\\s+)?${t.module.replaceAll('.', '\\.')} ${t.version}( // indirect)?$`, 'm'));
-    expect(goMod).toContain(`tool ${t.package}`);
+    if (t.localPackage) expect(readFileSync(join(REPO, 'tools/ecosystem', t.goModule, t.localPackage, 'main.go'), 'utf8')).toContain('package main');
+    else expect(goMod).toContain(`tool ${t.package}`);
     expect(readFileSync(join(REPO, 'tools/ecosystem', t.goModule, 'go.sum'), 'utf8')).toContain(`${t.module} ${t.version} h1:`);
   });
 });
