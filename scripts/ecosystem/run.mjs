@@ -6,7 +6,7 @@
 // with one line saying why; in CI (CI=true) it never skips: a missing prerequisite fails.
 // Chromium (Debian's `chromium`, or $MESHGEN_CHROMIUM) renders the Mermaid diagram; without it
 // that check alone is skipped, saying why, except in CI, where it fails.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -74,6 +74,8 @@ function findChromium() {
   return undefined;
 }
 const chromium = findChromium();
+// the cases and every tool's output: kept when the tier fails (or MESHGEN_ECO_WORK names it), removed when it passes
+const ownWork = !process.env.MESHGEN_ECO_WORK;
 const env = { ...process.env, MESHGEN_ECO_TOOLS: JSON.stringify(binaries), MESHGEN_ECO_K8S_OPENAPI: openapi.dir, MESHGEN_ECO_WORK: process.env.MESHGEN_ECO_WORK ?? mkdtempSync(join(tmpdir(), 'meshgen-ecosystem-')) };
 if (chromium) {
   env.MESHGEN_CHROMIUM = chromium.path;
@@ -86,5 +88,6 @@ if (chromium) {
 }
 
 const vitest = spawnSync(process.execPath, [join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/ecosystem/vitest.config.ts', ...process.argv.slice(2)], { cwd: REPO, env, stdio: 'inherit' });
-console.log(`ecosystem tier: ${vitest.status === 0 ? 'passed' : 'FAILED'} in ${seconds(started)}s (work: ${env.MESHGEN_ECO_WORK})`);
+if (vitest.status === 0 && ownWork) rmSync(env.MESHGEN_ECO_WORK, { recursive: true, force: true });
+console.log(`ecosystem tier: ${vitest.status === 0 ? 'passed' : 'FAILED'} in ${seconds(started)}s${vitest.status === 0 && ownWork ? '' : ` (work: ${env.MESHGEN_ECO_WORK})`}`);
 process.exit(vitest.status ?? 1);
