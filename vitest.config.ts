@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // the ecosystem tier runs the real tools: npm run test:ecosystem, with its own config
+    exclude: ['test/ecosystem/**', '**/node_modules/**'],
     testTimeout: 60_000,
     // tests that spawn the CLI need dist/, built by `npm test` before vitest runs
   },

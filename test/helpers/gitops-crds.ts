@@ -1,173 +1,118 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { parseAllDocuments } from 'yaml';
 
-// The shapes of the GitOps objects meshgen emits, written from the published CRDs and API
-// types (not from meshgen's output):
-//   argoproj.io/v1alpha1 Application        argoproj/argo-cd manifests/crds/application-crd.yaml
-//   helm.toolkit.fluxcd.io/v2 HelmRelease   fluxcd/helm-controller api/v2/helmrelease_types.go
-//   kustomize.toolkit.fluxcd.io/v1 Kustomization   fluxcd/kustomize-controller api/v1/kustomization_types.go
-//   source.toolkit.fluxcd.io/v1 HelmRepository     fluxcd/source-controller api/v1/helmrepository_types.go
-// Only the fields of each CRD that meshgen may set are listed, and objects are closed, so a
-// misspelled or misplaced field fails here instead of being pruned by the API server. The rules
-// the CRDs state in prose or CEL (chart xor chartRef, server or name) are written out too.
+// The GitOps objects meshgen emits, checked against the real CRDs in ../shared/upstream (not
+// against shapes written from meshgen's output):
+//   argoproj.io Application, AppProject       argo-cd-v3.5.1/  (argoproj/argo-cd manifests/crds)
+//   helm.toolkit.fluxcd.io, kustomize.toolkit.fluxcd.io, source.toolkit.fluxcd.io
+//                                              flux-2.x/        (helm-controller v1.6.3,
+//                                              kustomize-controller v1.9.4, source-controller v1.9.1)
+// Each CRD's openAPIV3Schema is closed wherever it is structural (an object that lists its
+// properties and neither preserves unknown fields nor declares additionalProperties): the API
+// server would prune a misspelled field silently, so it is reported here. metadata, which a
+// CRD leaves to the API server, is checked as ObjectMeta's fields meshgen may set. The rules
+// the CRDs state only in prose or in CEL (x-kubernetes-validations, which ajv does not run)
+// are written out below.
+//
+// Without ../shared/upstream (a bare clone) there is nothing to check against:
+// gitopsCrdsAvailable is false and the tests that need it are skipped, saying why.
+
+export const UPSTREAM = resolve(import.meta.dirname, '../../../shared/upstream');
+export const GITOPS_CRD_DIRS = ['argo-cd-v3.5.1', 'flux-2.x'];
+export const gitopsCrdsAvailable = GITOPS_CRD_DIRS.every((d) => existsSync(join(UPSTREAM, d)));
+
+/** Closes every structural object of a CRD schema (in place), as the API server's pruning sees it. */
+export function closeStructural(schema: any): any {
+  if (Array.isArray(schema)) {
+    for (const item of schema) closeStructural(item);
+  } else if (schema && typeof schema === 'object') {
+    if (schema.properties && schema.additionalProperties === undefined && schema['x-kubernetes-preserve-unknown-fields'] !== true) schema.additionalProperties = false;
+    for (const [key, value] of Object.entries(schema)) if (key !== 'default' && key !== 'example') closeStructural(value);
+  }
+  return schema;
+}
+
+export interface CrdVersion {
+  group: string;
+  version: string;
+  kind: string;
+  /** the CRD file, relative to ../shared/upstream */
+  file: string;
+  served: boolean;
+  schema: any;
+}
+
+/** Every version of every CRD in the given .yaml files (or folders of them) under ../shared/upstream. */
+export function loadCrds(paths: string[]): CrdVersion[] {
+  const files = paths.flatMap((p) => {
+    const full = join(UPSTREAM, p);
+    if (p.endsWith('.yaml')) return [p];
+    return readdirSync(full).filter((f) => f.endsWith('.yaml')).sort().map((f) => `${p}/${f}`);
+  });
+  const crds: CrdVersion[] = [];
+  for (const file of files) {
+    for (const doc of parseAllDocuments(readFileSync(join(UPSTREAM, file), 'utf8'))) {
+      const crd = doc.toJS() as any;
+      if (crd?.kind !== 'CustomResourceDefinition') continue;
+      for (const v of crd.spec.versions ?? []) {
+        crds.push({ group: crd.spec.group, version: v.name, kind: crd.spec.names.kind, file, served: v.served !== false, schema: v.schema?.openAPIV3Schema });
+      }
+    }
+  }
+  return crds;
+}
 
 const string = { type: 'string' };
-const boolean = { type: 'boolean' };
-const strings = { type: 'array', items: string };
 const stringMap = { type: 'object', additionalProperties: string };
-/** metav1.Duration as the Flux CRDs constrain it */
-const duration = { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' };
 const dnsSubdomain = { type: 'string', maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' };
+const dnsLabel = { type: 'string', maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' };
 
-function closed(properties: Record<string, unknown>, required: string[] = []): Record<string, unknown> {
-  return { type: 'object', properties, required, additionalProperties: false };
-}
-
-const metadata = closed({ name: dnsSubdomain, namespace: { type: 'string', maxLength: 63 }, labels: stringMap, annotations: stringMap }, ['name', 'namespace']);
-
-function object(apiVersion: string, kind: string, spec: Record<string, unknown>): Record<string, unknown> {
-  return closed({ apiVersion: { const: apiVersion }, kind: { const: kind }, metadata, spec }, ['apiVersion', 'kind', 'metadata', 'spec']);
-}
-
-const applicationSource = {
-  ...closed(
-    {
-      repoURL: string,
-      targetRevision: string,
-      path: string,
-      chart: string,
-      ref: string,
-      name: string,
-      helm: closed({ releaseName: string, valueFiles: strings, values: string, valuesObject: { type: 'object' }, ignoreMissingValueFiles: boolean, skipCrds: boolean, passCredentials: boolean, namespace: string, version: string }),
-      directory: closed({ recurse: boolean, include: string, exclude: string }),
-    },
-    ['repoURL'],
-  ),
-  // a Helm repository source names its chart; a git source has a path, or is only a `ref`
-  oneOf: [{ required: ['chart'], not: { required: ['path'] } }, { required: ['path'], not: { required: ['chart'] } }, { required: ['ref'], not: { anyOf: [{ required: ['chart'] }, { required: ['path'] }] } }],
+/** The ObjectMeta fields meshgen may set on a custom resource, closed. */
+export const objectMeta = {
+  type: 'object',
+  properties: { name: dnsSubdomain, namespace: dnsLabel, labels: stringMap, annotations: stringMap, finalizers: { type: 'array', items: string } },
+  required: ['name'],
+  additionalProperties: false,
 };
 
-/** Sync options Argo CD documents, as Key=Value. */
-const syncOption = { type: 'string', pattern: '^(Validate|CreateNamespace|PruneLast|ApplyOutOfSyncOnly|PrunePropagationPolicy|Replace|ServerSideApply|FailOnSharedResource|RespectIgnoreDifferences|Prune|Delete|SkipDryRunOnMissingResource)=[A-Za-z]+$' };
+/** A JSON schema for a whole object of one CRD version: its closed schema, ObjectMeta for metadata. */
+export function crdObjectSchema(crd: CrdVersion): any {
+  const schema = closeStructural(structuredClone(crd.schema ?? { type: 'object' }));
+  schema.properties = { ...schema.properties, apiVersion: { const: `${crd.group}/${crd.version}` }, kind: { const: crd.kind }, metadata: objectMeta };
+  schema.required = [...new Set([...(schema.required ?? []), 'apiVersion', 'kind', 'metadata'])];
+  return schema;
+}
 
-const application = object('argoproj.io/v1alpha1', 'Application', {
-  ...closed(
-    {
-      project: string,
-      // "server ... must be set if name is not set" (CRD field descriptions)
-      destination: { ...closed({ server: string, name: string, namespace: string }), anyOf: [{ required: ['server'] }, { required: ['name'] }] },
-      source: applicationSource,
-      sources: { type: 'array', items: applicationSource, minItems: 1 },
-      syncPolicy: closed({
-        automated: closed({ prune: boolean, selfHeal: boolean, allowEmpty: boolean }),
-        syncOptions: { type: 'array', items: syncOption },
-        managedNamespaceMetadata: closed({ labels: stringMap, annotations: stringMap }),
-      }),
-      ignoreDifferences: {
-        type: 'array',
-        items: closed({ group: string, kind: string, name: string, namespace: string, jsonPointers: strings, jqPathExpressions: strings, managedFieldsManagers: strings }, ['kind']),
-      },
-    },
-    ['destination', 'project'],
-  ),
-  // an Application has a source or sources
-  oneOf: [{ required: ['source'] }, { required: ['sources'] }],
-});
-
-const namespacedReference = closed({ name: string, namespace: string }, ['name']);
-
-const helmRelease = object('helm.toolkit.fluxcd.io/v2', 'HelmRelease', {
-  ...closed(
-    {
-      interval: duration,
-      releaseName: { type: 'string', minLength: 1, maxLength: 53 },
-      targetNamespace: { type: 'string', minLength: 1, maxLength: 63 },
-      storageNamespace: { type: 'string', minLength: 1, maxLength: 63 },
-      chart: closed(
-        {
-          spec: closed(
-            {
-              chart: { type: 'string', minLength: 1, maxLength: 2048 },
-              version: string,
-              sourceRef: closed({ apiVersion: string, kind: { enum: ['HelmRepository', 'GitRepository', 'Bucket'] }, name: string, namespace: string }, ['kind', 'name']),
-              interval: duration,
-            },
-            ['chart', 'sourceRef'],
-          ),
-        },
-        ['spec'],
-      ),
-      chartRef: { type: 'object' },
-      dependsOn: { type: 'array', items: namespacedReference },
-      install: closed({
-        remediation: closed({ retries: { type: 'integer' }, remediateLastFailure: boolean }),
-        createNamespace: boolean,
-        crds: { enum: ['Skip', 'Create', 'CreateReplace'] },
-        timeout: duration,
-      }),
-      upgrade: closed({ remediation: closed({ retries: { type: 'integer' }, strategy: { enum: ['rollback', 'uninstall'] } }), crds: { enum: ['Skip', 'Create', 'CreateReplace'] } }),
-      timeout: duration,
-      values: { type: 'object' },
-    },
-    ['interval'],
-  ),
-  // CEL rule on the CRD: "either chart or chartRef must be set"
-  oneOf: [{ required: ['chart'] }, { required: ['chartRef'] }],
-});
-
-const sourceReference = closed({ apiVersion: string, kind: { enum: ['OCIRepository', 'GitRepository', 'Bucket', 'ExternalArtifact'] }, name: string, namespace: string }, ['kind', 'name']);
-
-const kustomization = object(
-  'kustomize.toolkit.fluxcd.io/v1',
-  'Kustomization',
-  closed(
-    {
-      interval: duration,
-      retryInterval: duration,
-      timeout: duration,
-      path: string,
-      prune: boolean,
-      wait: boolean,
-      sourceRef: sourceReference,
-      dependsOn: { type: 'array', items: namespacedReference },
-      targetNamespace: { type: 'string', minLength: 1, maxLength: 63 },
-    },
-    ['interval', 'prune', 'sourceRef'],
-  ),
-);
-
-const helmRepository = object(
-  'source.toolkit.fluxcd.io/v1',
-  'HelmRepository',
-  closed(
-    {
-      url: { type: 'string', pattern: '^(http|https|oci)://.*$' },
-      interval: duration,
-      timeout: duration,
-      type: { enum: ['default', 'oci'] },
-      provider: { enum: ['generic', 'aws', 'azure', 'gcp'] },
-    },
-    ['url'],
-  ),
-);
+/** The rules the Argo CD and Flux CRDs state in prose or CEL, as JSON Schema (added to the CRD's). */
+const PROSE_RULES: Record<string, any> = {
+  // "server ... must be set if name is not set" (the destination field descriptions); a source or sources
+  'argoproj.io/v1alpha1/Application': {
+    properties: { spec: { properties: { destination: { anyOf: [{ required: ['server'] }, { required: ['name'] }] } }, anyOf: [{ required: ['source'] }, { required: ['sources'] }] } },
+  },
+  // CEL on the CRD: "either chart or chartRef must be set"
+  'helm.toolkit.fluxcd.io/v2/HelmRelease': { properties: { spec: { oneOf: [{ required: ['chart'] }, { required: ['chartRef'] }] } } },
+};
 
 let validators: Map<string, ValidateFunction> | undefined;
 
-function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
-  if (!validators) {
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    validators = new Map([
-      ['argoproj.io/v1alpha1/Application', ajv.compile(application)],
-      ['helm.toolkit.fluxcd.io/v2/HelmRelease', ajv.compile(helmRelease)],
-      ['kustomize.toolkit.fluxcd.io/v1/Kustomization', ajv.compile(kustomization)],
-      ['source.toolkit.fluxcd.io/v1/HelmRepository', ajv.compile(helmRepository)],
-    ]);
+function gitopsValidators(): Map<string, ValidateFunction> {
+  if (validators) return validators;
+  if (!gitopsCrdsAvailable) throw new Error(`the real Argo CD and Flux CRDs are not in ${UPSTREAM}; check gitopsCrdsAvailable first`);
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  validators = new Map();
+  for (const crd of loadCrds(GITOPS_CRD_DIRS).filter((c) => c.served)) {
+    const key = `${crd.group}/${crd.version}/${crd.kind}`;
+    const rules = PROSE_RULES[key];
+    validators.set(key, ajv.compile(rules ? { allOf: [crdObjectSchema(crd), rules] } : crdObjectSchema(crd)));
   }
-  return validators.get(`${apiVersion}/${kind}`);
+  return validators;
 }
 
-/** Problems of one GitOps object against its CRD shape; undefined for a kind not listed here. */
+/** Problems of one Argo CD or Flux object against its real CRD; undefined for a kind none of those CRDs defines. */
 export function gitopsObjectProblems(object: any): string[] | undefined {
-  const validate = validatorFor(object?.apiVersion, object?.kind);
+  const validate = gitopsValidators().get(`${object?.apiVersion}/${object?.kind}`);
   if (!validate) return undefined;
   const problems = validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
   // argocd.argoproj.io/sync-wave is an integer, written as a string

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { objectId, preparedCases, readYamlDocs, runTool, listFiles, yamlDocs, type Case } from './lib.js';
+
+// `flux build kustomization --dry-run` (the pinned fluxcd/flux2), which needs no cluster: each
+// Flux Kustomization meshgen writes (the root `istio-mesh-<cluster>` and the cluster's
+// `istio-manifests`), built from the directory its spec.path names in the GitOps repository,
+// must build and yield exactly the objects of that directory, as kustomize-controller would
+// apply them.
+
+const { cases, work } = preparedCases();
+const withFlux = cases.filter((c) => c.gitops.flux);
+
+interface FluxKustomization {
+  file: string;
+  name: string;
+  /** the directory in out/ that spec.path names */
+  dir: string;
+}
+
+/** The Flux Kustomizations of a case, each with the out/ directory its path names. */
+function fluxKustomizations(c: Case): FluxKustomization[] {
+  const prefix = String(c.gitops.flux.path ?? '.').replace(/^\.\//, '').replace(/\/$/, '');
+  return listFiles(join(c.out, 'flux'))
+    .filter((p) => /kustomize\.toolkit\.fluxcd\.io_Kustomization_/.test(p))
+    .map((p) => {
+      const file = join(c.out, 'flux', p);
+      const k = readYamlDocs(file)[0];
+      const path = String(k.spec.path).replace(/^\.\//, '');
+      if (prefix && !path.startsWith(`${prefix}/`)) throw new Error(`${p}: spec.path ${k.spec.path} is not under ${c.gitops.flux.path}`);
+      return { file, name: k.metadata.name, dir: join(c.out, prefix ? path.slice(prefix.length + 1) : path) };
+    });
+}
+
+/** Problems of one `flux build kustomization`: its exit, and its objects against the directory's. */
+function fluxBuildProblems(k: FluxKustomization): string[] {
+  const r = runTool('flux', ['build', 'kustomization', k.name, '--path', k.dir, '--kustomization-file', k.file, '--dry-run'], { env: { KUBECONFIG: '/dev/null' } });
+  if (r.status !== 0) return [`flux build kustomization ${k.name} exited ${r.status}: ${r.stderr.trim()}`];
+  const built = yamlDocs(r.stdout).map(objectId).sort();
+  // kustomize-controller applies the directory's kustomization.yaml, or generates one of every manifest in it
+  const files = listFiles(k.dir).filter((p) => p.endsWith('.yaml') && !p.endsWith('kustomization.yaml') && !p.includes('/helm/') && !p.includes('secrets/'));
+  const kustomization = listFiles(k.dir).includes('kustomization.yaml') ? readYamlDocs(join(k.dir, 'kustomization.yaml'))[0] : undefined;
+  const listed: string[] = kustomization ? kustomization.resources : files;
+  const expected = listed.flatMap((f) => readYamlDocs(join(k.dir, f))).map(objectId).sort();
+  const problems: string[] = [];
+  if (r.stderr.trim()) problems.push(`flux printed: ${r.stderr.trim()}`);
+  for (const id of expected) if (!built.includes(id)) problems.push(`${id} is in ${k.dir} but not in the build`);
+  for (const id of built) if (!expected.includes(id)) problems.push(`${id} is in the build but not in ${k.dir}`);
+  return problems;
+}
+
+describe.each(withFlux.map((c) => [c.name, c] as const))('%s', (_, c) => {
+  const kustomizations = fluxKustomizations(c);
+
+  it('has a root Kustomization and an istio-manifests Kustomization per cluster', () => {
+    expect(kustomizations.map((k) => k.name).sort()).toEqual([...c.clusters.map((x) => `istio-mesh-${x.name}`), ...c.clusters.map(() => 'istio-manifests')].sort());
+  });
+
+  it.each(kustomizations.map((k) => [`${k.name} (${k.file.slice(c.out.length + 1)})`, k] as const))('flux build kustomization %s --dry-run', (_, k) => {
+    expect(fluxBuildProblems(k)).toEqual([]);
+  });
+});
+
+it('some example renders Flux wrappers', () => {
+  expect(withFlux.length).toBeGreaterThan(0);
+});
+
+describe('negative controls: the same check fails on broken output', () => {
+  const c = withFlux[0];
+  const root = fluxKustomizations(c).find((k) => k.name.startsWith('istio-mesh-'))!;
+  const copy = (name: string) => {
+    const dir = mkdtempSync(join(work, `flux-control-${name}-`));
+    cpSync(root.dir, dir, { recursive: true });
+    return dir;
+  };
+
+  it('a directory with a manifest that is not YAML', () => {
+    const dir = copy('yaml');
+    writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: [name: x\n');
+    expect(fluxBuildProblems({ ...root, dir }).join('\n')).toMatch(/exited 1/);
+  });
+
+  it('a Kustomization file that names another Kustomization', () => {
+    const file = join(work, 'flux-control-name.yaml');
+    writeFileSync(file, readFileSync(root.file, 'utf8').replace(/name: istio-mesh-/, 'name: renamed-'));
+    expect(fluxBuildProblems({ ...root, file }).join('\n')).toMatch(/exited 1/);
+  });
+
+  it('a path that does not exist', () => {
+    expect(fluxBuildProblems({ ...root, dir: join(work, 'no-such-directory') }).join('\n')).toMatch(/exited 1/);
+  });
+
+  it('a Kustomization that moves every object to another namespace', () => {
+    const file = join(work, 'flux-control-namespace.yaml');
+    writeFileSync(file, readFileSync(root.file, 'utf8').replace(/^spec:\n/m, 'spec:\n  targetNamespace: elsewhere\n'));
+    expect(fluxBuildProblems({ ...root, file }).join('\n')).toMatch(/but not in the build/);
+  });
+});
