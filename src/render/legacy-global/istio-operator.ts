@@ -1,6 +1,6 @@
 import { ISTIO_NAMESPACE, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
-import type { IstioOperator } from './istio-operator-spec.js';
+import type { IstioOperator, IstioOperatorSpec, KubernetesResourcesSpec } from './istio-operator-spec.js';
 
 // Istio 1.6-1.7 with the legacy .global model: what `istioctl install -f` takes, after
 // Istio's own example manifests/examples/multicluster/values-istio-multicluster-gateways.yaml
@@ -15,41 +15,35 @@ export function istioOperator(mesh: MeshModel, plan: ClusterPlan): IstioOperator
   const cluster = plan.cluster;
   const suffix = plan.legacy!.suffix;
   const gateway = cluster.eastWestGateway;
+  const k8s: KubernetesResourcesSpec = { service: { type: gateway.serviceType } };
+  if (Object.keys(gateway.annotations).length) k8s.serviceAnnotations = { ...gateway.annotations };
+  const spec: IstioOperatorSpec = {
+    profile: 'default',
+    meshConfig: { trustDomain: mesh.trustDomain },
+    // answers the .<suffix> names from ServiceEntry addresses; the cluster DNS stub forwards to it
+    addonComponents: { istiocoredns: { enabled: true } },
+    components: {
+      // carries the cross-cluster traffic: its Service already has tls 15443, and with
+      // multiCluster.enabled the chart adds the AUTO_PASSTHROUGH Gateway, the EnvoyFilter
+      // that rewrites .<suffix> to .svc.cluster.local and the *.<suffix> DestinationRule
+      ingressGateways: [{ name: 'istio-ingressgateway', enabled: gateway.enabled, k8s }],
+    },
+    values: {
+      global: {
+        meshID: mesh.meshID,
+        network: cluster.network,
+        multiCluster: { enabled: true, clusterName: cluster.name, globalDomainSuffix: suffix, includeEnvoyFilter: true },
+        // becomes dnsConfig.searches of injected pods, so <name>.<namespace> resolves too
+        podDNSSearchNamespaces: [suffix],
+        controlPlaneSecurityEnabled: true,
+      },
+    },
+  };
+  if (mesh.istio.revision) spec.revision = mesh.istio.revision;
   return {
     apiVersion: 'install.istio.io/v1alpha1',
     kind: 'IstioOperator',
     metadata: { name: cluster.name, namespace: ISTIO_NAMESPACE },
-    spec: {
-      profile: 'default',
-      ...(mesh.istio.revision ? { revision: mesh.istio.revision } : {}),
-      meshConfig: { trustDomain: mesh.trustDomain },
-      // answers the .<suffix> names from ServiceEntry addresses; the cluster DNS stub forwards to it
-      addonComponents: { istiocoredns: { enabled: true } },
-      components: {
-        // carries the cross-cluster traffic: its Service already has tls 15443, and with
-        // multiCluster.enabled the chart adds the AUTO_PASSTHROUGH Gateway, the EnvoyFilter
-        // that rewrites .<suffix> to .svc.cluster.local and the *.<suffix> DestinationRule
-        ingressGateways: [
-          {
-            name: 'istio-ingressgateway',
-            enabled: gateway.enabled,
-            k8s: {
-              service: { type: gateway.serviceType },
-              ...(Object.keys(gateway.annotations).length ? { serviceAnnotations: { ...gateway.annotations } } : {}),
-            },
-          },
-        ],
-      },
-      values: {
-        global: {
-          meshID: mesh.meshID,
-          network: cluster.network,
-          multiCluster: { enabled: true, clusterName: cluster.name, globalDomainSuffix: suffix, includeEnvoyFilter: true },
-          // becomes dnsConfig.searches of injected pods, so <name>.<namespace> resolves too
-          podDNSSearchNamespaces: [suffix],
-          controlPlaneSecurityEnabled: true,
-        },
-      },
-    },
+    spec,
   };
 }
