@@ -1,5 +1,5 @@
-import { KubeNamespace } from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { k8sClasses } from './k8s-classes.js';
 import type { MeshModel, NamespaceModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 
@@ -11,7 +11,7 @@ export function appNamespaces(mesh: MeshModel, plan: ClusterPlan): KubeObject[] 
 }
 
 function namespaceObject(mesh: MeshModel, namespace: NamespaceModel): KubeObject {
-  return kubeObject(KubeNamespace, { metadata: { name: namespace.name, labels: dataPlaneLabels(mesh, namespace.injection) } });
+  return kubeObject(k8sClasses().KubeNamespace, { metadata: { name: namespace.name, labels: dataPlaneLabels(mesh, namespace.injection) } });
 }
 
 function dataPlaneLabels(mesh: MeshModel, injection: NamespaceModel['injection']): Record<string, string> | undefined {

@@ -1,5 +1,6 @@
-import { IntOrString, KubeService, type ServicePort } from 'cdk8s-plus-27/lib/imports/k8s.js';
+import type { ServicePort } from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { k8sClasses } from './k8s-classes.js';
 import type { ServiceModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 
@@ -11,6 +12,7 @@ export function dnsServices(plan: ClusterPlan): KubeObject[] {
 }
 
 function serviceObject(service: ServiceModel): KubeObject {
+  const { IntOrString, KubeService } = k8sClasses();
   return kubeObject(KubeService, {
     metadata: { name: service.name, namespace: service.namespace, labels: { app: service.name } },
     spec: {

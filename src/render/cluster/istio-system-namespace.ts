@@ -1,6 +1,6 @@
-import { KubeNamespace } from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { ISTIO_NAMESPACE } from '../../model/mesh-model.js';
 import { kubeObject, manifestFileName, type KubeObject } from '../../resource/kube-object.js';
+import { k8sClasses } from './k8s-classes.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 
 /** Its file under manifests/: applied first, on its own, by every install path. */
@@ -12,7 +12,7 @@ export const NAMESPACE_MANIFEST = manifestFileName({ group: '', kind: 'Namespace
  * webhooks and writes its root-cert ConfigMaps (reference 1.2, 2.3).
  */
 export function istioSystemNamespace(plan: ClusterPlan): KubeObject {
-  return kubeObject(KubeNamespace, {
+  return kubeObject(k8sClasses().KubeNamespace, {
     metadata: {
       name: ISTIO_NAMESPACE,
       labels: plan.labelNetwork ? { 'topology.istio.io/network': plan.cluster.network } : undefined,

@@ -1,5 +1,5 @@
-import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { k8sClasses } from '../cluster/k8s-classes.js';
 import type { ClusterDnsPlan, LegacyClusterPlan } from '../../plan/legacy-plan.js';
 
 // The cluster DNS stub for the legacy .global zone, in kube-system of every calling cluster
@@ -106,5 +106,5 @@ export function clusterDnsObjects(legacy: LegacyClusterPlan): KubeObject[] {
 }
 
 function configMap(name: string, data: Record<string, string>): KubeObject {
-  return kubeObject(KubeConfigMap, { metadata: { name, namespace: KUBE_SYSTEM }, data });
+  return kubeObject(k8sClasses().KubeConfigMap, { metadata: { name, namespace: KUBE_SYSTEM }, data });
 }

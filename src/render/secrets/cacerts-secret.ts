@@ -1,5 +1,5 @@
-import { KubeSecret } from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { k8sClasses } from '../cluster/k8s-classes.js';
 import { ISTIO_NAMESPACE } from '../../model/mesh-model.js';
 import type { ClusterCaMaterial } from '../../pki/plan.js';
 
@@ -12,7 +12,7 @@ export function cacertsSecret(material: ClusterCaMaterial): KubeObject {
     throw new Error(`cacertsSecret: cluster "${material.cluster}" has no CA key`);
   }
   const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-  return kubeObject(KubeSecret, {
+  return kubeObject(k8sClasses().KubeSecret, {
     metadata: { name: 'cacerts', namespace: ISTIO_NAMESPACE },
     type: 'Opaque',
     data: {

@@ -1,6 +1,6 @@
-import { KubeSecret } from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { canonicalYaml } from '../../resource/canonical-yaml.js';
 import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { k8sClasses } from '../cluster/k8s-classes.js';
 import type { ClusterCredentials } from '../../credentials/read-credentials.js';
 import { ISTIO_NAMESPACE } from '../../model/mesh-model.js';
 import type { RemoteSecretPlan } from '../../plan/mesh-plan.js';
@@ -30,7 +30,7 @@ export function remoteSecret(secret: RemoteSecretPlan, credentials: Required<Clu
     'current-context': cluster,
     users: [{ name: cluster, user: { token: credentials.token } }],
   };
-  return kubeObject(KubeSecret, {
+  return kubeObject(k8sClasses().KubeSecret, {
     metadata: {
       name: secret.name,
       namespace: ISTIO_NAMESPACE,
