@@ -10,6 +10,11 @@ export interface ResId {
   name: string;
 }
 
+/**
+ * A finished object, as it is written out. Renderers build each one from typed props with
+ * kubeObject() below (or a cdk8s-plus construct); from here on it is only read (its ResId,
+ * its file name) and serialized, so it stays an open map.
+ */
 export interface KubeObject {
   apiVersion: string;
   kind: string;
