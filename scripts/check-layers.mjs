@@ -2,7 +2,7 @@
 // Checks the architecture of src/: no import cycles between files, and no stage importing a
 // later stage. The stages, in pipeline order, after the foundation every stage may use:
 //
-//   foundation   diagnostics/ host/ rules/ resource/ usage-error.ts
+//   foundation   diagnostics/ host/ rules/ resource/ imports/ (generated) usage-error.ts
 //   load → validate → model → plan → pki → credentials → render → emit
 //   entry points pipeline.ts, index.ts, cli.ts, init/
 //
@@ -12,7 +12,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 const SRC = resolve(process.argv[2] ?? new URL('../src', import.meta.url).pathname);
 const LAYERS = [
-  ['diagnostics', 'host', 'rules', 'resource', 'usage-error.ts'],
+  ['diagnostics', 'host', 'rules', 'resource', 'imports', 'usage-error.ts'],
   ['load'],
   ['validate'],
   ['model'],

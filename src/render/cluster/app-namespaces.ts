@@ -1,4 +1,5 @@
-import type { KubeObject } from '../../resource/kube-object.js';
+import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { k8sClasses } from './k8s-classes.js';
 import type { MeshModel, NamespaceModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 
@@ -10,8 +11,7 @@ export function appNamespaces(mesh: MeshModel, plan: ClusterPlan): KubeObject[] 
 }
 
 function namespaceObject(mesh: MeshModel, namespace: NamespaceModel): KubeObject {
-  const labels = dataPlaneLabels(mesh, namespace.injection);
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace.name, ...(labels ? { labels } : {}) } };
+  return kubeObject(k8sClasses().KubeNamespace, { metadata: { name: namespace.name, labels: dataPlaneLabels(mesh, namespace.injection) } });
 }
 
 function dataPlaneLabels(mesh: MeshModel, injection: NamespaceModel['injection']): Record<string, string> | undefined {

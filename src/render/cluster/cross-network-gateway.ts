@@ -1,4 +1,5 @@
-import type { KubeObject } from '../../resource/kube-object.js';
+import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { Gateway, GatewaySpecServersTlsMode } from '../../imports/networking.istio.io.js';
 import { ISTIO_NAMESPACE } from '../../model/mesh-model.js';
 import { CROSS_NETWORK_PORT, EAST_WEST_SELECTOR } from '../helm/gateway-values.js';
 
@@ -6,19 +7,17 @@ import { CROSS_NETWORK_PORT, EAST_WEST_SELECTOR } from '../helm/gateway-values.j
 
 /** Istio's samples/multicluster/expose-services.yaml, with the namespace made explicit. */
 export function crossNetworkGateway(): KubeObject {
-  return {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'Gateway',
+  return kubeObject(Gateway, {
     metadata: { name: 'cross-network-gateway', namespace: ISTIO_NAMESPACE },
     spec: {
       selector: { ...EAST_WEST_SELECTOR },
       servers: [
         {
           port: { number: CROSS_NETWORK_PORT, name: 'tls', protocol: 'TLS' },
-          tls: { mode: 'AUTO_PASSTHROUGH' },
+          tls: { mode: GatewaySpecServersTlsMode.AUTO_UNDERSCORE_PASSTHROUGH },
           hosts: ['*.local'],
         },
       ],
     },
-  };
+  });
 }

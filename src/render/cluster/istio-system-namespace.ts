@@ -1,5 +1,6 @@
 import { ISTIO_NAMESPACE } from '../../model/mesh-model.js';
-import { manifestFileName, type KubeObject } from '../../resource/kube-object.js';
+import { kubeObject, manifestFileName, type KubeObject } from '../../resource/kube-object.js';
+import { k8sClasses } from './k8s-classes.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 
 /** Its file under manifests/: applied first, on its own, by every install path. */
@@ -11,8 +12,11 @@ export const NAMESPACE_MANIFEST = manifestFileName({ group: '', kind: 'Namespace
  * webhooks and writes its root-cert ConfigMaps (reference 1.2, 2.3).
  */
 export function istioSystemNamespace(plan: ClusterPlan): KubeObject {
-  const metadata: KubeObject['metadata'] = { name: ISTIO_NAMESPACE };
-  if (plan.labelNetwork) metadata.labels = { 'topology.istio.io/network': plan.cluster.network };
-  if (plan.controlPlane) metadata.annotations = { 'topology.istio.io/controlPlaneClusters': plan.controlPlane.cluster.name };
-  return { apiVersion: 'v1', kind: 'Namespace', metadata };
+  return kubeObject(k8sClasses().KubeNamespace, {
+    metadata: {
+      name: ISTIO_NAMESPACE,
+      labels: plan.labelNetwork ? { 'topology.istio.io/network': plan.cluster.network } : undefined,
+      annotations: plan.controlPlane ? { 'topology.istio.io/controlPlaneClusters': plan.controlPlane.cluster.name } : undefined,
+    },
+  });
 }

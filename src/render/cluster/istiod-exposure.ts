@@ -1,4 +1,5 @@
-import type { KubeObject } from '../../resource/kube-object.js';
+import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { Gateway, GatewaySpecServersTlsMode, VirtualService, type GatewaySpecServers, type VirtualServiceSpecTls } from '../../imports/networking.istio.io.js';
 import { ISTIO_NAMESPACE, type MeshModel } from '../../model/mesh-model.js';
 import { EAST_WEST_SELECTOR } from '../helm/gateway-values.js';
 
@@ -9,16 +10,14 @@ import { EAST_WEST_SELECTOR } from '../helm/gateway-values.js';
 const ISTIOD_GATEWAY = 'istiod-gateway';
 
 export function istiodGateway(): KubeObject {
-  const server = (name: string, number: number) => ({ port: { name, number, protocol: 'tls' }, tls: { mode: 'PASSTHROUGH' }, hosts: ['*'] });
-  return {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'Gateway',
+  const server = (name: string, number: number): GatewaySpecServers => ({ port: { name, number, protocol: 'tls' }, tls: { mode: GatewaySpecServersTlsMode.PASSTHROUGH }, hosts: ['*'] });
+  return kubeObject(Gateway, {
     metadata: { name: ISTIOD_GATEWAY, namespace: ISTIO_NAMESPACE },
     spec: {
       selector: { ...EAST_WEST_SELECTOR },
       servers: [server('tls-istiod', 15012), server('tls-istiodwebhook', 15017)],
     },
-  };
+  });
 }
 
 export function istiodVirtualService(mesh: MeshModel): KubeObject {
@@ -26,18 +25,16 @@ export function istiodVirtualService(mesh: MeshModel): KubeObject {
   const service = rev ? `istiod-${rev}` : 'istiod';
   const host = `${service}.${ISTIO_NAMESPACE}.svc.cluster.local`;
   const sniHosts = rev ? [`${service}.${ISTIO_NAMESPACE}.svc`, host] : ['*'];
-  const route = (port: number, targetPort: number) => ({
+  const route = (port: number, targetPort: number): VirtualServiceSpecTls => ({
     match: [{ port, sniHosts }],
     route: [{ destination: { host, port: { number: targetPort } } }],
   });
-  return {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'VirtualService',
+  return kubeObject(VirtualService, {
     metadata: { name: rev ? `istiod-vs-${rev}` : 'istiod-vs', namespace: ISTIO_NAMESPACE },
     spec: {
       hosts: ['*'],
       gateways: [ISTIOD_GATEWAY],
       tls: [route(15012, 15012), route(15017, 443)],
     },
-  };
+  });
 }

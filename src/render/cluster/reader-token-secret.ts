@@ -1,4 +1,5 @@
-import type { KubeObject } from '../../resource/kube-object.js';
+import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { k8sClasses } from './k8s-classes.js';
 import { ISTIO_NAMESPACE } from '../../model/mesh-model.js';
 
 // Endpoint discovery across clusters: each istiod that must see cluster X's endpoints holds a
@@ -13,14 +14,12 @@ export const READER_TOKEN_SECRET = `${READER_SERVICE_ACCOUNT}-istio-remote-secre
  * creates one; the token controller fills in `token` and `ca.crt` once this exists.
  */
 export function readerTokenSecret(): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
+  return kubeObject(k8sClasses().KubeSecret, {
     metadata: {
       name: READER_TOKEN_SECRET,
       namespace: ISTIO_NAMESPACE,
       annotations: { 'kubernetes.io/service-account.name': READER_SERVICE_ACCOUNT },
     },
     type: 'kubernetes.io/service-account-token',
-  };
+  });
 }

@@ -1,4 +1,5 @@
-import type { KubeObject } from '../../resource/kube-object.js';
+import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { Application, type ApplicationSpec, type ApplicationSpecIgnoreDifferences } from '../../imports/argoproj.io.js';
 import { ISTIO_NAMESPACE, type ClusterModel, type GitOpsModel, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import { isOciRepository, type ChartRelease } from '../../plan/chart-releases.js';
@@ -13,6 +14,7 @@ import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
 // out/argocd/<cluster>/ in sync waves, and each of those targets the cluster's API server.
 // The plan names them and orders them in waves (plan/gitops-plan.ts).
 // Facts: Argo CD user guide (multiple sources, sync waves, diffing, sync options).
+// (`cdk8s import` spells the CRD's repoURL as repoUrl; manifest() writes it back.)
 
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 /** Where Argo CD reaches its own cluster, which holds the child Applications. */
@@ -23,17 +25,15 @@ type ArgoCd = NonNullable<GitOpsModel['argocd']>;
 
 /** The root Application of one cluster: it syncs out/argocd/<cluster>/ into the Argo CD cluster. */
 export function argoCdRootApplication(argo: ArgoCd, cluster: ClusterModel, plan: ArgoCdClusterPlan): KubeObject {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Application',
+  return kubeObject(Application, {
     metadata: { name: plan.root.name, namespace: plan.root.namespace },
     spec: {
       project: PROJECT,
       destination: { server: ARGOCD_IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
-      source: { repoURL: argo.repoURL, targetRevision: argo.targetRevision, path: repoPath(argo.path, argocdClusterDir(cluster.name)) },
+      source: { repoUrl: argo.repoURL, targetRevision: argo.targetRevision, path: repoPath(argo.path, argocdClusterDir(cluster.name)) },
       syncPolicy: { automated: { prune: true, selfHeal: true } },
     },
-  };
+  });
 }
 
 /** The Applications of one cluster, in install order; validation guarantees it has apiServer.url (MG2401). */
@@ -41,15 +41,18 @@ export function argoCdApplications(mesh: MeshModel, argo: ArgoCd, plan: ClusterP
   const cluster = plan.cluster;
   const server = cluster.apiServer?.url;
   if (!server) throw new Error(`internal: Argo CD Applications for cluster ${cluster.name} without apiServer.url`);
-  return argoPlan.applications.map((application) => ({
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Application',
-    metadata: { name: application.name, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE_ANNOTATION]: String(application.wave) } },
-    spec: { project: PROJECT, destination: { server, namespace: ISTIO_NAMESPACE }, ...applicationSpec(mesh, argo, cluster, application) },
-  }));
+  return argoPlan.applications.map((application) =>
+    kubeObject(Application, {
+      metadata: { name: application.name, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE_ANNOTATION]: String(application.wave) } },
+      spec: { project: PROJECT, destination: { server, namespace: ISTIO_NAMESPACE }, ...applicationSpec(mesh, argo, cluster, application) },
+    }),
+  );
 }
 
-function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, application: ArgoCdApplicationPlan): Record<string, unknown> {
+/** What an Application syncs, and how: everything in its spec but the project and destination. */
+type SyncSpec = Omit<ApplicationSpec, 'project' | 'destination'>;
+
+function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, application: ArgoCdApplicationPlan): SyncSpec {
   if (application.release) return chartApplicationSpec(mesh, argo, cluster, application.release);
   // The Namespace is its own Application so that it exists before the charts; the manifests
   // Application leaves it out, so no two Applications ever manage one object. Never pruned:
@@ -57,7 +60,7 @@ function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, a
   const namespaceOnly = application.manifests === 'namespace';
   return {
     source: {
-      repoURL: argo.repoURL,
+      repoUrl: argo.repoURL,
       targetRevision: argo.targetRevision,
       path: repoPath(argo.path, manifestsDir(cluster.name)),
       directory: namespaceOnly ? { include: NAMESPACE_MANIFEST } : { exclude: NAMESPACE_MANIFEST },
@@ -70,19 +73,19 @@ function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, a
  * A multi-source Application: the chart from spec.istio.chartRepository at spec.istio.version,
  * and the values file meshgen rendered, from the GitOps repository through a `ref: values` source.
  */
-function chartApplicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, release: ChartRelease): Record<string, unknown> {
+function chartApplicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, release: ChartRelease): SyncSpec {
   const valueFile = `$values/${repoPath(argo.path, valuesFilePath(cluster.name, release.release))}`;
   const ignoreDifferences = webhookFieldsPatchedByIstiod(release);
   return {
     sources: [
       {
         // Argo CD takes an OCI registry without its scheme (and the repository registered with enableOCI).
-        repoURL: isOciRepository(mesh) ? mesh.istio.chartRepository.replace(/^oci:\/\//, '') : mesh.istio.chartRepository,
+        repoUrl: isOciRepository(mesh) ? mesh.istio.chartRepository.replace(/^oci:\/\//, '') : mesh.istio.chartRepository,
         chart: release.chart,
         targetRevision: mesh.istio.version,
         helm: { releaseName: release.release, valueFiles: [valueFile] },
       },
-      { repoURL: argo.repoURL, targetRevision: argo.targetRevision, ref: 'values' },
+      { repoUrl: argo.repoURL, targetRevision: argo.targetRevision, ref: 'values' },
     ],
     syncPolicy: {
       automated: { prune: true, selfHeal: true },
@@ -96,7 +99,7 @@ function chartApplicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterMod
         ...(ignoreDifferences.length ? ['RespectIgnoreDifferences=true'] : []),
       ],
     },
-    ...(ignoreDifferences.length ? { ignoreDifferences } : {}),
+    ignoreDifferences: ignoreDifferences.length ? ignoreDifferences : undefined,
   };
 }
 
@@ -106,7 +109,7 @@ function chartApplicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterMod
  * istiod charts' webhook templates; istio/istio#44285). Without these rules Argo CD shows the
  * charts out of sync forever, and a sync would reset the CA bundle and break injection.
  */
-function webhookFieldsPatchedByIstiod(release: ChartRelease): Record<string, unknown>[] {
+function webhookFieldsPatchedByIstiod(release: ChartRelease): ApplicationSpecIgnoreDifferences[] {
   const group = 'admissionregistration.k8s.io';
   const caBundle = '.webhooks[]?.clientConfig.caBundle';
   const failurePolicy = '.webhooks[]?.failurePolicy';

@@ -1,4 +1,7 @@
-import type { KubeObject } from '../../resource/kube-object.js';
+import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { HelmRepository, HelmRepositorySpecType } from '../../imports/source.toolkit.fluxcd.io.js';
+import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind } from '../../imports/helm.toolkit.fluxcd.io.js';
+import { Kustomization, KustomizationSpecSourceRefKind, type KustomizationSpecSourceRef } from '../../imports/kustomize.toolkit.fluxcd.io.js';
 import { ISTIO_NAMESPACE, type ClusterModel, type GitOpsModel, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import { isOciRepository } from '../../plan/chart-releases.js';
@@ -20,62 +23,69 @@ const INTERVAL = '10m';
 
 type Flux = NonNullable<GitOpsModel['flux']>;
 
+/** Every source kind mesh.yaml may name, as the Kustomization CRD spells it. */
+const SOURCE_KINDS: Record<Flux['sourceRef']['kind'], KustomizationSpecSourceRefKind> = {
+  GitRepository: KustomizationSpecSourceRefKind.GIT_REPOSITORY,
+  OCIRepository: KustomizationSpecSourceRefKind.OCI_REPOSITORY,
+  Bucket: KustomizationSpecSourceRefKind.BUCKET,
+};
+
+function sourceRef(flux: Flux): KustomizationSpecSourceRef {
+  return { kind: SOURCE_KINDS[flux.sourceRef.kind], name: flux.sourceRef.name };
+}
+
 /** The root Kustomization of one cluster; its name says which cluster it belongs to. */
 export function fluxRootKustomization(flux: Flux, cluster: ClusterModel, plan: FluxClusterPlan): KubeObject {
-  return {
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
+  return kubeObject(Kustomization, {
     metadata: { name: plan.root.name, namespace: plan.root.namespace },
-    spec: { interval: INTERVAL, path: fluxPath(flux.path, fluxClusterDir(cluster.name)), prune: true, sourceRef: { ...flux.sourceRef } },
-  };
+    spec: { interval: INTERVAL, path: fluxPath(flux.path, fluxClusterDir(cluster.name)), prune: true, sourceRef: sourceRef(flux) },
+  });
 }
 
 /** What the root applies: the chart repository, the releases in install order, the manifests. */
 export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, plan: ClusterPlan): KubeObject[] {
-  const repository: KubeObject = {
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'HelmRepository',
+  const repository = kubeObject(HelmRepository, {
     metadata: { name: HELM_REPOSITORY_NAME, namespace: FLUX_NAMESPACE },
     // the chart version is pinned, so the index rarely needs a refresh
-    spec: { url: mesh.istio.chartRepository, interval: '1h', ...(isOciRepository(mesh) ? { type: 'oci' } : {}) },
-  };
+    spec: { url: mesh.istio.chartRepository, interval: '1h', type: isOciRepository(mesh) ? HelmRepositorySpecType.OCI : undefined },
+  });
   const objects = [repository];
   let previous: string | undefined;
   let istiod: string | undefined;
   for (const release of plan.releases) {
     // base → istiod → gateways: each waits for the one before to be Ready
     const dependsOn = release.chart === 'gateway' ? istiod : previous;
-    objects.push({
-      apiVersion: 'helm.toolkit.fluxcd.io/v2',
-      kind: 'HelmRelease',
-      metadata: { name: release.release, namespace: FLUX_NAMESPACE },
-      spec: {
-        interval: INTERVAL,
-        // explicit: the default would be "<targetNamespace>-<name>", unlike the manual install
-        releaseName: release.release,
-        targetNamespace: ISTIO_NAMESPACE,
-        // Helm's release records beside the release, as `helm install -n istio-system` keeps them
-        storageNamespace: ISTIO_NAMESPACE,
-        chart: { spec: { chart: release.chart, version: mesh.istio.version, sourceRef: { kind: 'HelmRepository', name: HELM_REPOSITORY_NAME } } },
-        ...(dependsOn ? { dependsOn: [{ name: dependsOn }] } : {}),
-        // Keep trying instead of stalling: istio-system comes from the manifests Kustomization,
-        // and a remote's gateway pods can be created only once its remote secret is in the
-        // primary (gotcha 6), both of which may happen after the first attempt.
-        install: { remediation: { retries: -1 } },
-        values: chartValues(mesh, meshPlan, plan, release),
-      },
-    });
+    objects.push(
+      kubeObject(HelmRelease, {
+        metadata: { name: release.release, namespace: FLUX_NAMESPACE },
+        spec: {
+          interval: INTERVAL,
+          // explicit: the default would be "<targetNamespace>-<name>", unlike the manual install
+          releaseName: release.release,
+          targetNamespace: ISTIO_NAMESPACE,
+          // Helm's release records beside the release, as `helm install -n istio-system` keeps them
+          storageNamespace: ISTIO_NAMESPACE,
+          chart: { spec: { chart: release.chart, version: mesh.istio.version, sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: HELM_REPOSITORY_NAME } } },
+          dependsOn: dependsOn ? [{ name: dependsOn }] : undefined,
+          // Keep trying instead of stalling: istio-system comes from the manifests Kustomization,
+          // and a remote's gateway pods can be created only once its remote secret is in the
+          // primary (gotcha 6), both of which may happen after the first attempt.
+          install: { remediation: { retries: -1 } },
+          values: chartValues(mesh, meshPlan, plan, release),
+        },
+      }),
+    );
     if (release.chart === 'istiod') istiod = release.release;
     if (release.chart !== 'gateway') previous = release.release;
   }
   // kustomize-controller applies Namespaces (and CRDs) before everything else, so istio-system
   // exists early; the Istio resources wait for the base chart's CRDs, retried every minute
   // (a Kustomization can depend on Kustomizations only, not on HelmReleases).
-  objects.push({
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
-    metadata: { name: MANIFESTS_KUSTOMIZATION_NAME, namespace: FLUX_NAMESPACE },
-    spec: { interval: INTERVAL, retryInterval: '1m', path: fluxPath(flux.path, plan.cluster.name), prune: true, sourceRef: { ...flux.sourceRef } },
-  });
+  objects.push(
+    kubeObject(Kustomization, {
+      metadata: { name: MANIFESTS_KUSTOMIZATION_NAME, namespace: FLUX_NAMESPACE },
+      spec: { interval: INTERVAL, retryInterval: '1m', path: fluxPath(flux.path, plan.cluster.name), prune: true, sourceRef: sourceRef(flux) },
+    }),
+  );
   return objects;
 }

@@ -1,12 +1,12 @@
 import { yamlFile } from '../../resource/canonical-yaml.js';
-import { resIdOf } from '../../resource/kube-object.js';
+import { resIdOf, type KubeObject } from '../../resource/kube-object.js';
 import { argocdClusterPath, argocdKustomizationPath, argocdRootPath, ARGOCD_DIR, fluxClusterPath, fluxRootPath } from '../../resource/out-layout.js';
 import type { OutputFile } from '../../resource/output-files.js';
 import type { MeshModel } from '../../model/mesh-model.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { argoCdApplications, argoCdRootApplication } from './argocd.js';
 import { fluxObjects, fluxRootKustomization } from './flux.js';
-import { kustomization } from '../cluster/kustomization.js';
+import { kustomization, type ResourceKustomization } from '../cluster/kustomization.js';
 
 // The GitOps wrappers in out/ (spec.gitops), one object per file, named like the manifests:
 //
@@ -18,7 +18,7 @@ import { kustomization } from '../cluster/kustomization.js';
 
 export function gitopsFiles(mesh: MeshModel, meshPlan: MeshPlan, sourceLabel: string): OutputFile[] {
   const files: OutputFile[] = [];
-  const add = (path: string, object: unknown) => files.push({ path, content: yamlFile(sourceLabel, object), private: false });
+  const add = (path: string, object: KubeObject | ResourceKustomization) => files.push({ path, content: yamlFile(sourceLabel, object), private: false });
   const { argocd, flux } = mesh.gitops;
   if (argocd) {
     const roots: string[] = [];

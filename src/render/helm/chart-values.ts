@@ -2,8 +2,11 @@ import type { MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { EAST_WEST_GATEWAY_RELEASE, type ChartRelease } from '../../plan/chart-releases.js';
-import { eastWestGatewayValues, ingressGatewayValues } from './gateway-values.js';
-import { istioBaseValues, istiodValues, type HelmValues } from './istio-values.js';
+import { eastWestGatewayValues, ingressGatewayValues, type GatewayValues } from './gateway-values.js';
+import { istioBaseValues, istiodValues, type IstioBaseValues, type IstiodValues } from './istio-values.js';
+
+/** The values of one release: typed per chart. */
+export type HelmValues = IstioBaseValues | IstiodValues | GatewayValues;
 
 /** The values of one planned release: written to its values file and carried by the Flux HelmRelease. */
 export function chartValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan, release: ChartRelease): HelmValues {

@@ -1,14 +1,56 @@
 import type { MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 
-// Values for the istio/base and istio/istiod charts. The istiod
-// chart has no schema and ignores unknown keys, so every key here is checked against the
-// chart's values.yaml by the conformance tests.
+// Values for the istio/base and istio/istiod charts. Neither chart has a schema, and both
+// ignore unknown keys; the interfaces below list the keys meshgen sets, as the charts'
+// values.yaml names them (under `_internal_defaults_do_not_set`, which users set at the top
+// level), so a misspelled key is a compile error. The conformance tests check every rendered
+// key against values.yaml as well.
 
-export type HelmValues = Record<string, unknown>;
+/** `profile` is read by each chart's files/profile-<name>.yaml, not listed in values.yaml. */
+export type ChartProfile = 'remote';
 
-export function istioBaseValues(mesh: MeshModel, plan: ClusterPlan): HelmValues {
-  const values: HelmValues = {};
+/** istio/base (manifests/charts/base/values.yaml). */
+export interface IstioBaseValues {
+  profile?: ChartProfile;
+  /** the revision the default validating webhook points at */
+  defaultRevision?: string;
+}
+
+/** istio/istiod (manifests/charts/istio-control/istio-discovery/values.yaml). */
+export interface IstiodValues {
+  profile?: ChartProfile;
+  revision?: string;
+  global: IstiodGlobalValues;
+  istiodRemote?: { injectionPath: string };
+  meshConfig?: MeshConfigValues;
+}
+
+/** istiod's `global` values meshgen sets. */
+export interface IstiodGlobalValues {
+  meshID: string;
+  multiCluster: { clusterName: string };
+  network: string;
+  configCluster?: boolean;
+  remotePilotAddress?: string;
+  externalIstiod?: boolean;
+}
+
+/** `meshConfig`, which the chart passes through as Istio's MeshConfig: the fields meshgen sets. */
+export interface MeshConfigValues {
+  trustDomain: string;
+  defaultConfig?: { proxyMetadata: ProxyMetadata };
+  serviceSettings?: { settings: { clusterLocal: boolean }; hosts: string[] }[];
+}
+
+/** Environment of every sidecar (ProxyConfig.proxyMetadata): the DNS proxying switches. */
+export interface ProxyMetadata {
+  ISTIO_META_DNS_CAPTURE?: 'true';
+  ISTIO_META_DNS_AUTO_ALLOCATE?: 'true';
+}
+
+export function istioBaseValues(mesh: MeshModel, plan: ClusterPlan): IstioBaseValues {
+  const values: IstioBaseValues = {};
   // As the docs install it; the base chart itself reads no remote-profile key (reference 1.1).
   if (plan.cluster.role === 'remote') values.profile = 'remote';
   // With a revision, the default validating webhook must point at that revision's istiod.
@@ -16,14 +58,14 @@ export function istioBaseValues(mesh: MeshModel, plan: ClusterPlan): HelmValues 
   return values;
 }
 
-export function istiodValues(mesh: MeshModel, plan: ClusterPlan, clusterLocalHosts: readonly string[]): HelmValues {
+export function istiodValues(mesh: MeshModel, plan: ClusterPlan, clusterLocalHosts: readonly string[]): IstiodValues {
   const cluster = plan.cluster;
-  const global: HelmValues = {
+  const global: IstiodGlobalValues = {
     meshID: mesh.meshID,
     multiCluster: { clusterName: cluster.name },
     network: cluster.network,
   };
-  const values: HelmValues = { global };
+  const values: IstiodValues = { global };
   if (plan.controlPlane) {
     // A remote runs no istiod: the chart renders the webhooks and an `istiod` Service that
     // points at the primary's east-west gateway; the injection path carries this cluster's identity.
@@ -43,13 +85,13 @@ export function istiodValues(mesh: MeshModel, plan: ClusterPlan, clusterLocalHos
  * Services whose traffic stays in the caller's own cluster: MeshConfig.serviceSettings with
  * settings.clusterLocal, one entry listing every such host (sorted, so adding one is a one-line diff).
  */
-function clusterLocalServices(hosts: readonly string[]): HelmValues {
+function clusterLocalServices(hosts: readonly string[]): Pick<MeshConfigValues, 'serviceSettings'> {
   return hosts.length ? { serviceSettings: [{ settings: { clusterLocal: true }, hosts: [...hosts] }] } : {};
 }
 
 /** Sidecar DNS proxying mesh-wide (reference section 5, "Modern replacement"). */
-function dnsProxying(mesh: MeshModel): HelmValues {
-  const proxyMetadata: Record<string, string> = {};
+function dnsProxying(mesh: MeshModel): Pick<MeshConfigValues, 'defaultConfig'> {
+  const proxyMetadata: ProxyMetadata = {};
   if (mesh.dns.capture) proxyMetadata.ISTIO_META_DNS_CAPTURE = 'true';
   if (mesh.dns.autoAllocate) proxyMetadata.ISTIO_META_DNS_AUTO_ALLOCATE = 'true';
   return Object.keys(proxyMetadata).length ? { defaultConfig: { proxyMetadata } } : {};

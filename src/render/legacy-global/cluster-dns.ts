@@ -1,4 +1,5 @@
-import type { KubeObject } from '../../resource/kube-object.js';
+import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { k8sClasses } from '../cluster/k8s-classes.js';
 import type { ClusterDnsPlan, LegacyClusterPlan } from '../../plan/legacy-plan.js';
 
 // The cluster DNS stub for the legacy .global zone, in kube-system of every calling cluster
@@ -105,5 +106,5 @@ export function clusterDnsObjects(legacy: LegacyClusterPlan): KubeObject[] {
 }
 
 function configMap(name: string, data: Record<string, string>): KubeObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: KUBE_SYSTEM }, data };
+  return kubeObject(k8sClasses().KubeConfigMap, { metadata: { name, namespace: KUBE_SYSTEM }, data });
 }

@@ -1,6 +1,6 @@
 import { ISTIO_NAMESPACE, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
-import type { HelmValues } from '../helm/istio-values.js';
+import type { IstioOperator, IstioOperatorSpec, KubernetesResourcesSpec } from './istio-operator-spec.js';
 
 // Istio 1.6-1.7 with the legacy .global model: what `istioctl install -f` takes, after
 // Istio's own example manifests/examples/multicluster/values-istio-multicluster-gateways.yaml
@@ -11,13 +11,13 @@ import type { HelmValues } from '../helm/istio-values.js';
 // "external" serves only the optional "send remote traffic via an egress gateway" variant,
 // which meshgen does not render.
 
-export function istioOperator(mesh: MeshModel, plan: ClusterPlan): Record<string, unknown> {
+export function istioOperator(mesh: MeshModel, plan: ClusterPlan): IstioOperator {
   const cluster = plan.cluster;
   const suffix = plan.legacy!.suffix;
   const gateway = cluster.eastWestGateway;
-  const k8s: HelmValues = { service: { type: gateway.serviceType } };
+  const k8s: KubernetesResourcesSpec = { service: { type: gateway.serviceType } };
   if (Object.keys(gateway.annotations).length) k8s.serviceAnnotations = { ...gateway.annotations };
-  const spec: HelmValues = {
+  const spec: IstioOperatorSpec = {
     profile: 'default',
     meshConfig: { trustDomain: mesh.trustDomain },
     // answers the .<suffix> names from ServiceEntry addresses; the cluster DNS stub forwards to it

@@ -1,4 +1,15 @@
-import type { KubeObject } from '../../resource/kube-object.js';
+import { kubeObject, type KubeObject, type ObjectMeta } from '../../resource/kube-object.js';
+import {
+  DestinationRule,
+  DestinationRuleSpecTrafficPolicyTlsMode,
+  Gateway,
+  GatewaySpecServersTlsMode,
+  ServiceEntry,
+  ServiceEntrySpecLocation,
+  ServiceEntrySpecResolution,
+  type ServiceEntrySpecEndpoints,
+  type ServiceEntrySpecPorts,
+} from '../../imports/networking.istio.io.js';
 import { ISTIO_NAMESPACE, type ClusterModel, type MeshModel } from '../../model/mesh-model.js';
 import type { LegacyServiceModel } from '../../model/legacy-global.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
@@ -12,9 +23,13 @@ import { CROSS_NETWORK_PORT, EAST_WEST_SELECTOR } from '../helm/gateway-values.j
 // Everything lives in istio-system: it exists in every cluster (a service's own namespace
 // may not exist where it is only called), and config there is visible mesh-wide.
 
-/** networking.istio.io/v1 is served from Istio 1.22; 1.6-1.7 know v1alpha3. */
-function networkingApiVersion(plan: ClusterPlan): string {
-  return plan.legacy?.istioOperator ? 'networking.istio.io/v1alpha3' : 'networking.istio.io/v1';
+/**
+ * networking.istio.io/v1 is served from Istio 1.22; 1.6-1.7 know v1alpha3. Every object here is
+ * built from the v1 types (src/imports/); for 1.6-1.7 it is written as v1alpha3, whose schema
+ * in Istio's CRDs is the same (scripts/import-crds.sh checks that for crd-all.gen.yaml).
+ */
+function atPlanVersion(plan: ClusterPlan, object: KubeObject): KubeObject {
+  return plan.legacy?.istioOperator ? { ...object, apiVersion: 'networking.istio.io/v1alpha3' } : object;
 }
 
 export function legacyGlobalObjects(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
@@ -37,19 +52,18 @@ export function legacyConfigName(suffix: string): string {
  */
 export function serviceEntry(mesh: MeshModel, plan: ClusterPlan, service: LegacyServiceModel): KubeObject {
   const byName = new Map(mesh.clusters.map((c) => [c.name, c]));
-  return {
-    apiVersion: networkingApiVersion(plan),
-    kind: 'ServiceEntry',
+  const entry = kubeObject(ServiceEntry, {
     metadata: { name: service.host, namespace: ISTIO_NAMESPACE },
     spec: {
       hosts: [service.host],
       addresses: [service.vip],
-      location: 'MESH_INTERNAL',
-      resolution: 'DNS',
-      ports: service.ports.map((p) => ({ name: p.name, number: p.number, ...(p.protocol ? { protocol: p.protocol } : {}) })),
+      location: ServiceEntrySpecLocation.MESH_UNDERSCORE_INTERNAL,
+      resolution: ServiceEntrySpecResolution.DNS,
+      ports: service.ports.map((p): ServiceEntrySpecPorts => ({ name: p.name, number: p.number, protocol: p.protocol })),
       endpoints: service.servingClusters.map((name) => endpoint(plan.cluster, byName.get(name)!, service)),
     },
-  };
+  });
+  return atPlanVersion(plan, entry);
 }
 
 /**
@@ -65,23 +79,27 @@ export function serviceEntry(mesh: MeshModel, plan: ClusterPlan, service: Legacy
  * (pilot/pkg/model/proxy_view.go), it keeps traffic that arrived from another cluster on
  * local endpoints instead of bouncing it to a third cluster's gateway.
  */
-function endpoint(caller: ClusterModel, server: ClusterModel, service: LegacyServiceModel): Record<string, unknown> {
-  const where: Record<string, unknown> = { network: server.network };
-  if (server.region) where.locality = server.zone ? `${server.region}/${server.zone}` : server.region;
-  if (server.name === caller.name) return { address: `${service.name}.${service.namespace}.svc.cluster.local`, ...where };
+function endpoint(caller: ClusterModel, server: ClusterModel, service: LegacyServiceModel): ServiceEntrySpecEndpoints {
+  const network = server.network;
+  const locality = server.region ? (server.zone ? `${server.region}/${server.zone}` : server.region) : undefined;
+  if (server.name === caller.name) return { address: `${service.name}.${service.namespace}.svc.cluster.local`, network, locality };
   const gateway = server.eastWestGateway;
   // semantic checks (MG2303) guarantee the address, and the node port of a NodePort gateway
   const port = gateway.serviceType === 'NodePort' ? gateway.nodePort! : CROSS_NETWORK_PORT;
-  return { address: gateway.address!, ports: Object.fromEntries(service.ports.map((p) => [p.name, port])), ...where };
+  return { address: gateway.address!, ports: Object.fromEntries(service.ports.map((p) => [p.name, port])), network, locality };
 }
 
 /** mTLS with Istio certificates to every .global host: the gateways route by its SNI. */
 export function globalDestinationRule(plan: ClusterPlan): KubeObject {
   const suffix = plan.legacy!.suffix;
-  return suffixConfig(plan, 'DestinationRule', {
-    host: `*.${suffix}`,
-    trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+  const rule = kubeObject(DestinationRule, {
+    metadata: suffixConfigMetadata(suffix),
+    spec: {
+      host: `*.${suffix}`,
+      trafficPolicy: { tls: { mode: DestinationRuleSpecTrafficPolicyTlsMode.ISTIO_UNDERSCORE_MUTUAL } },
+    },
   });
+  return atPlanVersion(plan, rule);
 }
 
 /**
@@ -92,24 +110,23 @@ export function globalDestinationRule(plan: ClusterPlan): KubeObject {
  */
 export function globalGateway(plan: ClusterPlan): KubeObject {
   const suffix = plan.legacy!.suffix;
-  return suffixConfig(plan, 'Gateway', {
-    selector: { ...EAST_WEST_SELECTOR },
-    servers: [
-      {
-        port: { number: CROSS_NETWORK_PORT, name: 'tls', protocol: 'TLS' },
-        tls: { mode: 'AUTO_PASSTHROUGH' },
-        hosts: [`*.${suffix}`],
-      },
-    ],
+  const gateway = kubeObject(Gateway, {
+    metadata: suffixConfigMetadata(suffix),
+    spec: {
+      selector: { ...EAST_WEST_SELECTOR },
+      servers: [
+        {
+          port: { number: CROSS_NETWORK_PORT, name: 'tls', protocol: 'TLS' },
+          tls: { mode: GatewaySpecServersTlsMode.AUTO_UNDERSCORE_PASSTHROUGH },
+          hosts: [`*.${suffix}`],
+        },
+      ],
+    },
   });
+  return atPlanVersion(plan, gateway);
 }
 
-/** The mesh-wide config of the suffix, in istio-system. */
-function suffixConfig(plan: ClusterPlan, kind: string, spec: Record<string, unknown>): KubeObject {
-  return {
-    apiVersion: networkingApiVersion(plan),
-    kind,
-    metadata: { name: legacyConfigName(plan.legacy!.suffix), namespace: ISTIO_NAMESPACE },
-    spec,
-  };
+/** The mesh-wide config of the suffix is in istio-system. */
+function suffixConfigMetadata(suffix: string): ObjectMeta {
+  return { name: legacyConfigName(suffix), namespace: ISTIO_NAMESPACE };
 }

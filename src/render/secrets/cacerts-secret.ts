@@ -1,3 +1,5 @@
+import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { k8sClasses } from '../cluster/k8s-classes.js';
 import { ISTIO_NAMESPACE } from '../../model/mesh-model.js';
 import type { ClusterCaMaterial } from '../../pki/plan.js';
 
@@ -5,14 +7,12 @@ import type { ClusterCaMaterial } from '../../pki/plan.js';
  * The `cacerts` Secret istiod reads its plugged-in CA from (reference section 4). All four keys
  * or none: istiod refuses a partial bundle. No `istio-generated` key, which would mark it self-signed.
  */
-export function cacertsSecret(material: ClusterCaMaterial): Record<string, unknown> {
+export function cacertsSecret(material: ClusterCaMaterial): KubeObject {
   if (material.caKeyPem === undefined) {
     throw new Error(`cacertsSecret: cluster "${material.cluster}" has no CA key`);
   }
   const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
+  return kubeObject(k8sClasses().KubeSecret, {
     metadata: { name: 'cacerts', namespace: ISTIO_NAMESPACE },
     type: 'Opaque',
     data: {
@@ -21,5 +21,5 @@ export function cacertsSecret(material: ClusterCaMaterial): Record<string, unkno
       'cert-chain.pem': base64(material.certChainPem),
       'root-cert.pem': base64(material.rootCertPem),
     },
-  };
+  });
 }

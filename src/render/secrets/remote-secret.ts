@@ -1,8 +1,19 @@
 import { canonicalYaml } from '../../resource/canonical-yaml.js';
-import type { KubeObject } from '../../resource/kube-object.js';
+import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { k8sClasses } from '../cluster/k8s-classes.js';
 import type { ClusterCredentials } from '../../credentials/read-credentials.js';
 import { ISTIO_NAMESPACE } from '../../model/mesh-model.js';
 import type { RemoteSecretPlan } from '../../plan/mesh-plan.js';
+
+/** The kubeconfig (clientcmd v1 Config) inside a remote secret: the fields istiod reads. */
+interface Kubeconfig {
+  apiVersion: 'v1';
+  kind: 'Config';
+  clusters: { name: string; cluster: { 'certificate-authority-data': string; server: string } }[];
+  contexts: { name: string; context: { cluster: string; user: string } }[];
+  'current-context': string;
+  users: { name: string; user: { token: string } }[];
+}
 
 /**
  * The Secret as `istioctl create-remote-secret --name <cluster>` makes it: the one data key
@@ -11,7 +22,7 @@ import type { RemoteSecretPlan } from '../../plan/mesh-plan.js';
  */
 export function remoteSecret(secret: RemoteSecretPlan, credentials: Required<ClusterCredentials>): KubeObject {
   const cluster = secret.read.name;
-  const kubeconfig = {
+  const kubeconfig: Kubeconfig = {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: cluster, cluster: { 'certificate-authority-data': credentials.caData, server: credentials.server } }],
@@ -19,9 +30,7 @@ export function remoteSecret(secret: RemoteSecretPlan, credentials: Required<Clu
     'current-context': cluster,
     users: [{ name: cluster, user: { token: credentials.token } }],
   };
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
+  return kubeObject(k8sClasses().KubeSecret, {
     metadata: {
       name: secret.name,
       namespace: ISTIO_NAMESPACE,
@@ -29,7 +38,7 @@ export function remoteSecret(secret: RemoteSecretPlan, credentials: Required<Clu
       labels: { 'istio/multiCluster': 'true' },
     },
     stringData: { [cluster]: canonicalYaml(kubeconfig) },
-  };
+  });
 }
 
 export function isComplete(c: ClusterCredentials | undefined): c is Required<ClusterCredentials> {
