@@ -17,6 +17,7 @@ import { diffOutput, withManifest, type OutputDiff } from './emit/out-dir.js';
 import { publish } from './emit/publish.js';
 import { openWorkspace, type Workspace } from './emit/workspace.js';
 import type { OutputSet } from './resource/output-files.js';
+import { removalWarnings } from './emit/removal-warnings.js';
 import { UsageError } from './usage-error.js';
 
 // The compiler, stage by stage:
@@ -97,6 +98,7 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material }));
   const files = withManifest(rendered.files);
   const emitted = run.add(compareWithOut(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name) }));
+  run.add({ diagnostics: removalWarnings(emitted.diff) });
 
   const pkiCreated = pki.writes.map((w) => relative(pkiTarget.dir, w.path).split(sep).join('/'));
   const result = run.result({ sources, mesh, plan, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets, pki: { dir: pkiTarget.display, created: pkiCreated }, recovered });

@@ -43,14 +43,26 @@ export interface FluxClusterPlan {
 export interface GitOpsClusterPlan {
   argocd?: ArgoCdClusterPlan;
   flux?: FluxClusterPlan;
+  /**
+   * Annotations for objects whose deletion destroys what users put there (Namespaces: every
+   * workload in them): the GitOps tools that sync this cluster must never prune them, even when
+   * they leave out/. Empty without GitOps wrappers (kubectl apply -k never prunes).
+   */
+  neverPrune: Record<string, string>;
 }
+
+/** Argo CD's per-resource sync option and Flux's per-object prune switch (their documented annotations). */
+export const ARGOCD_NEVER_PRUNE = { 'argocd.argoproj.io/sync-options': 'Prune=false' } as const;
+export const FLUX_NEVER_PRUNE = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } as const;
 
 export function argoCdApplicationName(mesh: MeshModel, cluster: ClusterModel, part?: string): string {
   return [mesh.name, cluster.name, part].filter(Boolean).join('-');
 }
 
 export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: readonly ChartRelease[]): GitOpsClusterPlan {
-  const plan: GitOpsClusterPlan = {};
+  const plan: GitOpsClusterPlan = {
+    neverPrune: { ...(mesh.gitops.argocd ? ARGOCD_NEVER_PRUNE : {}), ...(mesh.gitops.flux ? FLUX_NEVER_PRUNE : {}) },
+  };
   if (mesh.gitops.argocd) {
     const application = (part: string, wave: number, extra: Partial<ArgoCdApplicationPlan>): ArgoCdApplicationPlan => ({ name: argoCdApplicationName(mesh, cluster, part), wave, ...extra });
     plan.argocd = {

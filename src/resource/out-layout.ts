@@ -145,3 +145,13 @@ export function isPrivatePath(path: string): boolean {
 export function ownedDirs(clusters: readonly string[]): string[] {
   return [...clusters.flatMap((c) => [manifestsDir(c), `${c}/helm`, `${c}/${CERTS_DIR}`]), ARGOCD_DIR, FLUX_DIR];
 }
+
+/** The cluster and object identity of a path under <cluster>/manifests/, or undefined for any other path. */
+export function manifestOfPath(path: string): { cluster: string; id: ResId } | undefined {
+  const [cluster, dir, file, ...rest] = path.split('/');
+  if (dir !== MANIFESTS_DIR || !file?.endsWith('.yaml') || rest.length) return undefined;
+  const parts = file.slice(0, -'.yaml'.length).split('_');
+  if (parts.length !== 4) return undefined;
+  const [group, kind, namespace, name] = parts;
+  return { cluster, id: { group: group === 'core' ? '' : group, kind, namespace, name } };
+}

@@ -4,14 +4,15 @@ import type { MeshModel, NamespaceModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 
 // Application namespaces, labelled for their data plane: sidecar injection (by revision when
-// one is set), ambient, or none.
+// one is set), ambient, or none. They hold the users' workloads, so no GitOps tool may prune them.
 
 export function appNamespaces(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
-  return plan.namespaces.map((n) => namespaceObject(mesh, n));
+  return plan.namespaces.map((n) => namespaceObject(mesh, plan, n));
 }
 
-function namespaceObject(mesh: MeshModel, namespace: NamespaceModel): KubeObject {
-  return kubeObject(k8sClasses().KubeNamespace, { metadata: { name: namespace.name, labels: dataPlaneLabels(mesh, namespace.injection) } });
+function namespaceObject(mesh: MeshModel, plan: ClusterPlan, namespace: NamespaceModel): KubeObject {
+  const annotations = Object.keys(plan.gitops.neverPrune).length ? { ...plan.gitops.neverPrune } : undefined;
+  return kubeObject(k8sClasses().KubeNamespace, { metadata: { name: namespace.name, labels: dataPlaneLabels(mesh, namespace.injection), annotations } });
 }
 
 function dataPlaneLabels(mesh: MeshModel, injection: NamespaceModel['injection']): Record<string, string> | undefined {

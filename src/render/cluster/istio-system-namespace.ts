@@ -16,7 +16,15 @@ export function istioSystemNamespace(plan: ClusterPlan): KubeObject {
     metadata: {
       name: ISTIO_NAMESPACE,
       labels: plan.labelNetwork ? { 'topology.istio.io/network': plan.cluster.network } : undefined,
-      annotations: plan.controlPlane ? { 'topology.istio.io/controlPlaneClusters': plan.controlPlane.cluster.name } : undefined,
+      annotations: annotations({
+        ...(plan.controlPlane ? { 'topology.istio.io/controlPlaneClusters': plan.controlPlane.cluster.name } : {}),
+        // it holds cacerts and the remote secrets: no GitOps tool may prune it
+        ...plan.gitops.neverPrune,
+      }),
     },
   });
+}
+
+function annotations(all: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(all).length ? all : undefined;
 }
