@@ -3,7 +3,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { examplePath, runCli, tempDir } from './helpers/fixtures.js';
 
-// `meshgen certs status [MESH_FILE]` through the real bin (SPEC section 1, issue #3).
+// `meshgen certs status [MESH_FILE]` through the real bin.
 
 function exampleCopy(): { dir: string; mesh: string } {
   const dir = tempDir();

@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { examplePath, exampleCopy, REPO, runCli, seedPki, tempDir } from './helpers/fixtures.js';
 
-// SPEC section 1: commands, flags, output and exit codes, through the real bin.
+// The CLI: commands, flags, output and exit codes, through the real bin.
 
 const EXAMPLE = examplePath('multi-primary-multi-network');
 const WITH_WARNING = `apiVersion: meshgen.dev/v1alpha1

@@ -49,7 +49,7 @@ const MODEL_CLASSES: Record<string, { model: new (value: any) => Validatable; ap
 
 /**
  * The IstioOperator keys of Istio 1.6-1.7's multicluster-gateways example and install values
- * (reference section 5; manifests/examples/multicluster/values-istio-multicluster-gateways.yaml)
+ * (manifests/examples/multicluster/values-istio-multicluster-gateways.yaml)
  * plus the standard IstioOperator fields meshgen sets. The operator schema of those releases
  * is not at hand, so this list is the check.
  */

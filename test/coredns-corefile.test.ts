@@ -5,8 +5,7 @@ import { EXAMPLES, examplePath } from './helpers/fixtures.js';
 import { meshText, renderText } from './helpers/render.js';
 import { parseCorefile, type ServerBlock } from './helpers/corefile.js';
 
-// The Corefiles meshgen emits for the legacy .global zone (reference section 5, "Cluster DNS
-// stub"; istio.io "Replicated control planes", "Setup DNS"). Every expectation below is written
+// The Corefiles meshgen emits for the legacy .global zone (istio.io "Replicated control planes", "Setup DNS"). Every expectation below is written
 // out: which plugins a CoreDNS version gets, and whole Corefiles for a small mesh.
 //
 // CoreDNS by version (its release notes, and Istio's docs, which split proxy/forward at 1.4.0):

@@ -5,7 +5,7 @@ import { build } from '../src/pipeline.js';
 import { isSafeRelativePath, parseManifest } from '../src/emit/manifest.js';
 import { examplePath, readTree, seedPki, tempDir } from './helpers/fixtures.js';
 
-// SPEC section 4: meshgen owns only the files in its manifest, prunes what it no longer
+// meshgen owns only the files in its manifest, prunes what it no longer
 // produces, never touches anything else, and a failed build leaves out/ as it was.
 
 const MULTI_NETWORK = examplePath('multi-primary-multi-network');

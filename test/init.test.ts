@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { build } from '../src/pipeline.js';
 import { runCli, seedPki, tempDir } from './helpers/fixtures.js';
 
-// `meshgen init [DIR] --topology T --clusters N` (SPEC section 1): a commented mesh.yaml that
+// `meshgen init [DIR] --topology T --clusters N`: a commented mesh.yaml that
 // builds as it is, never written over an existing one.
 //
 // init runs as the real bin (exit codes, what it prints). The meshes it writes are built

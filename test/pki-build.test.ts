@@ -6,7 +6,7 @@ import { build } from '../src/pipeline.js';
 import { forgeLoadCount } from '../src/pki/index.js';
 import { modeOf, readTree, seedPki, tempDir } from './helpers/fixtures.js';
 
-// CA material through the whole build (SPEC section 5, reference section 4): reused byte
+// CA material through the whole build: reused byte
 // for byte, published under certs/, plugged in as the cacerts Secret, never leaking a key.
 
 const MESH = `apiVersion: meshgen.dev/v1alpha1

@@ -5,8 +5,8 @@ import { parse } from 'yaml';
 import { build } from '../src/pipeline.js';
 import { EXAMPLES, REPO, examplePath, modeOf, readTree, runCli, seedPki, tempDir } from './helpers/fixtures.js';
 
-// Remote secrets, shaped as `istioctl create-remote-secret` makes them (reference 3), one in
-// each reader per cluster it reads (reference 2.7), from credentials read at build time.
+// Remote secrets, shaped as `istioctl create-remote-secret` makes them, one in
+// each reader per cluster it reads, from credentials read at build time.
 
 /** A fake CA certificate shipped with the examples (its key was never kept). */
 const FAKE_CA = join(REPO, 'examples/multi-primary-multi-network/credentials/east-ca.crt');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { meshText, renderText } from './helpers/render.js';
 import { hashedVip } from '../src/rules/legacy-vips.js';
 
-// The legacy .global model ("replicated control planes"), per reference section 5: on
+// The legacy .global model ("replicated control planes"): on
 // current Istio and on Istio 1.6-1.7.
 
 const SE = (host: string) => `manifests/networking.istio.io_ServiceEntry_istio-system_${host}.yaml`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { meshText, renderText } from './helpers/render.js';
 
-// Primary-remote, per reference 1.1, 1.4, 2.3, 2.4 and gotchas 6-8, 14.
+// Primary-remote: a remote without istiod, managed by its primary through the east-west gateway.
 
 const FLAT = meshText(`istio: { version: "1.30.3" }
 clusters:

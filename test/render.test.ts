@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { meshText, renderText } from './helpers/render.js';
 
-// What each cluster gets, per reference sections 1.1-1.4, 2.1 and 2.2.
+// What each cluster gets: Helm values, the istio-system Namespace, gateways and their Istio config.
 
 const TWO_NETWORKS = meshText(`istio: { version: "1.30.3" }
 clusters:

@@ -3,7 +3,7 @@ import type { MeshSpec, ServiceSpec } from '../rules/mesh-spec.js';
 import { isLegacyGlobal, legacySuffixOf } from '../rules/topology.js';
 import { vipOf } from '../rules/legacy-vips.js';
 
-// The legacy .global model (Istio's "replicated control planes", reference section 5): every
+// The legacy .global model (Istio's "replicated control planes"): every
 // cluster runs its own istiod and knows only its own endpoints; a service in another cluster
 // is reached as <name>.<namespace>.<suffix>, a ServiceEntry with a virtual IP whose endpoints
 // are the serving clusters' gateways on 15443.

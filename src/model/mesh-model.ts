@@ -165,7 +165,7 @@ export function buildModel(document: MeshDocument): MeshModel {
     },
     pki: {
       dir: spec.pki?.dir ?? 'pki',
-      // The defaults are the profile of Istio's tools/certs/Makefile.selfsigned.mk (reference section 4).
+      // The defaults are the profile of Istio's tools/certs/Makefile.selfsigned.mk.
       root: caProfile(spec.pki?.root, 'Root CA'),
       intermediate: caProfile(spec.pki?.intermediate, 'Intermediate CA'),
     },

@@ -1,4 +1,4 @@
-// The PKI module: CA material for a multi-cluster mesh (SPEC section 5, issue #3).
+// The PKI module: CA material for a multi-cluster mesh.
 export { pkiDirProblems } from './plan.js';
 export { planPki, type ClusterCaMaterial, type PendingWrite, type PkiPlan, type PkiModel, type PlanPkiInput } from './plan.js';
 export { publishPkiWrites, stagePkiWrites, commitStagedPki, discardStagedPki, recoverPki, type PkiTarget, type StagedPki } from './write.js';

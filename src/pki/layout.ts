@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-// The directory layout of Istio's tools/certs/Makefile.selfsigned.mk (SPEC section 5):
+// The directory layout of Istio's tools/certs/Makefile.selfsigned.mk:
 //   root-cert.pem  root-key.pem
 //   <cluster>/ca-cert.pem  ca-key.pem  cert-chain.pem  root-cert.pem
 // Files are named by their path relative to the pki dir ("east/ca-cert.pem").

@@ -22,7 +22,7 @@ import { exists, readPkiFiles, textOf } from './load.js';
 import { Codes } from '../diagnostics/catalog.js';
 import { inspectPki, type Inspection } from './verify.js';
 
-// The PKI stage: read what exists, check it, and create what is missing (SPEC section 5).
+// The PKI stage: read what exists, check it, and create what is missing.
 // Planning writes nothing; the build commits `writes` only when every stage succeeded.
 
 export interface ClusterCaMaterial {

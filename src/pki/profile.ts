@@ -1,7 +1,7 @@
 import type { CaProfile } from '../model/mesh-model.js';
 
-// The certificate profile of Istio's tools/certs (common.mk + Makefile.selfsigned.mk),
-// reference section 4. Subjects and validity come from mesh.yaml (spec.pki.root/intermediate),
+// The certificate profile of Istio's tools/certs (common.mk + Makefile.selfsigned.mk).
+// Subjects and validity come from mesh.yaml (spec.pki.root/intermediate),
 // whose defaults are the Makefile's; the rest is fixed here.
 
 export const RSA_KEY_BITS = 4096;

@@ -2,7 +2,7 @@ import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
 import { hasIstiocoredns, isLegacyOnly } from '../rules/istio-versions.js';
 import type { LegacyServiceModel } from '../model/legacy-global.js';
 
-// What one cluster of a legacy .global mesh gets (reference section 5), and why.
+// What one cluster of a legacy .global mesh gets, and why.
 //
 // Istio 1.6-1.7 install with istioctl: the IstioOperator's multiCluster values make the
 // charts render istiocoredns, the 15443 Gateway, its EnvoyFilter and the *.<suffix>

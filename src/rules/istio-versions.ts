@@ -1,6 +1,6 @@
 // Which Istio releases meshgen renders for. The modern multicluster output relies on the
 // `remote` profile of the base/istiod charts (from 1.24) and the istio/gateway chart's
-// `networkGateway` value; see reference section 0.
+// `networkGateway` value.
 
 export interface IstioVersion {
   major: number;
@@ -14,12 +14,12 @@ export const NEWEST_SUPPORTED_MINOR = 31;
 
 // --- legacy .global model (issue #6) -------------------------------------------------------
 // Istio 1.6 and 1.7 are rendered only for spec.legacy.global: an IstioOperator for istioctl
-// with istiocoredns and the multiCluster values of those releases (reference section 5). 1.4
+// with istiocoredns and the multiCluster values of those releases. 1.4
 // and 1.5 used other install values (the monolithic Helm chart, no globalDomainSuffix), and
 // 1.8 deprecated the .global model; neither is rendered.
 export const LEGACY_OLDEST_MINOR = 6;
 export const LEGACY_NEWEST_MINOR = 7;
-/** istiocoredns was removed in 1.9 (reference section 5, commit d5893dc37b2). */
+/** istiocoredns was removed in 1.9 (commit d5893dc37b2). */
 const LAST_MINOR_WITH_ISTIOCOREDNS = 8;
 
 /** A release rendered only for the legacy .global model (1.6.x, 1.7.x). */

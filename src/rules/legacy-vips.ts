@@ -5,7 +5,7 @@ import { compareText } from '../diagnostics/diagnostic.js';
 // Virtual IPs of the legacy .global names. Each ServiceEntry needs an address that is unique
 // in the cluster; Istio's docs suggest the class E range 240.0.0.0/4 (never multicast or
 // loopback), and Istio allocates addresses itself from 240.240.0.0/16
-// (PILOT_IP_AUTOALLOCATE_IPV4_PREFIX, reference section 5), so that block is left out.
+// (PILOT_IP_AUTOALLOCATE_IPV4_PREFIX), so that block is left out.
 //
 // A VIP is a pure function of the service's identity, `<namespace>/<name>`: a SHA-256 of it,
 // mapped into the allowed range. No service's address depends on which other services exist

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 // The bad-input corpus: test/corpus/bad/NN-short-name.yaml. Every file opens with comment
 // lines that state what meshgen must report for it, written from the file and the rules of
-// SPEC sections 2-3 (never copied from the tool's output):
+// mesh.yaml in docs/mesh-yaml.md and the README (never copied from the tool's output):
 //
 //   # Mistake: the cluster's network key is misspelled.
 //   # expect: MG1101 16:7                  one line per expected error (1-based line:col)

@@ -15,7 +15,7 @@ export function diskHost(now?: Date): Host {
 }
 
 // Shared by the PKI tests: temp directories, a small model, and openssl recipes that
-// reproduce Istio's tools/certs/Makefile.selfsigned.mk (reference section 4).
+// reproduce Istio's tools/certs/Makefile.selfsigned.mk.
 
 /** The model's defaults (Istio's Makefile): root 3650 days; the intermediate differs so tests can tell them apart. */
 export const ROOT_PROFILE = { organization: 'Istio', commonName: 'Root CA', validityDays: 3650 };

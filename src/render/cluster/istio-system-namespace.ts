@@ -9,7 +9,7 @@ export const NAMESPACE_MANIFEST = manifestFileName({ group: '', kind: 'Namespace
 /**
  * The istio-system Namespace: labelled with the cluster's network when the mesh has several,
  * and on a remote annotated with its managing primary, which then patches the remote's
- * webhooks and writes its root-cert ConfigMaps (reference 1.2, 2.3).
+ * webhooks and writes its root-cert ConfigMaps.
  */
 export function istioSystemNamespace(plan: ClusterPlan): KubeObject {
   return kubeObject(k8sClasses().KubeNamespace, {

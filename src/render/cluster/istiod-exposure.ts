@@ -5,7 +5,7 @@ import { EAST_WEST_SELECTOR } from '../helm/gateway-values.js';
 
 // A primary that serves remotes exposes istiod (xDS/CA on 15012, webhooks on 15017) through
 // its east-west gateway by TLS passthrough. Istio's samples/multicluster/expose-istiod.yaml
-// and, with a revision, expose-istiod-rev.yaml.tmpl (reference 1.4, gotcha 8).
+// and, with a revision, expose-istiod-rev.yaml.tmpl.
 
 const ISTIOD_GATEWAY = 'istiod-gateway';
 

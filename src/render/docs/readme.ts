@@ -75,7 +75,7 @@ export function meshReadme(mesh: MeshModel, meshPlan: MeshPlan, sourceLabel: str
 
 /**
  * What must exist before istiod starts, and cannot come from git: the istio-system Namespace
- * and, on a primary, the plugged-in CA (otherwise istiod makes a self-signed one, reference 4).
+ * and, on a primary, the plugged-in CA (otherwise istiod makes a self-signed one).
  */
 function bootstrapSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string): string[] {
   const c = plan.cluster;

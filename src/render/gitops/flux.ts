@@ -69,7 +69,7 @@ export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, pla
           dependsOn: dependsOn ? [{ name: dependsOn }] : undefined,
           // Keep trying instead of stalling: istio-system comes from the manifests Kustomization,
           // and a remote's gateway pods can be created only once its remote secret is in the
-          // primary (gotcha 6), both of which may happen after the first attempt.
+          // primary, both of which may happen after the first attempt.
           install: { remediation: { retries: -1 } },
           values: chartValues(mesh, meshPlan, plan, release),
         },

@@ -51,7 +51,7 @@ export interface ProxyMetadata {
 
 export function istioBaseValues(mesh: MeshModel, plan: ClusterPlan): IstioBaseValues {
   const values: IstioBaseValues = {};
-  // As the docs install it; the base chart itself reads no remote-profile key (reference 1.1).
+  // As the docs install it; the base chart itself reads no remote-profile key.
   if (plan.cluster.role === 'remote') values.profile = 'remote';
   // With a revision, the default validating webhook must point at that revision's istiod.
   if (mesh.istio.revision) values.defaultRevision = mesh.istio.revision;
@@ -89,7 +89,7 @@ function clusterLocalServices(hosts: readonly string[]): Pick<MeshConfigValues, 
   return hosts.length ? { serviceSettings: [{ settings: { clusterLocal: true }, hosts: [...hosts] }] } : {};
 }
 
-/** Sidecar DNS proxying mesh-wide (reference section 5, "Modern replacement"). */
+/** Sidecar DNS proxying mesh-wide. */
 function dnsProxying(mesh: MeshModel): Pick<MeshConfigValues, 'defaultConfig'> {
   const proxyMetadata: ProxyMetadata = {};
   if (mesh.dns.capture) proxyMetadata.ISTIO_META_DNS_CAPTURE = 'true';

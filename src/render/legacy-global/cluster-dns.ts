@@ -3,7 +3,7 @@ import { k8sClasses } from '../cluster/k8s-classes.js';
 import type { ClusterDnsPlan, LegacyClusterPlan } from '../../plan/legacy-plan.js';
 
 // The cluster DNS stub for the legacy .global zone, in kube-system of every calling cluster
-// (reference section 5, "Cluster DNS stub"; istio.io docs/setup/install/multicluster/gateways,
+// (istio.io docs/setup/install/multicluster/gateways,
 // "Setup DNS"). Three shapes:
 //   coredns         the whole `coredns` ConfigMap: Istio's documented Corefile plus a
 //                   <suffix>:53 server block (meshgen cannot merge into a Corefile it has not seen)

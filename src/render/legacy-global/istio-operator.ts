@@ -4,7 +4,7 @@ import type { IstioOperator, IstioOperatorSpec, KubernetesResourcesSpec } from '
 
 // Istio 1.6-1.7 with the legacy .global model: what `istioctl install -f` takes, after
 // Istio's own example manifests/examples/multicluster/values-istio-multicluster-gateways.yaml
-// (@release-1.6/1.7; reference section 5). Those releases predate the base/istiod/gateway
+// (@release-1.6/1.7). Those releases predate the base/istiod/gateway
 // charts meshgen renders values for, so this file replaces helm/ for them.
 //
 // What is left out of the example: its istio-egressgateway with ISTIO_META_REQUESTED_NETWORK_VIEW

@@ -15,7 +15,7 @@ import type { LegacyServiceModel } from '../../model/legacy-global.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import { CROSS_NETWORK_PORT, EAST_WEST_SELECTOR } from '../helm/gateway-values.js';
 
-// The Istio config of the legacy .global model (reference section 5): a ServiceEntry per
+// The Istio config of the legacy .global model: a ServiceEntry per
 // service in every cluster, and on current Istio the DestinationRule and 15443 Gateway that
 // the 1.6-1.7 charts rendered themselves (their multiCluster values; meshgen must not add a
 // second 15443 Gateway there, as Istio's docs warn).

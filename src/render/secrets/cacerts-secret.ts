@@ -4,7 +4,7 @@ import { ISTIO_NAMESPACE } from '../../model/mesh-model.js';
 import type { ClusterCaMaterial } from '../../pki/plan.js';
 
 /**
- * The `cacerts` Secret istiod reads its plugged-in CA from (reference section 4). All four keys
+ * The `cacerts` Secret istiod reads its plugged-in CA from. All four keys
  * or none: istiod refuses a partial bundle. No `istio-generated` key, which would mark it self-signed.
  */
 export function cacertsSecret(material: ClusterCaMaterial): KubeObject {

@@ -5,7 +5,7 @@ import type { Context } from './check-context.js';
 
 /**
  * Every cluster another cluster reads (every primary reads every other cluster) needs the
- * URL its readers use; the remote secrets are built from it (reference 2.7, 3).
+ * URL its readers use; the remote secrets are built from it.
  */
 export function checkApiServers({ document, at, report }: Context) {
   if (!rendersRemoteSecrets(document.spec)) return;

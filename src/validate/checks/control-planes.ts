@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { isPrimary, primariesOf } from '../../rules/topology.js';
 import type { Context } from './check-context.js';
 
-/** Primary-remote: every remote needs a primary it can reach (reference 2.3, 2.4, gotchas 6-8). */
+/** Primary-remote: every remote needs a primary it can reach. */
 export function checkControlPlanes({ document, at, report }: Context) {
   const clusters = document.spec.clusters;
   const byName = new Map(clusters.map((c, i) => [c.name, { cluster: c, index: i }]));

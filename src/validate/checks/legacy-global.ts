@@ -8,7 +8,7 @@ import { DEFAULT_GLOBAL_SUFFIX, isLegacyGlobal, legacySuffixOf } from '../../rul
 import { checkPinnedVip, ISTIO_AUTO_ALLOCATE_RANGE, serviceKey, VIP_RANGE, vipCollisions } from '../../rules/legacy-vips.js';
 import type { Context } from './check-context.js';
 
-// Checks of the legacy .global model (spec.legacy.global, reference section 5). They run only
+// Checks of the legacy .global model (spec.legacy.global). They run only
 // when it is enabled; each reports at the node the user has to change.
 
 export function checkLegacyGlobal(context: Context): void {
