@@ -6,6 +6,8 @@ export default defineConfig({
     // the ecosystem tier runs the real tools: npm run test:ecosystem, with its own config
     exclude: ['test/ecosystem/**', '**/node_modules/**'],
     testTimeout: 60_000,
+    // two workers on this 2-core machine: about half the wall time of one
+    maxWorkers: 2,
     // tests that spawn the CLI need dist/, built by `npm test` before vitest runs
   },
 });

@@ -12,7 +12,6 @@ import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
 import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
 import { readCredentials, type ClusterCredentials } from './credentials/read-credentials.js';
-import { renderMesh } from './render/render-mesh.js';
 import { diffOutput, withManifest, type OutputDiff } from './emit/out-dir.js';
 import { publish } from './emit/publish.js';
 import { openWorkspace, type Workspace } from './emit/workspace.js';
@@ -95,6 +94,8 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   const pki = run.add(await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir }));
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, plan));
+  // loaded only by a build: the renderers pull in cdk8s, which validate and certs status never need
+  const { renderMesh } = await import('./render/render-mesh.js');
   const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material }));
   const files = withManifest(rendered.files);
   const emitted = run.add(compareWithOut(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name) }));
