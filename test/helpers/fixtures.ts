@@ -39,7 +39,8 @@ export function protectKeys(pkiDir: string): void {
 export function exampleCopy(name: string): string {
   const dir = tempDir();
   const source = dirname(examplePath(name));
-  for (const entry of readdirSync(source)) cpSync(join(source, entry), join(dir, entry), { recursive: true });
+  // not the lock file a build of the example in another test worker may hold right now
+  for (const entry of readdirSync(source).filter((e) => !isBuildWorkFile(e))) cpSync(join(source, entry), join(dir, entry), { recursive: true });
   try {
     protectKeys(join(dir, 'pki'));
   } catch {
@@ -104,4 +105,9 @@ export function yamlObjects(tree: Map<string, Buffer>, filter: (path: string) =>
     for (const doc of parseAllDocuments(bytes.toString('utf8'))) objects.push({ path, value: (doc as any).toJS() });
   }
   return objects;
+}
+
+/** A lock or work file of a meshgen build, which a build running in another test worker may have left beside its files. */
+export function isBuildWorkFile(name: string): boolean {
+  return /\.meshgen-(lock|staging|commit|journal)|\.meshgen-tmp-/.test(name);
 }

@@ -13,9 +13,13 @@ export function memoryHostWith(dirs: string[], options: { env?: Record<string, s
   return host;
 }
 
+/** What a build running at the same time in another test worker may have beside the files: its lock and work files. */
+const BUILD_WORK_FILE = /\.meshgen-(lock|staging|commit|journal)|\.meshgen-tmp-/;
+
 function copyInto(host: MemoryHost, from: string, to: string): void {
   host.mkdir(to);
   for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (BUILD_WORK_FILE.test(entry.name)) continue;
     if (entry.isDirectory()) copyInto(host, join(from, entry.name), join(to, entry.name));
     else host.writeFile(join(to, entry.name), readFileSync(join(from, entry.name), 'utf8'), { mode: statSync(join(from, entry.name)).mode & 0o777 });
   }

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { certsStatus, forgeLoadCount, planPki } from '../../src/pki/index.js';
 import { makefileCacerts, makefileRootCa, makeTempDir, pkiModel, removeTempDirs, diskHost } from './helpers.js';
-import { REPO } from '../helpers/fixtures.js';
+import { isBuildWorkFile, REPO } from '../helpers/fixtures.js';
 
 // node-forge is needed only to build new certificates. A build that reuses material must not
 // load it. In process, the mock below counts real imports of the module (its factory runs on
@@ -69,7 +69,7 @@ describe('loading node-forge in the built CLI, in a process of its own', () => {
   /** A copy of examples/multi-primary: its root and both intermediates exist. */
   function warmMesh(): string {
     const dir = makeTempDir();
-    fs.cpSync(path.join(REPO, 'examples/multi-primary'), dir, { recursive: true });
+    fs.cpSync(path.join(REPO, 'examples/multi-primary'), dir, { recursive: true, filter: (source) => !isBuildWorkFile(path.basename(source)) });
     return dir;
   }
 
