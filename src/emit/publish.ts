@@ -28,7 +28,7 @@
 import { resolve } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { Codes } from '../diagnostics/catalog.js';
-import { errorCode, type Host } from '../host/host.js';
+import { failureReason, type Host } from '../host/host.js';
 import { OwnedPathError, OwnedTree } from '../host/owned-tree.js';
 import { ownedPathDiagnostic } from '../host/owned-path-diagnostic.js';
 import { commitStagedPki, discardStagedPki, stagePkiWrites, type PkiTarget, type StagedPki } from '../pki/write.js';
@@ -85,7 +85,7 @@ export function publish(host: Host, input: PublishInput): PublishResult {
     applyJournal(tree, journal);
   } catch (e) {
     return fail([
-      error(Codes.OutputUnwritable, `publishing ${input.outDir} stopped: ${reason(e)}`, {
+      error(Codes.OutputUnwritable, `publishing ${input.outDir} stopped: ${failureReason(e)}`, {
         hint: `${input.outDir}/${JOURNAL_PATH} lists what is left; the next meshgen build finishes it (meanwhile build --check fails)`,
       }),
     ]);
@@ -113,7 +113,7 @@ export function recoverOutput(host: Host, outDir: string): { recovered: number; 
     if (e instanceof JournalError) return { recovered: 0, diagnostics: [journalUnreadable(outDir, e)] };
     return {
       recovered: 0,
-      diagnostics: [error(Codes.OutputUnwritable, `cannot finish the interrupted publication of ${outDir}: ${reason(e)}`, { hint: 'check free space and permissions, then run meshgen build again' })],
+      diagnostics: [error(Codes.OutputUnwritable, `cannot finish the interrupted publication of ${outDir}: ${failureReason(e)}`, { hint: 'check free space and permissions, then run meshgen build again' })],
     };
   }
 }
@@ -178,16 +178,7 @@ function discardStaging(tree: OwnedTree): void {
 
 function outFailure(e: unknown, outDir: string, outcome: string): Diagnostic {
   if (e instanceof OwnedPathError) return ownedPathDiagnostic(e, outDir);
-  return error(Codes.OutputUnwritable, `cannot write to ${outDir}: ${reason(e)}; ${outcome}`, { hint: 'check permissions and free space' });
-}
-
-function reason(e: unknown): string {
-  const code = errorCode(e);
-  if (code === 'ENOSPC') return 'no space left on the device';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EROFS') return 'read-only file system';
-  if (code === 'EDQUOT') return 'disk quota exceeded';
-  return (e as Error)?.message ?? String(e);
+  return error(Codes.OutputUnwritable, `cannot write to ${outDir}: ${failureReason(e)}; ${outcome}`, { hint: 'check permissions and free space' });
 }
 
 export type { StagedPki };

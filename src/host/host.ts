@@ -131,3 +131,13 @@ export function formatBytes(bytes: number): string {
 export function errorCode(e: unknown): string | undefined {
   return (e as { code?: unknown } | null)?.code === undefined ? undefined : String((e as { code: unknown }).code);
 }
+
+/** A write failure in words a user can act on: no space, permission, read-only, quota, or the system's message. */
+export function failureReason(e: unknown): string {
+  const code = errorCode(e);
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'EDQUOT') return 'disk quota exceeded';
+  return (e as Error)?.message ?? String(e);
+}

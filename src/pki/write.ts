@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { compareText, error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { Codes } from '../diagnostics/catalog.js';
-import { errorCode, type Host } from '../host/host.js';
+import { failureReason, type Host } from '../host/host.js';
 import { OwnedPathError, OwnedTree } from '../host/owned-tree.js';
 import { ownedPathDiagnostic } from '../host/owned-path-diagnostic.js';
 import type { PendingWrite } from './plan.js';
@@ -183,7 +183,7 @@ function applyPkiCommit(host: Host, target: PkiTarget): { moved: string[]; diagn
     return {
       moved,
       diagnostics: [
-        error(Codes.PkiUnwritable, `cannot finish writing CA material to ${target.display}: ${reason(e)}`, {
+        error(Codes.PkiUnwritable, `cannot finish writing CA material to ${target.display}: ${failureReason(e)}`, {
           hint: `${commitDir} holds the rest; the next meshgen build finishes it`,
         }),
       ],
@@ -229,16 +229,8 @@ function writeFailure(e: unknown, target: PkiTarget, outcome: string): Diagnosti
       hint: 'another program wrote to the directory; check what is there, then run meshgen build again',
     });
   }
-  return error(Codes.PkiUnwritable, `cannot write CA material to ${target.display}: ${reason(e)}; ${outcome}`, {
+  return error(Codes.PkiUnwritable, `cannot write CA material to ${target.display}: ${failureReason(e)}; ${outcome}`, {
     hint: 'check free space and permissions, then run meshgen build again',
   });
 }
 
-function reason(e: unknown): string {
-  const code = errorCode(e);
-  if (code === 'ENOSPC') return 'no space left on the device';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EROFS') return 'read-only file system';
-  if (code === 'EDQUOT') return 'disk quota exceeded';
-  return (e as Error)?.message ?? String(e);
-}
