@@ -1,19 +1,20 @@
 import { parse } from 'yaml';
-import { parseMeshSource } from '../../src/load/mesh-source.js';
-import { validateSchema } from '../../src/validate/schema.js';
-import { checkSemantics } from '../../src/validate/semantics.js';
+import { loadStage } from '../../src/pipeline.js';
+import { MemoryHost } from '../../src/host/memory-host.js';
 import { buildModel, type MeshModel } from '../../src/model/mesh-model.js';
-import type { MeshDocument } from '../../src/rules/mesh-spec.js';
 import { renderMesh } from '../../src/render/render-mesh.js';
 import { planMesh } from '../../src/plan/mesh-plan.js';
 
-/** Renders mesh text in memory (no disk), failing loudly if it is not valid. */
+/**
+ * The build's own stages for mesh text, in memory: load and validate, model, plan, then render
+ * without CA material or credentials (so no certs/ or secret content), failing loudly if the
+ * mesh is not valid.
+ */
 export function renderText(text: string): { mesh: MeshModel; files: Map<string, string>; yaml: (path: string) => any } {
-  const { source, diagnostics } = parseMeshSource('mesh.yaml', text);
-  const value = source.doc.toJS();
-  const problems = [...diagnostics, ...validateSchema(source, value), ...checkSemantics(source, value as MeshDocument)].filter((d) => d.severity === 'error');
-  if (problems.length) throw new Error(`invalid test mesh: ${problems.map((d) => d.message).join('; ')}`);
-  const mesh = buildModel(value as MeshDocument);
+  const loaded = loadStage(new MemoryHost({ files: { '/mesh.yaml': text } }), '/mesh.yaml');
+  const problems = loaded.diagnostics.filter((d) => d.severity === 'error');
+  if (problems.length || !loaded.document) throw new Error(`invalid test mesh: ${problems.map((d) => d.message).join('; ')}`);
+  const mesh = buildModel(loaded.document);
   const rendered = renderMesh({ mesh, plan: planMesh(mesh), sourceLabel: 'mesh.yaml' });
   const files = new Map([...rendered.files].map(([path, f]) => [path, f.content ?? '']));
   return {
