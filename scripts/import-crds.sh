@@ -13,6 +13,10 @@
 #   source.toolkit.fluxcd.io/v1    HelmRepository   (flux-2.x/..._helmrepositories.yaml, as is)
 #   helm.toolkit.fluxcd.io/v2      HelmRelease      (flux-2.x/..._helmreleases.yaml, as is)
 #   kustomize.toolkit.fluxcd.io/v1 Kustomization    (flux-2.x/..._kustomizations.yaml, as is)
+#   source.toolkit.fluxcd.io/v1    GitRepository    (flux-2.x/..._gitrepositories.yaml, as is: the
+#                                  Gateway API CRDs source of ambient clusters)
+#   gateway.networking.k8s.io  Gateway (v1 and v1beta1: the ambient east-west gateway)
+#                              (gateway-api-v1.5.1/gateway.networking.k8s.io_gateways.yaml, as is)
 #
 # The legacy .global renderer also writes networking.istio.io/v1alpha3 (Istio 1.6-1.7). Istio
 # generates every served version of a CRD from one proto, and in crd-all.gen.yaml the v1alpha3
@@ -30,8 +34,10 @@ ARGO_APPLICATION="$UPSTREAM/argo-cd-v3.5.1/application-crd.yaml"
 FLUX_HELMREPOSITORY="$UPSTREAM/flux-2.x/source.toolkit.fluxcd.io_helmrepositories.yaml"
 FLUX_HELMRELEASE="$UPSTREAM/flux-2.x/helm.toolkit.fluxcd.io_helmreleases.yaml"
 FLUX_KUSTOMIZATION="$UPSTREAM/flux-2.x/kustomize.toolkit.fluxcd.io_kustomizations.yaml"
+FLUX_GITREPOSITORY="$UPSTREAM/flux-2.x/source.toolkit.fluxcd.io_gitrepositories.yaml"
+GATEWAY_API_GATEWAY="$UPSTREAM/gateway-api-v1.5.1/gateway.networking.k8s.io_gateways.yaml"
 
-for file in "$ISTIO_CRDS" "$ARGO_APPLICATION" "$FLUX_HELMREPOSITORY" "$FLUX_HELMRELEASE" "$FLUX_KUSTOMIZATION"; do
+for file in "$ISTIO_CRDS" "$ARGO_APPLICATION" "$FLUX_HELMREPOSITORY" "$FLUX_HELMRELEASE" "$FLUX_KUSTOMIZATION" "$FLUX_GITREPOSITORY" "$GATEWAY_API_GATEWAY"; do
   [ -f "$file" ] || { echo "import-crds: $file not found" >&2; exit 1; }
 done
 
@@ -61,7 +67,13 @@ fs.writeFileSync(target, crds.map((crd) => YAML.stringify(crd)).join("---\n"));
 
 rm -f "$OUT"/*.ts
 mkdir -p "$OUT"
-for crd in "$tmp/networking.istio.io.yaml" "$ARGO_APPLICATION" "$FLUX_HELMREPOSITORY" "$FLUX_HELMRELEASE" "$FLUX_KUSTOMIZATION"; do
+# HelmRepository and GitRepository share one API group, so one file: cdk8s import names its
+# output after the group, and a second import of the group would overwrite the first.
+cat "$FLUX_HELMREPOSITORY" > "$tmp/source.toolkit.fluxcd.io.yaml"
+printf -- '---\n' >> "$tmp/source.toolkit.fluxcd.io.yaml"
+cat "$FLUX_GITREPOSITORY" >> "$tmp/source.toolkit.fluxcd.io.yaml"
+
+for crd in "$tmp/networking.istio.io.yaml" "$ARGO_APPLICATION" "$tmp/source.toolkit.fluxcd.io.yaml" "$FLUX_HELMRELEASE" "$FLUX_KUSTOMIZATION" "$GATEWAY_API_GATEWAY"; do
   npx --yes -p "$CDK8S_CLI" cdk8s import "$crd" --no-check-upgrade --language typescript --output "$OUT"
 done
 
@@ -80,9 +92,10 @@ renderers build every custom resource through it (see \`src/resource/kube-object
 |---|---|---|---|
 | networking.istio.io.ts | Gateway, VirtualService, DestinationRule, ServiceEntry (v1) | istio-1.30.3/crd-all.gen.yaml: these four CRDs, version v1 only (extracted by the script) | $(sha "$ISTIO_CRDS") |
 | argoproj.io.ts | Application (v1alpha1) | argo-cd-v3.5.1/application-crd.yaml | $(sha "$ARGO_APPLICATION") |
-| source.toolkit.fluxcd.io.ts | HelmRepository (v1) | flux-2.x/source.toolkit.fluxcd.io_helmrepositories.yaml | $(sha "$FLUX_HELMREPOSITORY") |
+| source.toolkit.fluxcd.io.ts | HelmRepository, GitRepository (v1) | flux-2.x/source.toolkit.fluxcd.io_helmrepositories.yaml, flux-2.x/source.toolkit.fluxcd.io_gitrepositories.yaml (imported as one file) | $(sha "$FLUX_HELMREPOSITORY"), $(sha "$FLUX_GITREPOSITORY") |
 | helm.toolkit.fluxcd.io.ts | HelmRelease (v2) | flux-2.x/helm.toolkit.fluxcd.io_helmreleases.yaml | $(sha "$FLUX_HELMRELEASE") |
 | kustomize.toolkit.fluxcd.io.ts | Kustomization (v1) | flux-2.x/kustomize.toolkit.fluxcd.io_kustomizations.yaml | $(sha "$FLUX_KUSTOMIZATION") |
+| gateway.networking.k8s.io.ts | Gateway (v1, and v1beta1 for Istio 1.27-1.28) | gateway-api-v1.5.1/gateway.networking.k8s.io_gateways.yaml | $(sha "$GATEWAY_API_GATEWAY") |
 
 networking.istio.io/v1alpha3 (legacy .global on Istio 1.6-1.7) has no classes of its own: in
 crd-all.gen.yaml its schema equals v1's (the script checks), so those objects are built from
