@@ -252,7 +252,9 @@ class Run {
 }
 
 function pkiModelOf(mesh: MeshModel, plan: MeshPlan): PkiModel {
-  return { pki: mesh.pki, clusters: plan.primaries };
+  // ambient namespaces across clusters trust only one root (MG2905, issue #17)
+  const ambient = plan.clusters.some((p) => p.ambient?.globalNamespaces.length) && plan.primaries.length > 1;
+  return { pki: mesh.pki, clusters: plan.primaries, ...(ambient ? { sharedRootRequiredBy: `the ambient namespaces ${plan.clusters.find((p) => p.ambient)!.ambient!.globalNamespaces.join(', ')}` } : {}) };
 }
 
 function meshDirOf(meshFile: string): string {

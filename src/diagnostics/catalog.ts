@@ -104,6 +104,24 @@ export const DiagnosticCatalog = {
     summary: 'a service without `ports` that needs them (its Service is rendered where it is called, or it is split by weight)',
   },
   ReservedNamespace: { code: 'MG2506', severity: 'error', summary: 'a reserved namespace (`istio-system`, `kube-system`, ...) in `spec.namespaces`' },
+  // ambient multicluster (issue #17)
+  AmbientWithRemoteClusters: { code: 'MG2901', severity: 'error', summary: 'an ambient namespace in a mesh with remote clusters: ambient multicluster is multi-primary only' },
+  AmbientMulticlusterIstioTooOld: {
+    code: 'MG2902',
+    severity: 'error',
+    summary: 'an ambient namespace in more than one cluster on an Istio release before ambient multicluster (1.27.0)',
+  },
+  AmbientClusterLocalService: {
+    code: 'MG2903',
+    severity: 'error',
+    summary: '`clusterLocal` on a service of an ambient namespace in several clusters: ambient scopes services by label, and the namespace is global',
+  },
+  AmbientWithLegacyGlobal: { code: 'MG2904', severity: 'error', summary: 'an ambient namespace in a legacy `.global` mesh, whose names only sidecars resolve' },
+  AmbientNeedsSharedRoot: {
+    code: 'MG2905',
+    severity: 'error',
+    summary: "ambient across clusters, and a primary's intermediate CA that does not chain to the one shared root in `spec.pki.dir`",
+  },
 
   // MG3xxx: CA material under spec.pki.dir
   PemUnreadable: {
@@ -176,8 +194,10 @@ export const DiagnosticCatalog = {
     summary: 'the `.global` DNS stub is not rendered yet: `dns.istiocorednsAddress` is not given (Istio 1.6-1.7)',
   },
   GlobalNamesOnlyInSidecars: { code: 'W2303', severity: 'warning', summary: 'kube-dns with `dns.capture`: only pods with a sidecar resolve the `.global` names' },
-  AmbientNotInstalled: { code: 'W2501', severity: 'warning', summary: 'an ambient namespace: meshgen does not install istio-cni and ztunnel yet' },
   VerificationNeedsTwoClusters: { code: 'W2502', severity: 'warning', summary: 'verification in a mesh of one cluster' },
+  // ambient multicluster (issue #17); W2501 ("meshgen does not install istio-cni and ztunnel yet") is retired
+  AmbientSingleNetworkAlpha: { code: 'W2901', severity: 'warning', summary: 'an ambient namespace in several clusters on one network: single-network ambient multicluster is alpha' },
+  AmbientMultiNetworkAlpha: { code: 'W2902', severity: 'warning', summary: 'ambient namespaces across networks on Istio 1.27-1.28, where multi-network ambient is alpha (beta from 1.29)' },
   CertificateExpiresSoon: { code: 'W3001', severity: 'warning', summary: 'a CA certificate expires within 30 days' },
   KeyFileReadable: { code: 'W3002', severity: 'warning', summary: 'a CA key file that group or others may read; the hint gives the `chmod 600` to run' },
   ManifestMissing: { code: 'W4101', severity: 'warning', summary: 'out/ holds files but no `.meshgen-manifest.json`, so none of them will be pruned' },

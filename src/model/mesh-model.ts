@@ -25,6 +25,8 @@ export interface GatewayModel {
 
 export interface EastWestGatewayModel extends GatewayModel {
   serviceType: 'LoadBalancer' | 'NodePort';
+  /** `enabled: false` in mesh.yaml: no east-west gateway of either data plane (sidecar or ambient) */
+  disabledByUser: boolean;
   address?: string;
   nodePort?: number;
 }
@@ -116,6 +118,7 @@ export function buildModel(document: MeshDocument): MeshModel {
   const legacyGlobal = buildLegacyGlobal(spec);
   // legacy .global: other clusters reach a service through its serving clusters' gateways
   const servesOtherClusters = new Set(spec.clusters.length > 1 ? (legacyGlobal?.services ?? []).flatMap((s) => s.servingClusters) : []);
+  const sidecarCrossesNetworks = sidecarTrafficCrossesNetworks(spec);
   const parsed = parseIstioVersion(spec.istio.version);
   if (!parsed) throw new Error(`buildModel: unvalidated istio.version ${spec.istio.version}`);
 
@@ -136,7 +139,8 @@ export function buildModel(document: MeshDocument): MeshModel {
         apiServer: c.apiServer,
         reader: c.reader,
         eastWestGateway: {
-          enabled: ew.enabled ?? (multiNetwork || servesRemotes.has(c.name) || servesOtherClusters.has(c.name)),
+          enabled: ew.enabled ?? ((multiNetwork && sidecarCrossesNetworks(c.name)) || servesRemotes.has(c.name) || servesOtherClusters.has(c.name)),
+          disabledByUser: ew.enabled === false,
           serviceType: ew.serviceType ?? 'LoadBalancer',
           annotations: ew.annotations ?? {},
           address: ew.address,
@@ -183,6 +187,24 @@ export function buildModel(document: MeshDocument): MeshModel {
     legacyGlobal,
     gitops: gitopsModel(spec.gitops),
   };
+}
+
+/**
+ * Whether sidecar traffic leaves a cluster for another network, so that it needs the sidecar
+ * east-west gateway (15443). A mesh without ambient namespaces: always (meshgen cannot know the
+ * namespaces it was not told of). With ambient namespaces (issue #17): where a namespace with
+ * sidecars (declared, or the verification namespace meshgen adds) is in this cluster and in a
+ * cluster on another network; the ambient namespaces have an east-west gateway of their own.
+ */
+function sidecarTrafficCrossesNetworks(spec: MeshDocument['spec']): (cluster: string) => boolean {
+  const declared = spec.namespaces ?? [];
+  if (!declared.some((n) => n.injection === 'ambient')) return () => true;
+  const all = spec.clusters.map((c) => c.name);
+  const networkOf = new Map(spec.clusters.map((c) => [c.name, c.network]));
+  const sidecar = declared.filter((n) => (n.injection ?? 'sidecar') === 'sidecar').map((n) => n.clusters ?? all);
+  // the verification namespace (plan/services-plan.ts) is a sidecar namespace in every cluster unless declared
+  if (spec.verification?.enabled && !declared.some((n) => n.name === 'sample')) sidecar.push(all);
+  return (cluster) => sidecar.some((clusters) => clusters.includes(cluster) && clusters.some((other) => networkOf.get(other) !== networkOf.get(cluster)));
 }
 
 function serviceModel(s: ServiceSpec, clusterNames: string[]): ServiceModel {

@@ -21,6 +21,7 @@ import {
 import { exists, readPkiFiles, textOf } from './load.js';
 import { Codes } from '../diagnostics/catalog.js';
 import { inspectPki, type Inspection } from './verify.js';
+import { sharedRootProblems } from './shared-root.js';
 
 // The PKI stage: read what exists, check it, and create what is missing.
 // Planning writes nothing; the build commits `writes` only when every stage succeeded.
@@ -56,6 +57,8 @@ export interface PkiPlan {
 export interface PkiModel {
   pki: MeshModel['pki'];
   clusters: readonly { name: string }[];
+  /** what needs every intermediate to chain to the one shared root (ambient across clusters), for MG2905 */
+  sharedRootRequiredBy?: string;
 }
 
 export interface PlanPkiInput {
@@ -89,6 +92,7 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
   const inspection = inspectPki(files, layout, now);
   const { root } = inspection;
   const diagnostics = [...inspection.diagnostics];
+  if (model.sharedRootRequiredBy) diagnostics.push(...sharedRootProblems(inspection, layout, model.sharedRootRequiredBy));
   const newClusters = inspection.clusters.filter((c) => c.state === 'absent').map((c) => c.cluster);
 
   if (input.requireKeys) diagnostics.push(...missingIntermediateKeys(inspection, layout));

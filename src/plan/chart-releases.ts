@@ -4,7 +4,7 @@ import type { MeshModel } from '../model/mesh-model.js';
 // in out/README.md, the Argo CD Applications and the Flux HelmReleases are all made from this
 // one list, so they can never disagree about names, charts or order.
 
-export type IstioChart = 'base' | 'istiod' | 'gateway';
+export type IstioChart = 'base' | 'istiod' | 'gateway' | 'cni' | 'ztunnel';
 
 export interface ChartRelease {
   /** Helm release name (as in Istio's guides); also names the values file */
@@ -20,6 +20,9 @@ export interface ChartRelease {
 
 export const EAST_WEST_GATEWAY_RELEASE = 'istio-eastwestgateway';
 export const INGRESS_GATEWAY_RELEASE = 'istio-ingressgateway';
+/** The ambient data plane's releases, named as Istio's ambient Helm guide installs them. */
+export const CNI_RELEASE = 'istio-cni';
+export const ZTUNNEL_RELEASE = 'ztunnel';
 
 /** What decides a cluster's releases; the cluster plan computes each of these first. */
 export interface ReleaseInputs {
@@ -28,6 +31,8 @@ export interface ReleaseInputs {
   onRemote: boolean;
   eastWestGateway: boolean;
   ingressGateway: boolean;
+  /** ambient namespaces in the cluster: istio-cni and ztunnel, after istiod (issue #17) */
+  ambient: boolean;
 }
 
 export function chartReleases(inputs: ReleaseInputs): ChartRelease[] {
@@ -36,6 +41,13 @@ export function chartReleases(inputs: ReleaseInputs): ChartRelease[] {
   return [
     { release: 'istio-base', chart: 'base', waitsForRemoteSecret: false },
     { release: 'istiod', chart: 'istiod', waitsForRemoteSecret: false },
+    // istiod, then the CNI node agent, then ztunnel: Istio's ambient install order
+    ...(inputs.ambient
+      ? [
+          { release: CNI_RELEASE, chart: 'cni', waitsForRemoteSecret: false } as const,
+          { release: ZTUNNEL_RELEASE, chart: 'ztunnel', waitsForRemoteSecret: false } as const,
+        ]
+      : []),
     ...(inputs.eastWestGateway ? [gateway(EAST_WEST_GATEWAY_RELEASE)] : []),
     ...(inputs.ingressGateway ? [gateway(INGRESS_GATEWAY_RELEASE)] : []),
   ];

@@ -4,6 +4,7 @@ import { chartReleases, type ChartRelease } from './chart-releases.js';
 import { planGitOps, type GitOpsClusterPlan } from './gitops-plan.js';
 import { planLegacyCluster, type LegacyClusterPlan } from './legacy-plan.js';
 import { planServices } from './services-plan.js';
+import { planAmbientCluster, type AmbientClusterPlan } from './ambient-plan.js';
 import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
 
 // What one cluster gets, and why. The renderers follow this plan and never re-derive topology;
@@ -45,6 +46,8 @@ export interface ClusterPlan {
   trafficPolicies: ServiceModel[];
   /** Istio's helloworld/sleep verification: the helloworld version this cluster runs */
   verification?: { helloworldVersion: 'v1' | 'v2' };
+  /** ambient namespaces here: istio-cni, ztunnel, istiod profile ambient, the ambient east-west Gateway */
+  ambient?: AmbientClusterPlan;
   /** spec.legacy.global: .global ServiceEntries, DNS stub and their Istio config */
   legacy?: LegacyClusterPlan;
   gitops: GitOpsClusterPlan;
@@ -79,7 +82,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
       legacy?.gateway
         ? `east-west gateway: the other clusters reach this cluster's .${legacy.suffix} services through it`
         : mesh.multiNetwork
-          ? `east-west gateway: other networks reach network ${cluster.network} through it`
+          ? `${mesh.namespaces.some((n) => n.injection === 'ambient') ? 'sidecar ' : ''}east-west gateway: other networks reach network ${cluster.network} through it`
           : 'east-west gateway: enabled in mesh.yaml',
     );
   }
@@ -93,9 +96,10 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
   const ingressGateway = cluster.ingressGateway.enabled && !istioOperator;
   if (ingressGateway) reasons.push('ingress gateway: enabled in mesh.yaml');
   reasons.push(...legacyReasons);
+  const ambient = planAmbientCluster(mesh, cluster, reasons);
 
   const readers = readersOf(topology, cluster.name);
-  const releases = chartReleases({ istioOperator, onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway });
+  const releases = chartReleases({ istioOperator, onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway, ambient: ambient !== undefined });
   return {
     cluster,
     labelNetwork,
@@ -111,8 +115,9 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
     ...(cluster.role === 'primary' ? { cacerts: secretDelivery(mesh) } : {}),
     releases,
     ...planServices(mesh, cluster),
+    ambient,
     legacy,
-    gitops: planGitOps(mesh, cluster, releases),
+    gitops: planGitOps(mesh, cluster, releases, ambient),
     reasons,
   };
 }

@@ -1,6 +1,7 @@
 import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
 import type { ResId } from '../resource/kube-object.js';
 import type { ChartRelease } from './chart-releases.js';
+import type { AmbientClusterPlan } from './ambient-plan.js';
 
 // What the GitOps wrappers of one cluster are called and in which order they install it. The
 // Argo CD and Flux renderers build these objects; out/README.md names them and their files
@@ -19,6 +20,14 @@ export const FLUX_NAMESPACE = 'flux-system';
  */
 export const SYNC_WAVES = { namespace: 0, 'istio-base': 1, istiod: 2, gateways: 3, manifests: 4, remoteGateways: 5 } as const;
 
+/**
+ * A cluster with the ambient data plane (issue #17): the Gateway API CRDs with the Namespace
+ * (the ambient east-west Gateway among the manifests needs them), then base → istiod → cni →
+ * ztunnel → gateways → manifests. The waves after istiod move two places, on these clusters only.
+ */
+export const AMBIENT_SYNC_WAVES = { gatewayApiCrds: 0, cni: 3, ztunnel: 4 } as const;
+const AMBIENT_WAVE_SHIFT = 2;
+
 export interface ArgoCdApplicationPlan {
   name: string;
   wave: number;
@@ -26,6 +35,8 @@ export interface ArgoCdApplicationPlan {
   release?: ChartRelease;
   /** namespace: only the istio-system Namespace; manifests: every other manifest */
   manifests?: 'namespace' | 'others';
+  /** the Gateway API CRDs of this release, from the Gateway API repository (ambient clusters) */
+  gatewayApiCrds?: string;
 }
 
 export interface ArgoCdClusterPlan {
@@ -38,6 +49,8 @@ export interface ArgoCdClusterPlan {
 export interface FluxClusterPlan {
   /** the root Kustomization, applied once in the cluster itself */
   root: ResId;
+  /** ambient clusters: the Gateway API release whose CRDs a Kustomization applies before the manifests */
+  gatewayApiCrds?: string;
 }
 
 export interface GitOpsClusterPlan {
@@ -59,7 +72,8 @@ export function argoCdApplicationName(mesh: MeshModel, cluster: ClusterModel, pa
   return [mesh.name, cluster.name, part].filter(Boolean).join('-');
 }
 
-export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: readonly ChartRelease[]): GitOpsClusterPlan {
+export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: readonly ChartRelease[], ambient?: AmbientClusterPlan): GitOpsClusterPlan {
+  const shift = ambient ? AMBIENT_WAVE_SHIFT : 0;
   const plan: GitOpsClusterPlan = {
     neverPrune: { ...(mesh.gitops.argocd ? ARGOCD_NEVER_PRUNE : {}), ...(mesh.gitops.flux ? FLUX_NEVER_PRUNE : {}) },
   };
@@ -69,18 +83,31 @@ export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: rea
       root: { group: 'argoproj.io', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: argoCdApplicationName(mesh, cluster) },
       applications: [
         application('namespace', SYNC_WAVES.namespace, { manifests: 'namespace' }),
-        ...releases.map((release) => application(release.release, waveOf(release), { release })),
-        application('manifests', SYNC_WAVES.manifests, { manifests: 'others' }),
+        ...(ambient ? [application('gateway-api-crds', AMBIENT_SYNC_WAVES.gatewayApiCrds, { gatewayApiCrds: ambient.gatewayApi.version })] : []),
+        ...releases.map((release) => application(release.release, waveOf(release, shift), { release })),
+        application('manifests', SYNC_WAVES.manifests + shift, { manifests: 'others' }),
       ],
     };
   }
   if (mesh.gitops.flux) {
-    plan.flux = { root: { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization', namespace: FLUX_NAMESPACE, name: `istio-mesh-${cluster.name}` } };
+    plan.flux = {
+      root: { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization', namespace: FLUX_NAMESPACE, name: `istio-mesh-${cluster.name}` },
+      ...(ambient ? { gatewayApiCrds: ambient.gatewayApi.version } : {}),
+    };
   }
   return plan;
 }
 
-function waveOf(release: ChartRelease): number {
-  if (release.chart === 'gateway') return release.waitsForRemoteSecret ? SYNC_WAVES.remoteGateways : SYNC_WAVES.gateways;
-  return SYNC_WAVES[release.chart === 'base' ? 'istio-base' : 'istiod'];
+function waveOf(release: ChartRelease, shift: number): number {
+  switch (release.chart) {
+    case 'gateway':
+      return (release.waitsForRemoteSecret ? SYNC_WAVES.remoteGateways : SYNC_WAVES.gateways) + shift;
+    case 'cni':
+    case 'ztunnel':
+      return AMBIENT_SYNC_WAVES[release.chart];
+    case 'base':
+      return SYNC_WAVES['istio-base'];
+    case 'istiod':
+      return SYNC_WAVES.istiod;
+  }
 }

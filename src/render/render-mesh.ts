@@ -19,6 +19,7 @@ import { dnsServices } from './cluster/dns-services.js';
 import { trafficPolicies } from './cluster/traffic-policy.js';
 import { verificationWorkloads } from './cluster/verification-workloads.js';
 import { kustomization } from './cluster/kustomization.js';
+import { ambientEastWestGateways } from './ambient/east-west-gateway.js';
 import { chartValues } from './helm/chart-values.js';
 import { legacyGlobalObjects } from './legacy-global/service-entries.js';
 import { clusterDnsObjects } from './legacy-global/cluster-dns.js';
@@ -99,6 +100,7 @@ function clusterObjects(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
     ...(plan.readerTokenSecret ? [readerTokenSecret()] : []),
     ...(plan.crossNetworkGateway ? [crossNetworkGateway()] : []),
     ...(plan.exposeIstiod ? [istiodGateway(), istiodVirtualService(mesh)] : []),
+    ...ambientEastWestGateways(mesh, plan),
     ...appNamespaces(mesh, plan),
     ...dnsServices(plan),
     ...trafficPolicies(plan),

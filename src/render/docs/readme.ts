@@ -13,6 +13,7 @@ import { topologyDiagram } from './topology-diagram.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
 import { gitopsSections } from '../gitops/readme-section.js';
 import { contextOf, contextVariable } from './kube-context.js';
+import { ambientInstallSteps, ambientReadmeSection } from '../ambient/readme-section.js';
 
 // out/README.md: what a reviewer needs to understand the mesh and apply it by hand (or with
 // the GitOps wrappers, when spec.gitops asks for them).
@@ -66,6 +67,8 @@ export function meshReadme(mesh: MeshModel, meshPlan: MeshPlan, sourceLabel: str
   ];
   for (const plan of meshPlan.installOrder) lines.push('', ...installSteps(mesh, meshPlan, plan));
   if (mesh.legacyGlobal) lines.push('', ...legacyReadmeSection(mesh, plans));
+  const ambient = ambientReadmeSection(mesh, meshPlan);
+  if (ambient.length) lines.push('', ...ambient);
   lines.push(...remoteSecretsSection(meshPlan));
   const gitops = gitopsSections(mesh, meshPlan, (plan) => bootstrapSteps(mesh, plan, sourceLabel));
   if (gitops.length) lines.push('', ...gitops);
@@ -111,6 +114,7 @@ function installSteps(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan): s
   const steps: string[] = [];
   // legacy .global on Istio 1.6-1.7: istioctl installs what the charts would, and waits for it
   if (plan.legacy?.istioOperator) steps.push(istioctlInstallStep(mesh, ctx, istioOperatorPath(c.name)));
+  steps.push(...ambientInstallSteps(plan, ctx));
   const helm = (release: ChartRelease) =>
     `helm upgrade --install ${release.release} ${helmChartArguments(mesh, release.chart)} --version ${mesh.istio.version} --kube-context ${ctx} -n ${ISTIO_NAMESPACE} -f ${valuesFilePath(c.name, release.release)}${release.chart === 'istiod' ? ' --wait' : ''}`;
   steps.push(...plan.releases.filter((r) => !r.waitsForRemoteSecret).map(helm));

@@ -7,6 +7,7 @@ import { ARGOCD_NAMESPACE, type ArgoCdApplicationPlan, type ArgoCdClusterPlan } 
 import { argocdClusterDir, manifestsDir, valuesFilePath } from '../../resource/out-layout.js';
 import { repoPath } from './repo-paths.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
+import { gatewayApiCrdsApplicationSpec } from '../ambient/gitops.js';
 
 // Argo CD Applications (argoproj.io/v1alpha1) that install one cluster the way out/README.md
 // does by hand. They are applied in the cluster that runs Argo CD, namespace `argocd`: one
@@ -54,6 +55,7 @@ type SyncSpec = Omit<ApplicationSpec, 'project' | 'destination'>;
 
 function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, application: ArgoCdApplicationPlan): SyncSpec {
   if (application.release) return chartApplicationSpec(mesh, argo, cluster, application.release);
+  if (application.gatewayApiCrds) return gatewayApiCrdsApplicationSpec(application.gatewayApiCrds);
   // The Namespace is its own Application so that it exists before the charts; the manifests
   // Application leaves it out, so no two Applications ever manage one object. Never pruned:
   // deleting istio-system would take cacerts and the remote secrets with it.

@@ -10,6 +10,7 @@ import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { fluxClusterDir } from '../../resource/out-layout.js';
 import { chartValues } from '../helm/chart-values.js';
 import { fluxPath } from './repo-paths.js';
+import { GATEWAY_API_CRDS_KUSTOMIZATION, gatewayApiCrdsFluxObjects } from '../ambient/gitops.js';
 
 // Flux objects that install one cluster the way out/README.md does by hand. Flux runs in every
 // cluster, so each cluster gets its own set in out/flux/<cluster>/, applied there by a root
@@ -51,10 +52,10 @@ export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, pla
   });
   const objects = [repository];
   let previous: string | undefined;
-  let istiod: string | undefined;
   for (const release of plan.releases) {
-    // base → istiod → gateways: each waits for the one before to be Ready
-    const dependsOn = release.chart === 'gateway' ? istiod : previous;
+    // base → istiod (→ istio-cni → ztunnel) → gateways: each waits for the one before to be
+    // Ready; the gateways all wait for the last release before them
+    const dependsOn = previous;
     objects.push(
       kubeObject(HelmRelease, {
         metadata: { name: release.release, namespace: FLUX_NAMESPACE },
@@ -75,16 +76,25 @@ export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, pla
         },
       }),
     );
-    if (release.chart === 'istiod') istiod = release.release;
     if (release.chart !== 'gateway') previous = release.release;
   }
+  // ambient clusters: the Gateway API CRDs, before the manifests (the ambient east-west Gateway is one)
+  const gatewayApiCrds = plan.gitops.flux?.gatewayApiCrds;
+  if (gatewayApiCrds) objects.push(...gatewayApiCrdsFluxObjects(gatewayApiCrds));
   // kustomize-controller applies Namespaces (and CRDs) before everything else, so istio-system
   // exists early; the Istio resources wait for the base chart's CRDs, retried every minute
   // (a Kustomization can depend on Kustomizations only, not on HelmReleases).
   objects.push(
     kubeObject(Kustomization, {
       metadata: { name: MANIFESTS_KUSTOMIZATION_NAME, namespace: FLUX_NAMESPACE },
-      spec: { interval: INTERVAL, retryInterval: '1m', path: fluxPath(flux.path, plan.cluster.name), prune: true, sourceRef: sourceRef(flux) },
+      spec: {
+        interval: INTERVAL,
+        retryInterval: '1m',
+        path: fluxPath(flux.path, plan.cluster.name),
+        prune: true,
+        sourceRef: sourceRef(flux),
+        dependsOn: gatewayApiCrds ? [{ name: GATEWAY_API_CRDS_KUSTOMIZATION }] : undefined,
+      },
     }),
   );
   return objects;

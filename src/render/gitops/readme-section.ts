@@ -1,7 +1,7 @@
 import type { MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
-import { argoCdApplicationName, SYNC_WAVES } from '../../plan/gitops-plan.js';
+import { AMBIENT_SYNC_WAVES, argoCdApplicationName, SYNC_WAVES } from '../../plan/gitops-plan.js';
 import { argocdRootPath, ARGOCD_DIR, fluxClusterDir, fluxRootPath, FLUX_DIR } from '../../resource/out-layout.js';
 import { HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
 import { fluxPath } from './repo-paths.js';
@@ -53,6 +53,7 @@ function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[]
   const argo = mesh.gitops.argocd!;
   const app = (part: string) => `${mesh.name}-<cluster>-${part}`;
   const remotes = plans.filter((p) => p.releases.some((r) => r.waitsForRemoteSecret));
+  const ambient = plans.filter((p) => p.ambient).map((p) => p.cluster.name);
   const lines = [
     '## Argo CD',
     '',
@@ -68,6 +69,12 @@ function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[]
     `| ${SYNC_WAVES.istiod} | \`${app('istiod')}\` | chart \`istiod\` with \`<cluster>/helm/istiod.values.yaml\` |`,
     `| ${SYNC_WAVES.gateways} | \`${app('istio-eastwestgateway')}\`, \`${app('istio-ingressgateway')}\` | chart \`gateway\`, where the cluster has them |`,
     `| ${SYNC_WAVES.manifests} | \`${app('manifests')}\` | every other file in \`<cluster>/manifests/\` |`,
+    ...(ambient.length
+      ? [
+          `| ${AMBIENT_SYNC_WAVES.gatewayApiCrds} | \`${app('gateway-api-crds')}\` | ambient clusters (${ambient.join(', ')}): the Gateway API CRDs |`,
+          `| ${AMBIENT_SYNC_WAVES.cni}, ${AMBIENT_SYNC_WAVES.ztunnel} | \`${app('istio-cni')}\`, \`${app('ztunnel')}\` | ambient clusters: charts \`cni\` and \`ztunnel\`; their gateways and manifests come two waves later (${SYNC_WAVES.gateways + 2}, ${SYNC_WAVES.manifests + 2}) |`,
+        ]
+      : []),
     ...(remotes.length ? [`| ${SYNC_WAVES.remoteGateways} | a remote's gateways | chart \`gateway\`, once the remote's secret is in its primary |`] : []),
     '',
     'Before you apply them:',
@@ -128,7 +135,7 @@ function fluxSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
     '',
     `- HelmRepository \`${HELM_REPOSITORY_NAME}\`: ${mesh.istio.chartRepository};`,
     '- a HelmRelease per chart, in install order (`dependsOn`: `istio-base`, then `istiod`, then the',
-    '  gateways), with the values of `<cluster>/helm/`;',
+    `  gateways${plans.some((p) => p.ambient) ? '; on an ambient cluster `istio-cni` and `ztunnel` come between istiod and the gateways' : ''}), with the values of \`<cluster>/helm/\`;`,
     `- Kustomization \`${MANIFESTS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>')}\`. Flux applies its Namespace first; its`,
     '  Istio resources are retried until the `base` chart has installed their CRDs.',
     '',

@@ -4,9 +4,10 @@ import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { EAST_WEST_GATEWAY_RELEASE, type ChartRelease } from '../../plan/chart-releases.js';
 import { eastWestGatewayValues, ingressGatewayValues, type GatewayValues } from './gateway-values.js';
 import { istioBaseValues, istiodValues, type IstioBaseValues, type IstiodValues } from './istio-values.js';
+import { cniValues, ztunnelValues, type CniValues, type ZtunnelValues } from '../ambient/ambient-values.js';
 
 /** The values of one release: typed per chart. */
-export type HelmValues = IstioBaseValues | IstiodValues | GatewayValues;
+export type HelmValues = IstioBaseValues | IstiodValues | GatewayValues | CniValues | ZtunnelValues;
 
 /** The values of one planned release: written to its values file and carried by the Flux HelmRelease. */
 export function chartValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan, release: ChartRelease): HelmValues {
@@ -17,5 +18,9 @@ export function chartValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPl
       return istiodValues(mesh, plan, meshPlan.clusterLocalHosts);
     case 'gateway':
       return release.release === EAST_WEST_GATEWAY_RELEASE ? eastWestGatewayValues(mesh, plan.cluster) : ingressGatewayValues(mesh, plan.cluster);
+    case 'cni':
+      return cniValues(mesh);
+    case 'ztunnel':
+      return ztunnelValues(mesh, plan);
   }
 }

@@ -1,5 +1,6 @@
 import type { MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
+import { istiodAmbientValues, type ServiceScopeConfig } from '../ambient/ambient-values.js';
 
 // Values for the istio/base and istio/istiod charts. Neither chart has a schema, and both
 // ignore unknown keys; the interfaces below list the keys meshgen sets, as the charts'
@@ -8,7 +9,7 @@ import type { ClusterPlan } from '../../plan/cluster-plan.js';
 // key against values.yaml as well.
 
 /** `profile` is read by each chart's files/profile-<name>.yaml, not listed in values.yaml. */
-export type ChartProfile = 'remote';
+export type ChartProfile = 'remote' | 'ambient';
 
 /** istio/base (manifests/charts/base/values.yaml). */
 export interface IstioBaseValues {
@@ -24,6 +25,8 @@ export interface IstiodValues {
   global: IstiodGlobalValues;
   istiodRemote?: { injectionPath: string };
   meshConfig?: MeshConfigValues;
+  /** istiod's environment (the chart merges pilot.env into it) */
+  env?: { AMBIENT_ENABLE_MULTI_NETWORK?: 'true' };
 }
 
 /** istiod's `global` values meshgen sets. */
@@ -41,6 +44,8 @@ export interface MeshConfigValues {
   trustDomain: string;
   defaultConfig?: { proxyMetadata: ProxyMetadata };
   serviceSettings?: { settings: { clusterLocal: boolean }; hosts: string[] }[];
+  /** ambient: which Services other clusters' ztunnels and waypoints discover */
+  serviceScopeConfigs?: ServiceScopeConfig[];
 }
 
 /** Environment of every sidecar (ProxyConfig.proxyMetadata): the DNS proxying switches. */
@@ -76,6 +81,13 @@ export function istiodValues(mesh: MeshModel, plan: ClusterPlan, clusterLocalHos
   } else {
     if (plan.exposeIstiod) global.externalIstiod = true;
     values.meshConfig = { trustDomain: mesh.trustDomain, ...dnsProxying(mesh), ...clusterLocalServices(clusterLocalHosts) };
+    if (plan.ambient) {
+      // ambient clusters are primaries: a mesh with ambient namespaces has no remotes (MG2901)
+      const { profile, env, serviceScopeConfigs } = istiodAmbientValues(plan.ambient);
+      values.profile = profile;
+      if (env) values.env = env;
+      if (serviceScopeConfigs) values.meshConfig.serviceScopeConfigs = serviceScopeConfigs;
+    }
   }
   if (mesh.istio.revision) values.revision = mesh.istio.revision;
   return values;

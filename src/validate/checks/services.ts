@@ -18,14 +18,6 @@ export function checkServices({ document, at, report }: Context): void {
     if (RESERVED_NAMESPACES.includes(n.name)) {
       report(error(Codes.ReservedNamespace, `namespace "${n.name}" cannot be declared in spec.namespaces`, { ...at(['spec', 'namespaces', i, 'name']), hint: n.name === 'istio-system' ? 'meshgen renders istio-system itself' : 'it belongs to Kubernetes' }));
     }
-    if (n.injection === 'ambient') {
-      report(
-        warning(Codes.AmbientNotInstalled, `namespace "${n.name}" uses the ambient data plane, which needs istio-cni and ztunnel`, {
-          ...at(['spec', 'namespaces', i, 'injection']),
-          hint: 'meshgen does not render the cni and ztunnel charts yet; install them with the istiod profile ambient before labelling the namespace',
-        }),
-      );
-    }
   });
 
   // In a legacy .global mesh, services are reached by their .global names; legacy-checks.ts checks them.
