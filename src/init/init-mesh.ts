@@ -37,7 +37,7 @@ export function initMesh(options: InitOptions): InitResult {
   return {
     ok: true,
     message: [
-      `wrote ${file}: a ${topology} mesh of ${clusters} cluster${clusters === 1 ? '' : 's'} (${clusterNames(clusters).join(', ')})`,
+      `wrote ${file}: ${/^[aeiou]/.test(topology) ? 'an' : 'a'} ${topology} mesh of ${clusters} cluster${clusters === 1 ? '' : 's'} (${clusterNames(clusters).join(', ')})`,
       `next: replace the placeholder addresses in it, then run: meshgen build ${file}`,
     ].join('\n'),
   };

@@ -4,7 +4,7 @@
 // Credential files do not exist yet, which the build reports as a warning (W2201): they come
 // from the two-phase bootstrap that out/README.md explains.
 
-export const INIT_TOPOLOGIES = ['multi-primary', 'primary-remote', 'legacy-global'] as const;
+export const INIT_TOPOLOGIES = ['multi-primary', 'primary-remote', 'legacy-global', 'ambient'] as const;
 export type InitTopology = (typeof INIT_TOPOLOGIES)[number];
 
 /** The Istio release a new mesh starts on: the one the project's examples and conformance data use. */
@@ -18,9 +18,9 @@ export interface MeshTemplateOptions {
   name: string;
 }
 
-/** The fewest clusters a topology can have: a primary-remote mesh needs a remote. */
+/** The fewest clusters a topology can have: a primary-remote mesh needs a remote, an ambient multi-network mesh two networks. */
 export function minimumClusters(topology: InitTopology): number {
-  return topology === 'primary-remote' ? 2 : 1;
+  return topology === 'primary-remote' || topology === 'ambient' ? 2 : 1;
 }
 
 export function clusterNames(count: number): string[] {
@@ -36,6 +36,13 @@ export function meshTemplate(options: MeshTemplateOptions): string {
           '# its own istiod and knows only its own endpoints, so there are no remote secrets. A service',
           `# in another cluster is called as <name>.<namespace>.global, through that cluster's gateway`,
           `# on 15443. The sample service runs in ${names[names.length - 1]}; list yours under services.`,
+        ]
+      : options.topology === 'ambient'
+      ? [
+          `# An ambient multi-primary mesh of ${names.length} clusters, each on its own network: the namespace`,
+          '# `apps` uses Istio\'s ambient data plane (istio-cni and ztunnel, no sidecars) in every cluster,',
+          '# and ambient traffic between networks goes through each cluster\'s ambient east-west gateway',
+          '# (HBONE on 15008). Every primary\'s CA must chain to the one root in pki/.',
         ]
       : options.topology === 'multi-primary'
       ? [
@@ -99,7 +106,7 @@ export function meshTemplate(options: MeshTemplateOptions): string {
     }
     // Every primary reads every other cluster's endpoints through a remote secret built from
     // that cluster's API server and reader token; a cluster nobody reads needs neither.
-    const readByAnother = options.topology === 'multi-primary' ? names.length > 1 : !primary;
+    const readByAnother = options.topology === 'multi-primary' || options.topology === 'ambient' ? names.length > 1 : !primary;
     if (readByAnother) {
       lines.push(line('      apiServer:', "as the other clusters' istiod reach it"));
       lines.push(line(`        url: https://192.0.2.${i + 1}:6443`));
@@ -108,6 +115,13 @@ export function meshTemplate(options: MeshTemplateOptions): string {
       lines.push(line(`        tokenFile: credentials/${name}.token`, 'in out/README.md)'));
     }
   });
+  if (options.topology === 'ambient') {
+    lines.push(
+      '  namespaces:',
+      line('    - name: apps', 'in every cluster; its services are global'),
+      line('      injection: ambient', 'label istio.io/dataplane-mode: ambient'),
+    );
+  }
   if (legacy) {
     lines.push(
       '  services:',
