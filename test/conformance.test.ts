@@ -16,14 +16,17 @@ import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { EXAMPLES, SHARED_UPSTREAM, examplePath, readTree, runCli, tempDir, yamlObjects } from './helpers/fixtures.js';
-import { chartDefaults, gatewayValuesProblems, istioObjectProblems, unknownChartKeys, upstreamAvailable } from './helpers/conformance.js';
+import { chartDefaults, gatewayApiAvailable, gatewayApiObjectProblems, gatewayValuesProblems, istioObjectProblems, unknownChartKeys, upstreamAvailable } from './helpers/conformance.js';
 
 // Every object meshgen emits must be accepted by the API server, and every values file must
 // use only keys its chart reads (the istiod chart has no schema and ignores typos silently).
 
 
-/** meshConfig is Istio's MeshConfig API; the chart passes it through as an open map. */
-const ISTIOD_OPEN_MAPS = ['meshConfig'];
+/** meshConfig is Istio's MeshConfig API; the chart passes it through as an open map, and env (istiod's environment) is free-form. */
+const ISTIOD_OPEN_MAPS = ['meshConfig', 'env'];
+
+/** Gateway API objects: checked against the real Gateway API CRD below (kubernetes-models has no class for them). */
+const isGatewayApi = (value: { apiVersion: string }) => value.apiVersion.startsWith('gateway.networking.k8s.io/');
 
 /**
  * kubernetes-models classes by the apiVersion/kind meshgen emits. The package predates
@@ -99,7 +102,7 @@ describe.each(EXAMPLES)('example %s', (example) => {
   });
 
   it('every object validates against the kubernetes-models schemas', () => {
-    for (const { path, value } of manifests) {
+    for (const { path, value } of manifests.filter((m) => !isGatewayApi(m.value))) {
       const known = MODEL_CLASSES[`${value.apiVersion}/${value.kind}`];
       if (!known) throw new Error(`${path}: no schema check for ${value.apiVersion} ${value.kind}`);
       expect(() => new known.model({ ...value, apiVersion: known.apiVersion ?? value.apiVersion }).validate(), path).not.toThrow();
@@ -129,25 +132,65 @@ describe.each(EXAMPLES)('example %s', (example) => {
       for (const { path, value } of values('istiod')) expect(unknownChartKeys(value, chartDefaults('istiod'), ISTIOD_OPEN_MAPS), path).toEqual([]);
     });
 
+    it('every istio-cni and ztunnel values key exists in its chart (ztunnel reads global.* at the top level)', () => {
+      for (const { path, value } of values('istio-cni')) expect(unknownChartKeys(value, chartDefaults('cni'), []), path).toEqual([]);
+      for (const { path, value } of values('ztunnel')) expect(unknownChartKeys(flattenGlobal(value), chartDefaults('ztunnel'), []), path).toEqual([]);
+    });
+
     it('every istio-base values key exists in the base chart', () => {
       for (const { path, value } of values('istio-base')) expect(unknownChartKeys(value, chartDefaults('base'), []), path).toEqual([]);
     });
 
     it('every profile named in values is one the chart ships', () => {
-      for (const chart of ['istiod', 'istio-base'] as const) {
-        for (const { path, value } of values(chart).filter((v) => v.value.profile !== undefined)) {
-          const dir = chart === 'istiod' ? 'istiod' : 'base';
-          expect(existsSync(join(SHARED_UPSTREAM, 'charts', dir, `profile-${value.profile}.yaml`)), path).toBe(true);
+      // each chart's templates/zzz_profile.yaml reads files/profile-<name>.yaml
+      const dirs = { istiod: 'istiod', 'istio-base': 'base', 'istio-cni': 'cni', ztunnel: 'ztunnel' } as const;
+      for (const [release, dir] of Object.entries(dirs)) {
+        for (const { path, value } of values(release).filter((v) => v.value.profile !== undefined)) {
+          expect(existsSync(join(SHARED_UPSTREAM, 'charts', dir, 'files', `profile-${value.profile}.yaml`)), path).toBe(true);
         }
       }
     });
   });
+
+  describe.skipIf(!gatewayApiAvailable)('against the Gateway API v1.5.1 CRDs (the release Istio 1.30.3 builds against)', () => {
+    it('every Gateway API object validates against its CRD schema', () => {
+      for (const { path, value } of manifests.filter((m) => isGatewayApi(m.value))) expect(gatewayApiObjectProblems(value), path).toEqual([]);
+    });
+  });
 });
+
+describe.skipIf(!gatewayApiAvailable)('the Gateway API check itself', () => {
+  const gateway = (apiVersion: string, listener: object) => ({ apiVersion, kind: 'Gateway', spec: { gatewayClassName: 'istio-east-west', listeners: [listener] } });
+  const mesh = { name: 'mesh', port: 15008, protocol: 'HBONE', tls: { mode: 'Terminate', options: { 'gateway.istio.io/tls-terminate-mode': 'ISTIO_MUTUAL' } } };
+  it('accepts the ambient east-west listener at v1 and v1beta1', () => {
+    expect(gatewayApiObjectProblems(gateway('gateway.networking.k8s.io/v1', mesh))).toEqual([]);
+    expect(gatewayApiObjectProblems(gateway('gateway.networking.k8s.io/v1beta1', mesh))).toEqual([]);
+  });
+  it('rejects a misspelled field, a port out of range and an unknown TLS mode', () => {
+    expect(gatewayApiObjectProblems(gateway('gateway.networking.k8s.io/v1', { ...mesh, prot: 15008 }))).not.toEqual([]);
+    expect(gatewayApiObjectProblems(gateway('gateway.networking.k8s.io/v1', { ...mesh, port: 70000 }))).not.toEqual([]);
+    expect(gatewayApiObjectProblems(gateway('gateway.networking.k8s.io/v1', { ...mesh, tls: { mode: 'Terminat' } }))).not.toEqual([]);
+  });
+  it('knows no Gateway API version the CRD does not serve', () => {
+    expect(gatewayApiObjectProblems(gateway('gateway.networking.k8s.io/v1alpha1', mesh))).toBeUndefined();
+  });
+});
+
+/** The ztunnel chart merges `global` onto the top level (templates/zzz_profile.yaml), so global.network is its `network`. */
+function flattenGlobal(values: Record<string, any>): Record<string, unknown> {
+  const { global, ...rest } = values;
+  return { ...rest, ...(global ?? {}) };
+}
 
 describe.skipIf(!upstreamAvailable)('the conformance checks themselves', () => {
   it('reject a misspelled istiod key such as multiCluster.ClusterName', () => {
     const values = { global: { multiCluster: { ClusterName: 'east' } } };
     expect(unknownChartKeys(values, chartDefaults('istiod'), ISTIOD_OPEN_MAPS)).toEqual(['global.multiCluster.ClusterName']);
+  });
+
+  it('reject a misspelled ztunnel key such as multiCluster.clustername, and accept the flattened global.network', () => {
+    expect(unknownChartKeys(flattenGlobal({ multiCluster: { clustername: 'east' }, global: { network: 'n' } }), chartDefaults('ztunnel'), [])).toEqual(['multiCluster.clustername']);
+    expect(unknownChartKeys(flattenGlobal({ global: { netwrok: 'n' } }), chartDefaults('ztunnel'), [])).toEqual(['netwrok']);
   });
 
   it('reject an unknown top-level key in gateway values', () => {

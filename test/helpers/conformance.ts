@@ -58,7 +58,7 @@ export function gatewayValuesProblems(values: unknown): string[] {
 }
 
 /** The chart's defaults, which users set at the top level (charts without a schema). */
-export function chartDefaults(chart: 'istiod' | 'base'): Record<string, unknown> {
+export function chartDefaults(chart: 'istiod' | 'base' | 'cni' | 'ztunnel'): Record<string, unknown> {
   const values = parse(readFileSync(join(SHARED_UPSTREAM, `charts/${chart}/values.yaml`), 'utf8'));
   // `profile` is read by every chart's profile template (files/profile-<name>.yaml), not listed in values.yaml
   return { ...values._internal_defaults_do_not_set, profile: '' };
@@ -85,4 +85,34 @@ export function unknownChartKeys(values: Record<string, unknown>, defaults: Reco
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// --- Gateway API (the ambient east-west Gateway) ----------------------------------------------
+
+const GATEWAY_API_UPSTREAM = join(SHARED_UPSTREAM, '..', 'gateway-api-v1.5.1');
+export const gatewayApiAvailable = existsSync(join(GATEWAY_API_UPSTREAM, 'gateway.networking.k8s.io_gateways.yaml'));
+let gatewayApiValidators: Map<CrdKey, ValidateFunction> | undefined;
+
+/**
+ * Problems of one Gateway API object against the real v1.5.1 CRD (every served version),
+ * closed like the Istio CRDs above; undefined when its kind is not one of the CRDs read here.
+ * The CRD's CEL rules (x-kubernetes-validations) are not evaluated: the ecosystem tier's
+ * schema check covers the structural schema the same way.
+ */
+export function gatewayApiObjectProblems(object: any): string[] | undefined {
+  if (!gatewayApiValidators) {
+    gatewayApiValidators = new Map();
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    for (const file of ['gateway.networking.k8s.io_gateways.yaml', 'gateway.networking.k8s.io_gatewayclasses.yaml']) {
+      const crd = parse(readFileSync(join(GATEWAY_API_UPSTREAM, file), 'utf8'));
+      for (const version of crd.spec.versions.filter((v: any) => v.served)) {
+        const spec = closeObjects(structuredClone(version.schema.openAPIV3Schema.properties.spec));
+        const schema = { type: 'object', properties: { spec }, required: ['spec'], additionalProperties: false };
+        gatewayApiValidators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(schema));
+      }
+    }
+  }
+  const validate = gatewayApiValidators.get(`${object.apiVersion}/${object.kind}`);
+  if (!validate) return undefined;
+  return validate({ spec: object.spec }) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
