@@ -27,7 +27,7 @@ function cli(args: string[], cwd: string) {
 }
 
 /** The chart directory for a chart name as the README installs it. */
-export const CHART_DIRS: Record<string, string> = { base: join(CHARTS, 'base'), istiod: join(CHARTS, 'istiod'), gateway: join(CHARTS, 'gateway') };
+export const CHART_DIRS: Record<string, string> = { base: join(CHARTS, 'base'), istiod: join(CHARTS, 'istiod'), gateway: join(CHARTS, 'gateway'), cni: join(CHARTS, 'cni'), ztunnel: join(CHARTS, 'ztunnel') };
 
 /** `helm upgrade --install RELEASE CHART ... -n NS -f VALUES` lines of out/README.md. */
 export function helmCommands(readme: string): { release: string; chart: string; namespace: string; values: string; command: string }[] {

@@ -16,13 +16,23 @@ interface Expectation {
   meshID: string;
   /** a remote's primary's east-west address (its istiod, for the remote's Service) */
   primaryAddress?: string;
+  /** ambient namespaces in this cluster (from mesh.yaml), and whether one of them is also in a cluster on another network */
+  ambient?: { namespaces: string[]; acrossNetworks: boolean };
 }
 
 function expectationFor(c: Case, cluster: ClusterInfo): Expectation {
   const mesh = parse(readFileSync(c.meshFile, 'utf8'));
   const clusters: any[] = mesh.spec.clusters;
   const primary = cluster.controlPlane ? clusters.find((x) => x.name === cluster.controlPlane) : undefined;
-  return { cluster, meshID: mesh.spec.meshID ?? mesh.metadata.name, primaryAddress: primary?.eastWestGateway?.address };
+  const networkOf = new Map(clusters.map((x) => [x.name, x.network]));
+  const ambient = (mesh.spec.namespaces ?? []).filter((n: any) => n.injection === 'ambient').map((n: any) => ({ name: n.name, clusters: n.clusters ?? clusters.map((x) => x.name) }));
+  const here = ambient.filter((n: any) => n.clusters.includes(cluster.name));
+  return {
+    cluster,
+    meshID: mesh.spec.meshID ?? mesh.metadata.name,
+    primaryAddress: primary?.eastWestGateway?.address,
+    ...(here.length ? { ambient: { namespaces: here.map((n: any) => n.name), acrossNetworks: here.some((n: any) => n.clusters.some((o: string) => networkOf.get(o) !== cluster.network)) } } : {}),
+  };
 }
 
 const env = (container: any, name: string) => container?.env?.find((e: any) => e.name === name)?.value;
@@ -71,6 +81,47 @@ export function istiodProblems(objects: any[], x: Expectation): string[] {
   return problems;
 }
 
+/**
+ * Problems of istiod in an ambient cluster (issue #17): the ambient profile took effect
+ * (PILOT_ENABLE_AMBIENT), AMBIENT_ENABLE_MULTI_NETWORK is on exactly where ambient namespaces
+ * span networks, and the mesh config makes the ambient namespaces of several clusters global.
+ */
+export function ambientIstiodProblems(objects: any[], x: Expectation, globalNamespaces: string[]): string[] {
+  const problems: string[] = [];
+  const deployment = byKind(objects, 'Deployment').find((d) => d.metadata.name.startsWith('istiod'));
+  const discovery = deployment?.spec.template.spec.containers.find((c: any) => c.name === 'discovery');
+  if (env(discovery, 'PILOT_ENABLE_AMBIENT') !== 'true') problems.push(`istiod's PILOT_ENABLE_AMBIENT is ${env(discovery, 'PILOT_ENABLE_AMBIENT')}: the ambient profile is not in effect`);
+  const multiNetwork = env(discovery, 'AMBIENT_ENABLE_MULTI_NETWORK');
+  if ((multiNetwork === 'true') !== (x.ambient?.acrossNetworks ?? false)) problems.push(`istiod's AMBIENT_ENABLE_MULTI_NETWORK is ${multiNetwork}, where ambient namespaces ${x.ambient?.acrossNetworks ? 'span' : 'do not span'} networks`);
+  if (env(discovery, 'AMBIENT_ENABLE_MULTI_NETWORK_INGRESS') !== undefined) problems.push('istiod sets AMBIENT_ENABLE_MULTI_NETWORK_INGRESS (istio/istio#60609)');
+  const mesh = byKind(objects, 'ConfigMap').find((m) => /^istio(-.+)?$/.test(m.metadata.name) && m.data?.mesh);
+  const scopes: any[] = (mesh ? parse(mesh.data.mesh)?.serviceScopeConfigs : undefined) ?? [];
+  const selected = scopes.filter((s) => s.scope === 'GLOBAL').flatMap((s) => (s.namespaceSelector?.matchExpressions ?? []).filter((e: any) => e.key === 'kubernetes.io/metadata.name').flatMap((e: any) => e.values));
+  for (const n of globalNamespaces) if (!selected.includes(n)) problems.push(`the mesh config does not make namespace ${n} global (serviceScopeConfigs)`);
+  if (!scopes.some((s) => s.servicesSelector?.matchExpressions?.some((e: any) => e.key === 'istio.io/global'))) problems.push('the mesh config lost the ambient profile\'s istio.io/global opt-in');
+  return problems;
+}
+
+/** Problems of the ztunnel chart's DaemonSet: the cluster name and network must be istiod's. */
+export function ztunnelProblems(objects: any[], x: Expectation): string[] {
+  const daemonSet = byKind(objects, 'DaemonSet').find((d) => d.metadata.name === 'ztunnel');
+  if (!daemonSet) return ['the ztunnel chart renders no ztunnel DaemonSet'];
+  const container = daemonSet.spec.template.spec.containers.find((c: any) => c.name === 'istio-proxy');
+  const problems: string[] = [];
+  if (env(container, 'ISTIO_META_CLUSTER_ID') !== x.cluster.name) problems.push(`ztunnel's ISTIO_META_CLUSTER_ID is ${env(container, 'ISTIO_META_CLUSTER_ID')}, not ${x.cluster.name}`);
+  if (env(container, 'NETWORK') !== x.cluster.network) problems.push(`ztunnel's NETWORK is ${env(container, 'NETWORK')}, not ${x.cluster.network}`);
+  return problems;
+}
+
+/** Problems of the cni chart: the node agent runs with ambient on (the ambient profile's cni.ambient.enabled). */
+export function cniProblems(objects: any[]): string[] {
+  const problems: string[] = [];
+  if (!byKind(objects, 'DaemonSet').some((d) => d.metadata.name === 'istio-cni-node')) problems.push('the cni chart renders no istio-cni-node DaemonSet');
+  const config = byKind(objects, 'ConfigMap').find((m) => m.metadata.name === 'istio-cni-config');
+  if (config?.data?.AMBIENT_ENABLED !== 'true') problems.push(`the CNI node agent's AMBIENT_ENABLED is ${config?.data?.AMBIENT_ENABLED}, not true`);
+  return problems;
+}
+
 /** Problems of the gateway chart's rendered east-west gateway. */
 export function eastWestProblems(objects: any[], x: Expectation): string[] {
   const problems: string[] = [];
@@ -96,10 +147,19 @@ export function baseProblems(objects: any[]): string[] {
   return ['gateways.networking.istio.io', 'virtualservices.networking.istio.io', 'destinationrules.networking.istio.io', 'serviceentries.networking.istio.io'].filter((n) => !crds.includes(n)).map((n) => `the base chart does not install ${n}`);
 }
 
+/** Ambient namespaces of more than one cluster, from mesh.yaml. */
+function globalAmbientNamespaces(c: Case): string[] {
+  const mesh = parse(readFileSync(c.meshFile, 'utf8'));
+  const all = mesh.spec.clusters.length;
+  return (mesh.spec.namespaces ?? []).filter((n: any) => n.injection === 'ambient' && (n.clusters?.length ?? all) > 1).map((n: any) => n.name);
+}
+
 function renderProblems(c: Case, h: HelmRender, objects: any[]): string[] {
   const cluster = c.clusters.find((x) => x.name === h.cluster)!;
   const x = expectationFor(c, cluster);
-  if (h.chart === 'istiod') return istiodProblems(objects, x);
+  if (h.chart === 'istiod') return [...istiodProblems(objects, x), ...(x.ambient ? ambientIstiodProblems(objects, x, globalAmbientNamespaces(c)) : [])];
+  if (h.chart === 'ztunnel') return ztunnelProblems(objects, x);
+  if (h.chart === 'cni') return cniProblems(objects);
   if (h.chart === 'base') return baseProblems(objects);
   if (h.release === 'istio-eastwestgateway') return eastWestProblems(objects, x);
   return byKind(objects, 'Deployment').length === 1 ? [] : [`${h.release} renders ${byKind(objects, 'Deployment').length} Deployments`];
@@ -115,13 +175,18 @@ describe.each(withHelm.map((c) => [c.name, c] as const))('%s', (_, c) => {
     for (const h of c.helm) expect(Object.keys(CHART_DIRS), h.command).toContain(h.chart);
   });
 
-  it('every cluster installs istio-base and istiod; a primary serving remotes, and each cluster of a multi-network mesh, an east-west gateway', () => {
+  it('every cluster installs istio-base and istiod; a primary serving remotes, and each cluster of a multi-network mesh, an east-west gateway (with ambient: istio-cni, ztunnel, and the ambient Gateway where ambient spans networks)', () => {
     const networks = new Set(c.clusters.map((x) => x.network));
     for (const cluster of c.clusters) {
       const releases = c.helm.filter((h) => h.cluster === cluster.name).map((h) => h.release);
       expect(releases, cluster.name).toEqual(expect.arrayContaining(['istio-base', 'istiod']));
       const servesRemotes = c.clusters.some((x) => x.controlPlane === cluster.name);
-      if (servesRemotes || networks.size > 1) expect(releases, cluster.name).toContain('istio-eastwestgateway');
+      const ambient = expectationFor(c, cluster).ambient;
+      if (ambient) expect(releases, cluster.name).toEqual(expect.arrayContaining(['istio-cni', 'ztunnel']));
+      else expect(releases, cluster.name).not.toEqual(expect.arrayContaining(['ztunnel']));
+      const ambientGateway = existsSync(join(c.out, cluster.name, 'manifests', 'gateway.networking.k8s.io_Gateway_istio-system_istio-ambient-eastwestgateway.yaml'));
+      expect(ambientGateway, cluster.name).toBe(ambient?.acrossNetworks ?? false);
+      if (servesRemotes || (networks.size > 1 && !ambientGateway)) expect(releases, cluster.name).toContain('istio-eastwestgateway');
     }
   });
 
@@ -284,6 +349,49 @@ describe('negative controls: the same checks fail on broken output', () => {
     expect(problems).toMatch(/no port 15443/);
     expect(problems).toMatch(/ISTIO_META_REQUESTED_NETWORK_VIEW/);
     expect(problems).toMatch(/topology.istio.io\/network/);
+  });
+
+  const ambientCase = cases.find((x) => x.name === 'ambient-multi-network')!;
+  function ambientTemplateWith(release: string, edit: (values: any) => void) {
+    const h = ambientCase.helm.find((x) => x.cluster === 'east' && x.release === release)!;
+    const values = parse(readFileSync(join(ambientCase.out, h.values), 'utf8')) ?? {};
+    edit(values);
+    const file = join(work, 'controls', 'helm', `ambient-${h.cluster}-${h.release}.values.yaml`);
+    writeFileMkdir(file, stringify(values));
+    return helmTemplate(helm, work, h.release, CHART_DIRS[h.chart], h.namespace, file);
+  }
+  const ambientEast = () => expectationFor(ambientCase, ambientCase.clusters.find((x) => x.name === 'east')!);
+
+  it('a ztunnel rendered for another cluster, on another network, fails; without a cluster name it is "Kubernetes"', () => {
+    const other = ambientTemplateWith('ztunnel', (v) => {
+      v.global.network = 'net-x';
+      v.multiCluster.clusterName = 'west';
+    });
+    expect(other.status, other.stderr).toBe(0);
+    const problems = ztunnelProblems(yamlDocs(other.stdout), ambientEast()).join('\n');
+    expect(problems).toMatch(/NETWORK is net-x/);
+    expect(problems).toMatch(/ISTIO_META_CLUSTER_ID is west/);
+    const unnamed = ambientTemplateWith('ztunnel', (v) => delete v.multiCluster);
+    expect(ztunnelProblems(yamlDocs(unnamed.stdout), ambientEast()).join('\n')).toMatch(/ISTIO_META_CLUSTER_ID is Kubernetes/);
+  });
+
+  it('a cni without the ambient profile fails the CNI check', () => {
+    const r = ambientTemplateWith('istio-cni', (v) => delete v.profile);
+    expect(r.status, r.stderr).toBe(0);
+    expect(cniProblems(yamlDocs(r.stdout)).join('\n')).toMatch(/AMBIENT_ENABLED is false/);
+  });
+
+  it('an istiod without the ambient profile, the multi-network flag and the scope fails the ambient checks', () => {
+    const r = ambientTemplateWith('istiod', (v) => {
+      delete v.profile;
+      delete v.env;
+      delete v.meshConfig.serviceScopeConfigs;
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const problems = ambientIstiodProblems(yamlDocs(r.stdout), ambientEast(), ['shop']).join('\n');
+    expect(problems).toMatch(/PILOT_ENABLE_AMBIENT/);
+    expect(problems).toMatch(/AMBIENT_ENABLE_MULTI_NETWORK is undefined/);
+    expect(problems).toMatch(/namespace shop global/);
   });
 
   it("a base chart that leaves out a CRD meshgen's manifests use fails the base check", () => {
