@@ -15,7 +15,7 @@ const USAGE = `meshgen: a static compiler for multi-cluster Istio
 Usage:
   meshgen build    [MESH_FILE] [--out DIR] [--check] [--strict] [--quiet]
   meshgen validate [MESH_FILE] [--strict]
-  meshgen init     [DIR] [--topology multi-primary|primary-remote|legacy-global] [--clusters N]
+  meshgen init     [DIR] [--topology multi-primary|primary-remote|legacy-global|ambient] [--clusters N]
   meshgen certs status [MESH_FILE]
   meshgen --help | --version
 

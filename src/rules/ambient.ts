@@ -30,13 +30,14 @@ export function ambientGatewayApiVersion(v: IstioVersion): 'gateway.networking.k
 
 /**
  * The Gateway API release each Istio minor builds against (sigs.k8s.io/gateway-api in
- * istio:go.mod at 1.27.9, 1.28.10, 1.29.6, 1.30.3 and 1.31.0-rc.0): its standard-channel CRDs
- * are what the ambient east-west Gateway (and any waypoint) needs in the cluster.
+ * istio:go.mod at 1.24.6, 1.25.5, 1.26.8, 1.27.9, 1.28.10, 1.29.6, 1.30.3 and 1.31.0-rc.0): its
+ * standard-channel CRDs are what the ambient east-west Gateway (and any waypoint) needs.
  */
-const GATEWAY_API_BY_MINOR: Record<number, string> = { 27: 'v1.3.0', 28: 'v1.4.1', 29: 'v1.4.1', 30: 'v1.5.1', 31: 'v1.6.0' };
+const GATEWAY_API_BY_MINOR: Record<number, string> = { 24: 'v1.2.1', 25: 'v1.2.1', 26: 'v1.3.0', 27: 'v1.3.0', 28: 'v1.4.1', 29: 'v1.4.1', 30: 'v1.5.1', 31: 'v1.6.0' };
 
+/** For a release meshgen renders ambient for (1.24-1.31; validation refuses the others). */
 export function gatewayApiVersion(v: IstioVersion): string {
-  return GATEWAY_API_BY_MINOR[v.minor] ?? GATEWAY_API_BY_MINOR[Math.min(Math.max(v.minor, 27), 31)];
+  return GATEWAY_API_BY_MINOR[v.minor] ?? GATEWAY_API_BY_MINOR[Math.min(Math.max(v.minor, 24), 31)];
 }
 
 export const GATEWAY_API_REPOSITORY = 'https://github.com/kubernetes-sigs/gateway-api';

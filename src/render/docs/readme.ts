@@ -40,7 +40,7 @@ export function meshReadme(mesh: MeshModel, meshPlan: MeshPlan, sourceLabel: str
     '',
     '| cluster | network | role | east-west gateway | ingress gateway |',
     '|---|---|---|---|---|',
-    ...plans.map((p) => `| ${p.cluster.name} | ${p.cluster.network} | ${p.cluster.role} | ${p.eastWestGateway ? p.cluster.eastWestGateway.serviceType : '–'} | ${p.ingressGateway ? p.cluster.ingressGateway.serviceType : '–'} |`),
+    ...plans.map((p) => `| ${p.cluster.name} | ${p.cluster.network} | ${p.cluster.role} | ${[p.eastWestGateway ? p.cluster.eastWestGateway.serviceType : '', p.ambient?.eastWestGateway ? 'ambient (HBONE 15008)' : ''].filter(Boolean).join(' + ') || '–'} | ${p.ingressGateway ? p.cluster.ingressGateway.serviceType : '–'} |`),
     '',
     '## Install order',
     '',

@@ -33,7 +33,7 @@ export function topologyDiagram(mesh: MeshModel, meshPlan: MeshPlan): string[] {
   for (let i = 0; i < primaries.length; i++) {
     for (let j = i + 1; j < primaries.length; j++) {
       if (mesh.legacyGlobal) lines.push(`  ${id(primaries[i])} <-. ".${mesh.legacyGlobal.suffix} via gateways 15443" .-> ${id(primaries[j])}`);
-      else if (primaries[i].network !== primaries[j].network) lines.push(`  ${id(primaries[i])} <-. "east-west 15443" .-> ${id(primaries[j])}`);
+      else if (primaries[i].network !== primaries[j].network) lines.push(`  ${id(primaries[i])} <-. "${crossNetworkPath(plans, primaries[i], primaries[j])}" .-> ${id(primaries[j])}`);
     }
   }
   for (const { cluster: remote, controlPlane } of plans) {
@@ -46,7 +46,16 @@ export function topologyDiagram(mesh: MeshModel, meshPlan: MeshPlan): string[] {
 function clusterLabel(plan: ClusterPlan): string {
   const c = plan.cluster;
   const gateway = plan.eastWestGateway ? `<br/>east-west gateway: ${c.eastWestGateway.serviceType}${c.eastWestGateway.address ? ` ${c.eastWestGateway.address}` : ''}` : '';
-  return `${c.name} (${c.role})${gateway}`;
+  const ambient = plan.ambient?.eastWestGateway ? '<br/>ambient east-west gateway: HBONE 15008' : plan.ambient ? '<br/>ambient data plane' : '';
+  return `${c.name} (${c.role})${gateway}${ambient}`;
+}
+
+/** Which east-west paths join two primaries: sidecar (15443), ambient (HBONE 15008), or both (issue #17). */
+function crossNetworkPath(plans: readonly ClusterPlan[], a: ClusterModel, b: ClusterModel): string {
+  const both = plans.filter((p) => p.cluster.name === a.name || p.cluster.name === b.name);
+  const sidecar = both.some((p) => p.eastWestGateway) || !both.some((p) => p.ambient);
+  const ambient = both.every((p) => p.ambient?.multiNetwork);
+  return [sidecar ? 'east-west 15443' : '', ambient ? 'ambient HBONE 15008' : ''].filter(Boolean).join(', ');
 }
 
 /** Mermaid ids allow letters and digits only; escaping every other character keeps them distinct. */
