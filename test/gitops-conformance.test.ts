@@ -74,7 +74,10 @@ describe.each(WITH_GITOPS)('example %s', (example) => {
             expect(file.startsWith('$values/'), `${path}: ${file}`).toBe(true);
             expect(isFile(underOut(file.slice('$values/'.length), gitops.argocd.path)), `${path}: ${file}`).toBe(true);
           }
-          if (source.path !== undefined) {
+          if (source.path !== undefined && source.repoURL !== gitops.argocd.repoURL) {
+            // the one outside source: an ambient cluster's Gateway API CRDs, from their own repository at a release tag
+            expect(source, path).toMatchObject({ repoURL: 'https://github.com/kubernetes-sigs/gateway-api.git', path: 'config/crd/standard', targetRevision: expect.stringMatching(/^v\d+\.\d+\.\d+$/) });
+          } else if (source.path !== undefined) {
             const dir = underOut(source.path, gitops.argocd.path);
             expect(isDirectory(dir), `${path}: ${source.path}`).toBe(true);
             for (const glob of [source.directory?.include, source.directory?.exclude].filter(Boolean)) expect(isFile(`${dir}/${glob}`), `${path}: ${glob}`).toBe(true);
@@ -96,7 +99,15 @@ describe.each(WITH_GITOPS)('example %s', (example) => {
     const fluxObjects = objects.filter((o) => o.path.startsWith('flux/'));
 
     it('every Kustomization path is a rendered directory', () => {
-      const kustomizations = fluxObjects.filter((o) => o.value.kind === 'Kustomization');
+      const all = fluxObjects.filter((o) => o.value.kind === 'Kustomization');
+      // an ambient cluster's Gateway API CRDs come from a GitRepository of their own, beside it
+      const outside = all.filter((o) => o.value.spec.sourceRef.name === 'gateway-api');
+      for (const { path, value } of outside) {
+        const dir = path.split('/').slice(0, -1).join('/');
+        expect(value.spec, path).toMatchObject({ path: './config/crd/standard', prune: false, sourceRef: { kind: 'GitRepository', name: 'gateway-api' } });
+        expect(fluxObjects.some((o) => o.path.startsWith(`${dir}/`) && o.value.kind === 'GitRepository' && o.value.metadata.name === 'gateway-api'), path).toBe(true);
+      }
+      const kustomizations = all.filter((o) => !outside.includes(o));
       expect(kustomizations.length).toBe(2 * clusters.length);
       for (const { path, value } of kustomizations) {
         expect(value.spec.path.startsWith('./'), path).toBe(true);

@@ -114,6 +114,6 @@ describe('meshgen init', () => {
   });
 
   it('is listed in --help', () => {
-    expect(runCli(['--help']).stdout).toMatch(/meshgen init +\[DIR\] \[--topology multi-primary\|primary-remote\|legacy-global\] \[--clusters N\]/);
+    expect(runCli(['--help']).stdout).toMatch(/meshgen init +\[DIR\] \[--topology multi-primary\|primary-remote\|legacy-global\|ambient\] \[--clusters N\]/);
   });
 });

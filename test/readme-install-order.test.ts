@@ -88,6 +88,22 @@ describe('the install-order replay (controls)', () => {
     expect(replayInstall(reordered, clusters, files).failure?.reason).toMatch(/primary1 does not hold remote1's remote secret yet/);
   });
 
+  it('refuses an ambient cluster whose Gateway API CRDs are left out, or whose ztunnel comes before istio-cni', async () => {
+    const { files, clusters, readme } = await built('ambient-multi-network');
+    const commands = installCommands(readme);
+    const withoutCrds = commands.filter((c) => !c.includes('standard-install.yaml'));
+    expect(replayInstall(withoutCrds, clusters, files).failure?.reason).toMatch(/Gateway API CRDs are not installed/);
+    const cni = commands.findIndex((c) => c.includes('install istio-cni '));
+    const swapped = [...commands.slice(0, cni), commands[cni + 1], commands[cni], ...commands.slice(cni + 2)];
+    expect(replayInstall(swapped, clusters, files).failure?.reason).toMatch(/ztunnel in \S+ before istio-cni/);
+  });
+
+  it('refuses an ambient namespace\'s workloads before its cluster has istio-cni and ztunnel', async () => {
+    const { files, clusters, readme } = await built('ambient-multi-network');
+    const commands = installCommands(readme).filter((c) => !/install (istio-cni|ztunnel) /.test(c));
+    expect(replayInstall(commands, clusters, files).failure?.reason).toMatch(/an ambient namespace, but istio-cni and ztunnel are not installed/);
+  });
+
   it('refuses a command that names a file out/ does not have', async () => {
     const { files, clusters, readme } = await built('multi-primary');
     const commands = installCommands(readme).map((c) => c.replace('cluster1/helm/istiod.values.yaml', 'cluster1/helm/istiod.yaml'));

@@ -10,7 +10,10 @@ import { parse, parseAllDocuments } from 'yaml';
 //   - a pod to be injected (a gateway, a workload in an injected namespace) needs an injector that
 //     is ready: on a primary its own istiod installed with --wait; on a remote its primary's
 //     istiod, which must already hold the remote's remote secret;
-//   - a file named by a command exists in out/.
+//   - a file named by a command exists in out/;
+//   - ambient (issue #17): a Gateway API object needs the Gateway API CRDs (applied from their
+//     release URL), istio-cni and ztunnel need a ready istiod (ztunnel after istio-cni, Istio's
+//     order), and a workload in an ambient namespace needs both.
 
 export interface ReplayCluster {
   name: string;
@@ -28,6 +31,10 @@ interface ClusterState {
   /** clusters whose remote secret this cluster holds */
   remoteSecrets: Set<string>;
   kustomizationApplied: boolean;
+  gatewayApiCrds: boolean;
+  cni: boolean;
+  ztunnel: boolean;
+  ambientNamespaces: Set<string>;
 }
 
 export interface ReplayResult {
@@ -49,7 +56,7 @@ export function installCommands(readme: string): string[] {
 /** `readFile` reads a path relative to out/ (where the commands run); undefined when there is no such file. */
 export function replayInstall(commands: readonly string[], clusters: readonly ReplayCluster[], readFile: (path: string) => string | undefined): ReplayResult {
   const state = new Map<string, ClusterState>(
-    clusters.map((c) => [c.name, { namespaces: new Set(['default', 'kube-system']), injectedNamespaces: new Set(), crds: false, readerAccount: false, istiodReady: false, remoteSecrets: new Set(), kustomizationApplied: false }]),
+    clusters.map((c) => [c.name, { namespaces: new Set(['default', 'kube-system']), injectedNamespaces: new Set(), crds: false, readerAccount: false, istiodReady: false, remoteSecrets: new Set(), kustomizationApplied: false, gatewayApiCrds: false, cni: false, ztunnel: false, ambientNamespaces: new Set<string>() }]),
   );
   const byVariable = new Map(clusters.map((c) => [c.contextVariable, c]));
   let count = 0;
@@ -83,7 +90,12 @@ export function replayInstall(commands: readonly string[], clusters: readonly Re
       s.namespaces.add(object.metadata.name);
       const labels = object.metadata.labels ?? {};
       if (labels['istio-injection'] === 'enabled' || labels['istio.io/rev']) s.injectedNamespaces.add(object.metadata.name);
+      if (labels['istio.io/dataplane-mode'] === 'ambient') s.ambientNamespaces.add(object.metadata.name);
       return;
+    }
+    if (group === 'gateway.networking.k8s.io' && !s.gatewayApiCrds) throw new Refusal(`no matches for kind "${kind}" in group "${group}" in ${cluster.name}: the Gateway API CRDs are not installed`);
+    if (['Deployment', 'StatefulSet', 'DaemonSet', 'Pod'].includes(kind) && namespace && s.ambientNamespaces.has(namespace) && !(s.cni && s.ztunnel)) {
+      throw new Refusal(`${kind} ${namespace}/${object.metadata.name} in ${cluster.name}: an ambient namespace, but istio-cni and ztunnel are not installed`);
     }
     if (namespace && !s.namespaces.has(namespace)) throw new Refusal(`namespaces "${namespace}" not found in ${cluster.name}`);
     if (group.endsWith('istio.io') && !s.crds) throw new Refusal(`no matches for kind "${kind}" in group "${group}" in ${cluster.name}: the base chart's CRDs are not installed`);
@@ -143,6 +155,10 @@ export function replayInstall(commands: readonly string[], clusters: readonly Re
       else if (chart === 'istiod') {
         if (!s.crds) throw new Refusal(`helm: istiod before the base chart in ${cluster.name}`);
         s.istiodReady = words.includes('--wait') || values.profile === 'remote';
+      } else if (chart === 'cni' || chart === 'ztunnel') {
+        if (!s.istiodReady) throw new Refusal(`helm: ${chart} in ${cluster.name} before a ready istiod`);
+        if (chart === 'ztunnel' && !s.cni) throw new Refusal(`helm: ztunnel in ${cluster.name} before istio-cni`);
+        s[chart] = true;
       } else if (chart === 'gateway') {
         const why = injectorReady(cluster);
         if (why) throw new Refusal(`helm: gateway ${words[3]} in ${cluster.name}: its pods cannot be injected: ${why}`);
@@ -154,6 +170,11 @@ export function replayInstall(commands: readonly string[], clusters: readonly Re
       const file = option('-f');
       const dir = option('-k');
       if (file === '-') return; // the istioctl pipe, handled above
+      if (file && /^https:\/\/github\.com\/kubernetes-sigs\/gateway-api\/releases\/download\/v[\d.]+\/standard-install\.yaml$/.test(file)) {
+        if (!words.includes('--server-side')) throw new Refusal(`${file}: the Gateway API CRDs are too large for a client-side apply`);
+        state.get(cluster.name)!.gatewayApiCrds = true;
+        return;
+      }
       if (words[words.indexOf('--context') + 2] === '-n' && words.slice(5, 8).join(' ') === 'create secret generic') {
         const namespace = option('-n')!;
         if (!state.get(cluster.name)!.namespaces.has(namespace)) throw new Refusal(`namespaces "${namespace}" not found in ${cluster.name}`);
