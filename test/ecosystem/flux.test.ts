@@ -19,11 +19,19 @@ interface FluxKustomization {
   dir: string;
 }
 
-/** The Flux Kustomizations of a case, each with the out/ directory its path names. */
+/**
+ * An ambient cluster's Gateway API CRDs come from another repository (a GitRepository of its own
+ * at a release tag), which this offline tier cannot fetch: their Kustomizations are checked
+ * for shape below, not built.
+ */
+const fromGatewayApi = (k: any) => k.spec.sourceRef?.kind === 'GitRepository' && k.spec.sourceRef?.name === 'gateway-api';
+
+/** The Flux Kustomizations of a case that apply out/, each with the out/ directory its path names. */
 function fluxKustomizations(c: Case): FluxKustomization[] {
   const prefix = String(c.gitops.flux.path ?? '.').replace(/^\.\//, '').replace(/\/$/, '');
   return listFiles(join(c.out, 'flux'))
     .filter((p) => /kustomize\.toolkit\.fluxcd\.io_Kustomization_/.test(p))
+    .filter((p) => !fromGatewayApi(readYamlDocs(join(c.out, 'flux', p))[0]))
     .map((p) => {
       const file = join(c.out, 'flux', p);
       const k = readYamlDocs(file)[0];
@@ -60,6 +68,22 @@ describe.each(withFlux.map((c) => [c.name, c] as const))('%s', (_, c) => {
   it.each(kustomizations.map((k) => [`${k.name} (${k.file.slice(c.out.length + 1)})`, k] as const))('flux build kustomization %s --dry-run', (_, k) => {
     expect(fluxBuildProblems(k)).toEqual([]);
   });
+});
+
+it('an ambient cluster\'s Gateway API CRDs Kustomization applies the standard CRDs of a GitRepository at a release tag beside it, never pruned', () => {
+  const outside = withFlux.flatMap((c) =>
+    listFiles(join(c.out, 'flux'))
+      .filter((p) => /Kustomization_flux-system_gateway-api-crds\.yaml$/.test(p))
+      .map((p) => ({ c, dir: p.split('/').slice(0, -1).join('/'), k: readYamlDocs(join(c.out, 'flux', p))[0] })),
+  );
+  expect(outside.length).toBeGreaterThan(0);
+  for (const { c, dir, k } of outside) {
+    expect(fromGatewayApi(k)).toBe(true);
+    expect(k.spec).toMatchObject({ path: './config/crd/standard', prune: false });
+    const source = readYamlDocs(join(c.out, 'flux', dir, 'source.toolkit.fluxcd.io_GitRepository_flux-system_gateway-api.yaml'))[0];
+    expect(source.spec.url).toBe('https://github.com/kubernetes-sigs/gateway-api.git');
+    expect(source.spec.ref.tag).toMatch(/^v\d+\.\d+\.\d+$/);
+  }
 });
 
 it('some example renders Flux wrappers', () => {
