@@ -16,12 +16,11 @@ const CHART_DIRS: Record<string, string> = { base: join(CHARTS, 'base'), istiod:
 /** The Kubernetes version helm renders for: the kube-apiserver the tier builds. */
 export const KUBE_VERSION = JSON.parse(readFileSync(join(REPO, 'tools/ecosystem/tools.json'), 'utf8')).e2eTools.find((t: any) => t.name === 'kube-apiserver').version.slice(1);
 
-export function tools(): Record<'etcd' | 'kube-apiserver' | 'pilot-discovery' | 'helm', string> {
-  const t = JSON.parse(process.env.MESHGEN_E2E_TOOLS ?? '{}');
-  for (const name of ['etcd', 'kube-apiserver', 'pilot-discovery', 'helm']) {
-    if (!t[name] || !existsSync(t[name])) throw new Error(`${name} is not built: run the tier through npm run test:e2e`);
-  }
-  return t;
+/** The path of a pinned binary (scripts/e2e/run.mjs passes them in MESHGEN_E2E_TOOLS). */
+export function tool(name: 'etcd' | 'kube-apiserver' | 'pilot-discovery' | 'helm'): string {
+  const path = JSON.parse(process.env.MESHGEN_E2E_TOOLS ?? '{}')[name];
+  if (!path || !existsSync(path)) throw new Error(`${name} is not built: run the tier through npm run test:e2e`);
+  return path;
 }
 
 export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeout?: number } = {}): SpawnSyncReturns<string> {
@@ -149,11 +148,10 @@ function servingCerts(dir: string, host: string): { ca: string; cert: string; ke
 }
 
 export async function startCluster(procs: Processes, work: string, name: string, host: string): Promise<Cluster> {
-  const t = tools();
   const dir = join(work, 'clusters', name);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const [clientPort, peerPort, apiPort] = [await freePort(host), await freePort(host), await freePort(host)];
-  procs.start(`etcd-${name}`, t.etcd, [
+  procs.start(`etcd-${name}`, tool('etcd'), [
     '--name', name, '--data-dir', join(dir, 'etcd'),
     '--listen-client-urls', `http://${host}:${clientPort}`, '--advertise-client-urls', `http://${host}:${clientPort}`,
     '--listen-peer-urls', `http://${host}:${peerPort}`, '--initial-advertise-peer-urls', `http://${host}:${peerPort}`,
@@ -172,7 +170,7 @@ export async function startCluster(procs: Processes, work: string, name: string,
   const adminToken = `e2e-admin-${name}-${process.pid}-${Date.now()}`;
   const tokens = join(dir, 'tokens.csv');
   writeFileSync(tokens, `${adminToken},e2e-admin,e2e-admin,"system:masters"\n`, { mode: 0o600 });
-  procs.start(`kube-apiserver-${name}`, t['kube-apiserver'], [
+  procs.start(`kube-apiserver-${name}`, tool('kube-apiserver'), [
     `--etcd-servers=http://${host}:${clientPort}`,
     `--bind-address=${host}`, `--secure-port=${apiPort}`, `--advertise-address=${host}`,
     `--tls-cert-file=${certs.cert}`, `--tls-private-key-file=${certs.key}`, `--cert-dir=${join(dir, 'apiserver-certs')}`,
@@ -289,6 +287,8 @@ export interface Installer {
   work: string;
   /** what ran, for the test's report */
   log: string[];
+  /** warnings kubectl printed (from the API server) while applying */
+  warnings: string[];
 }
 
 function ctxEnv(inst: Installer): NodeJS.ProcessEnv {
@@ -308,7 +308,7 @@ export function helmRender(inst: Installer, step: Step): { crds?: string; object
   const [, release, chart, namespace, values] = m;
   if (!CHART_DIRS[chart]) throw new Error(`unknown chart ${chart}`);
   const cluster = contextName(inst.clusters, step.context!);
-  const rendered = must(tools().helm, ['template', release, CHART_DIRS[chart], '-n', namespace, '-f', join(inst.out, values), '--kube-version', KUBE_VERSION], {
+  const rendered = must(tool('helm'), ['template', release, CHART_DIRS[chart], '-n', namespace, '-f', join(inst.out, values), '--kube-version', KUBE_VERSION], {
     env: { HELM_CACHE_HOME: join(inst.work, 'helm/cache'), HELM_CONFIG_HOME: join(inst.work, 'helm/config'), HELM_DATA_HOME: join(inst.work, 'helm/data') },
   });
   const docs = yamlDocs(rendered);
@@ -331,7 +331,11 @@ function serverSide(line: string, dryRun: boolean): string {
 
 function bash(inst: Installer, line: string, cwd: string): string {
   inst.log.push(line);
-  return must('bash', ['-euo', 'pipefail', '-c', line], { cwd, env: ctxEnv(inst) });
+  const r = run('bash', ['-euo', 'pipefail', '-c', line], { cwd, env: ctxEnv(inst) });
+  if (r.status !== 0) throw new Error(`${line} exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
+  // what the API server warned about (deprecated fields, unknown fields, ...)
+  for (const w of r.stderr.split('\n').filter((l) => /warning/i.test(l))) inst.warnings.push(`${line}: ${w}`);
+  return r.stdout;
 }
 
 /** Does the README's apply line name files that exist (a remote secret does not before its token)? */
@@ -471,7 +475,7 @@ export async function startIstiod(procs: Processes, work: string, c: Cluster, re
     `--meshConfig=${join(dir, 'etc/istio/config/mesh')}`, `--networksConfig=${join(dir, 'etc/istio/config/meshNetworks')}`,
   );
   const name = `istiod-${c.name}`;
-  procs.start(name, tools()['pilot-discovery'], args, { cwd: dir, env, log: join(dir, 'istiod.log') });
+  procs.start(name, tool('pilot-discovery'), args, { cwd: dir, env, log: join(dir, 'istiod.log') });
   const istiod = { name, cluster: c, dir, http, monitoring, added };
   await waitFor(`${name} to be ready`, async () => {
     if (procs.exited(name)) throw new Error(`istiod exited:\n${procs.tail(name)}`);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -35,7 +36,7 @@ beforeAll(async () => {
     expect(mesh.spec.clusters[0].eastWestGateway.address).toBe(PRIMARY_GATEWAY);
   });
   meshgen(['build', 'mesh.yaml', '--out', 'out'], dir);
-  inst = { out: join(dir, 'out'), meshDir: dir, clusters: [primary, remote], kubeconfig: mergedKubeconfig([primary, remote], join(work, 'kubeconfig')), work, log: [] };
+  inst = { out: join(dir, 'out'), meshDir: dir, clusters: [primary, remote], kubeconfig: mergedKubeconfig([primary, remote], join(work, 'kubeconfig')), work, log: [], warnings: [] };
 }, 600_000);
 
 afterAll(async () => {
@@ -50,16 +51,23 @@ describe('primary-remote on one network (primary1, remote1) on real API servers'
     install(inst, { dryRun: false });
   });
 
-  it("the remote's sidecar injection webhook calls the primary's istiod through its east-west gateway", () => {
-    const webhooks = kubectlJson(remote, ['get', 'mutatingwebhookconfigurations']).items.flatMap((w: any) => w.webhooks);
+  it("the remote's sidecar injection webhooks lead to the primary's istiod: the remote's istiod Service, whose EndpointSlice is the primary's east-west gateway on 15017", () => {
+    const webhooks = kubectlJson(remote, ['get', 'mutatingwebhookconfigurations', 'istio-sidecar-injector']).webhooks;
     expect(webhooks.length).toBeGreaterThan(0);
-    for (const w of webhooks) expect(w.clientConfig.url).toBe(`https://${PRIMARY_GATEWAY}:15017/inject/cluster/remote1/net/network1`);
+    const service = kubectlJson(remote, ['-n', 'istio-system', 'get', 'service', 'istiod']);
+    const slices = kubectlJson(remote, ['-n', 'istio-system', 'get', 'endpointslices', '-l', 'kubernetes.io/service-name=istiod']).items;
+    for (const w of webhooks) {
+      expect(w.clientConfig.service).toMatchObject({ name: 'istiod', namespace: 'istio-system', path: '/inject/cluster/remote1/net/network1' });
+      // what kube-proxy does: Service port → its name → that port of the EndpointSlice
+      expect(resolve(service, slices, w.clientConfig.service.port ?? 443)).toEqual([`${PRIMARY_GATEWAY}:15017`]);
+    }
   });
 
-  it("the remote's istiod Service leads to the primary's east-west gateway (15012 for xDS, 15017 for webhooks)", () => {
+  it("the remote's istiod Service (the proxies' xDS and CA address, istiod.istio-system.svc:15012) leads to the primary's east-west gateway on 15012", () => {
+    const service = kubectlJson(remote, ['-n', 'istio-system', 'get', 'service', 'istiod']);
     const slices = kubectlJson(remote, ['-n', 'istio-system', 'get', 'endpointslices', '-l', 'kubernetes.io/service-name=istiod']).items;
-    expect(slices.flatMap((s: any) => s.endpoints.flatMap((e: any) => e.addresses))).toEqual([PRIMARY_GATEWAY]);
-    expect(slices.flatMap((s: any) => s.ports.map((p: any) => p.port)).sort()).toEqual([15012, 15017]);
+    expect(service.spec.selector).toBeUndefined();
+    expect(resolve(service, slices, 15012)).toEqual([`${PRIMARY_GATEWAY}:15012`]);
     expect(kubectlJson(remote, ['-n', 'istio-system', 'get', 'deployments']).items).toEqual([]);
   });
 
@@ -85,10 +93,35 @@ describe('primary-remote on one network (primary1, remote1) on real API servers'
     await waitFor('primary1 to sync remote1', async () => ((await debug(istiod, 'clusterz')).find((c: any) => c.id === 'remote1')?.syncStatus === 'synced' ? true : undefined));
     const endpoints = await waitFor("remote1's endpoints in primary1's istiod", async () => {
       const shards = (await debug(istiod, 'endpointShardz'))[`${APP.name}.${APP.namespace}.svc.cluster.local`]?.[APP.namespace]?.Shards ?? {};
-      const key = Object.keys(shards).find((k) => /(^|\/)remote1$/.test(k));
-      return key ? shards[key] : undefined;
+      return shards['Kubernetes/remote1'];
     });
-    expect(endpoints.map((e: any) => e.addresses?.[0] ?? e.address)).toEqual(APP.ips);
-    expect(endpoints.map((e: any) => e.network)).toEqual(['network1']);
+    expect(endpoints.map((e: any) => e.Addresses)).toEqual([APP.ips]);
+    // one network: meshgen labels no namespace with it (as Istio's own single-network install), and
+    // istiod treats an endpoint without a network as on every proxy's network (IsSameOrEmpty)
+    expect(endpoints.map((e: any) => e.Network)).toEqual(['']);
+  });
+
+  it("the primary's istiod distributes meshgen's pki root in the remote: istio-ca-root-cert and the injection webhook's caBundle", async () => {
+    const root = readFileSync(join(inst.meshDir, 'pki/root-cert.pem'), 'utf8').trim();
+    const cm = await waitFor('istio-ca-root-cert in remote1', () => {
+      const r = spawnSync('kubectl', ['--kubeconfig', remote.kubeconfig, '-n', APP.namespace, 'get', 'configmap', 'istio-ca-root-cert', '-o', 'json'], { encoding: 'utf8' });
+      return r.status === 0 ? JSON.parse(r.stdout) : undefined;
+    });
+    expect(cm.data['root-cert.pem'].trim()).toBe(root);
+    const bundles = await waitFor("the remote's webhook caBundle", () => {
+      const w = kubectlJson(remote, ['get', 'mutatingwebhookconfigurations', 'istio-sidecar-injector']).webhooks;
+      return w.every((x: any) => x.clientConfig.caBundle) ? w.map((x: any) => Buffer.from(x.clientConfig.caBundle, 'base64').toString().trim()) : undefined;
+    });
+    expect(new Set(bundles)).toEqual(new Set([root]));
   });
 });
+
+/** The address:port a selectorless Service's port leads to, through its EndpointSlices (by port name). */
+function resolve(service: any, slices: any[], port: number): string[] {
+  const p = service.spec.ports.find((x: any) => x.port === port);
+  if (!p) return [];
+  return slices.flatMap((s: any) => {
+    const target = s.ports.find((x: any) => x.name === p.name);
+    return target ? s.endpoints.flatMap((e: any) => e.addresses.map((a: string) => `${a}:${target.port}`)) : [];
+  });
+}
