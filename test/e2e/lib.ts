@@ -409,15 +409,24 @@ export interface Istiod {
   dir: string;
   http: number;
   monitoring: number;
-  /** env and flags beyond the chart's Deployment, with the reason for each */
-  added: Record<string, string>;
 }
 
 /**
  * `pilot-discovery discovery` as the istiod chart's Deployment runs it, as a process against
- * the cluster's API server: the Deployment's args and env (fieldRefs resolved as the kubelet
- * would), the `istio` ConfigMap (mesh config) and the `cacerts` Secret as files where the
- * Deployment mounts them, under a working directory of its own.
+ * the cluster's API server:
+ * - env: the Deployment's, as the kubelet would set it (values as they are; fieldRefs: POD_NAME,
+ *   POD_NAMESPACE, SERVICE_ACCOUNT; the resourceFieldRefs GOMAXPROCS and GOMEMLIMIT are left
+ *   out: no container limits here). Nothing added.
+ * - files: every ConfigMap and Secret volume it mounts (the `istio` ConfigMap at
+ *   /etc/istio/config, the `cacerts` Secret at /etc/cacerts), read from the cluster and written
+ *   at the same path under the process's working directory: istiod reads both at paths relative
+ *   to it (./etc/istio/config/mesh, ./etc/cacerts; the container's is /), so no flag or env
+ *   has to point there.
+ * - args: the Deployment's, plus `--kubeconfig` (no in-cluster service account; the chart's
+ *   KUBECONFIG env names an optional Secret that a primary does not have) and the listen
+ *   addresses `--httpAddr --httpsAddr --grpcAddr --secureGRPCAddr --monitoringAddr` (several
+ *   istiods share the loopback interface, each on ports of its own; the Deployment's
+ *   --monitoringAddr=:15014 is replaced).
  */
 export async function startIstiod(procs: Processes, work: string, c: Cluster, renderedIstiod: string): Promise<Istiod> {
   const deployment = yamlDocs(readFileSync(renderedIstiod, 'utf8')).find((d) => d.kind === 'Deployment' && d.metadata.name === 'istiod');
@@ -458,25 +467,16 @@ export async function startIstiod(procs: Processes, work: string, c: Cluster, re
     // resourceFieldRef (GOMAXPROCS, GOMEMLIMIT from the container's limits): no container here
   }
   const [http, https, grpc, secureGrpc, monitoring] = [await freePort(c.host), await freePort(c.host), await freePort(c.host), await freePort(c.host), await freePort(c.host)];
-  const added: Record<string, string> = {
-    '--kubeconfig': 'no in-cluster service account: istiod reaches its API server with the admin kubeconfig',
-    '--meshConfig, --networksConfig': 'the Deployment mounts the istio ConfigMap at /etc/istio/config; here it is under the working directory',
-    'ROOT_CA_DIR': 'the Deployment mounts cacerts at /etc/cacerts; here it is under the working directory',
-    '--httpAddr, --httpsAddr, --grpcAddr, --secureGRPCAddr, --monitoringAddr': 'several istiods share the loopback interface: each listens on ports of its own',
-    'PILOT_ENABLE_..., KUBERNETES_SERVICE_HOST': 'not set: the kubeconfig names the API server',
-  };
-  env.ROOT_CA_DIR = join(dir, 'etc/cacerts');
-  // the chart's args, with the monitoring address moved to a free port
+  // the chart's args, with the monitoring address moved, and the flags a process beside others needs
   const args = (container.args as string[]).filter((a) => !a.startsWith('--monitoringAddr'));
   args.push(
     `--monitoringAddr=${c.host}:${monitoring}`,
     `--httpAddr=${c.host}:${http}`, `--httpsAddr=${c.host}:${https}`, `--grpcAddr=${c.host}:${grpc}`, `--secureGRPCAddr=${c.host}:${secureGrpc}`,
     `--kubeconfig=${c.kubeconfig}`,
-    `--meshConfig=${join(dir, 'etc/istio/config/mesh')}`, `--networksConfig=${join(dir, 'etc/istio/config/meshNetworks')}`,
   );
   const name = `istiod-${c.name}`;
   procs.start(name, tool('pilot-discovery'), args, { cwd: dir, env, log: join(dir, 'istiod.log') });
-  const istiod = { name, cluster: c, dir, http, monitoring, added };
+  const istiod = { name, cluster: c, dir, http, monitoring };
   await waitFor(`${name} to be ready`, async () => {
     if (procs.exited(name)) throw new Error(`istiod exited:\n${procs.tail(name)}`);
     const r = await fetch(`http://${c.host}:${http}/ready`).catch(() => undefined);

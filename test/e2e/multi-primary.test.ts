@@ -140,6 +140,14 @@ describe('multi-primary, multi-network (east/net-east, west/net-west) on real AP
     await waitFor('east to drop the misnamed cluster', async () => ((await clusterzEntry(istiods.east, 'wrong-name')) ? undefined : true));
   });
 
+  it("each istiod runs with the mesh config the istiod chart rendered from meshgen's values (mesh ID, trust domain)", async () => {
+    for (const i of [istiods.east, istiods.west]) {
+      const mesh = await debug(i, 'mesh');
+      expect(mesh.defaultConfig.meshId).toBe('demo');
+      expect(mesh.trustDomain).toBe('cluster.local');
+    }
+  });
+
   it("west's Service endpoints are in east's istiod, under cluster west, on network net-west", async () => {
     const shards = await waitFor("west's endpoints in east", async () => {
       const s = await appShards(istiods.east);
