@@ -15,7 +15,7 @@ import { REPO, ensureTool, findGo, toolBinary } from '../ecosystem/tools.mjs';
 const started = Date.now();
 const ci = process.env.CI === 'true';
 const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
-const TOOLS = ['etcd', 'kube-apiserver', 'pilot-discovery', 'helm'];
+const TOOLS = ['etcd', 'kube-apiserver', 'pilot-discovery', 'xds-probe', 'helm'];
 
 function stop(reason) {
   if (ci) {

@@ -17,7 +17,7 @@ const CHART_DIRS: Record<string, string> = { base: join(CHARTS, 'base'), istiod:
 export const KUBE_VERSION = JSON.parse(readFileSync(join(REPO, 'tools/ecosystem/tools.json'), 'utf8')).e2eTools.find((t: any) => t.name === 'kube-apiserver').version.slice(1);
 
 /** The path of a pinned binary (scripts/e2e/run.mjs passes them in MESHGEN_E2E_TOOLS). */
-export function tool(name: 'etcd' | 'kube-apiserver' | 'pilot-discovery' | 'helm'): string {
+export function tool(name: 'etcd' | 'kube-apiserver' | 'pilot-discovery' | 'xds-probe' | 'helm'): string {
   const path = JSON.parse(process.env.MESHGEN_E2E_TOOLS ?? '{}')[name];
   if (!path || !existsSync(path)) throw new Error(`${name} is not built: run the tier through npm run test:e2e`);
   return path;
@@ -408,6 +408,8 @@ export interface Istiod {
   cluster: Cluster;
   dir: string;
   http: number;
+  /** the plaintext xDS port (--grpcAddr) */
+  grpc: number;
   monitoring: number;
 }
 
@@ -476,7 +478,7 @@ export async function startIstiod(procs: Processes, work: string, c: Cluster, re
   );
   const name = `istiod-${c.name}`;
   procs.start(name, tool('pilot-discovery'), args, { cwd: dir, env, log: join(dir, 'istiod.log') });
-  const istiod = { name, cluster: c, dir, http, monitoring };
+  const istiod = { name, cluster: c, dir, http, grpc, monitoring };
   await waitFor(`${name} to be ready`, async () => {
     if (procs.exited(name)) throw new Error(`istiod exited:\n${procs.tail(name)}`);
     const r = await fetch(`http://${c.host}:${http}/ready`).catch(() => undefined);
@@ -494,4 +496,13 @@ export async function debug(i: Istiod, path: string): Promise<any> {
 
 export function listDir(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).sort() : [];
+}
+
+/**
+ * The endpoints istiod gives a sidecar (on `clusterId`, `network`, in `namespace`) for one Envoy
+ * cluster, over xDS (tools/ecosystem/pilot-discovery/xds-probe).
+ */
+export function edsFor(i: Istiod, proxy: { clusterId: string; network: string; namespace: string }, resource: string): { address: string; port: number; weight: number }[] {
+  const out = must(tool('xds-probe'), ['--addr', `${i.cluster.host}:${i.grpc}`, '--cluster-id', proxy.clusterId, '--network', proxy.network, '--namespace', proxy.namespace, '--resource', resource], { timeout: 60_000 });
+  return JSON.parse(out);
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import {
-  Processes, debug, fillReaderTokenSecret, install, kubectl, kubectlJson, meshDir, meshgen, mergedKubeconfig, readmeSteps,
+  Processes, debug, edsFor, fillReaderTokenSecret, install, kubectl, kubectlJson, meshDir, meshgen, mergedKubeconfig, readmeSteps,
   saveCredentials, startCluster, startIstiod, waitFor, yamlDocs, type Cluster, type Installer, type Istiod,
 } from './lib.js';
 
@@ -23,6 +23,8 @@ const istiods: Record<string, Istiod> = {};
 const WEST_GATEWAY_IP = '192.0.2.77';
 /** the app Service created in west */
 const APP = { namespace: 'e2e-app', name: 'echo', port: 8080, ips: ['10.20.0.11', '10.20.0.12'] };
+/** the Envoy cluster of APP a sidecar asks istiod for */
+const APP_CLUSTER = `outbound|${APP.port}||${APP.name}.${APP.namespace}.svc.cluster.local`;
 
 function remoteSecretPath(reader: string, cluster: string) {
   return join(inst.out, reader, 'secrets', `istio-remote-secret-${cluster}.yaml`);
@@ -157,15 +159,32 @@ describe('multi-primary, multi-network (east/net-east, west/net-west) on real AP
     expect(shards.map((e: any) => e.Network)).toEqual(APP.ips.map(() => 'net-west'));
   });
 
+  it("a sidecar on net-west gets west's endpoints directly from west's istiod", () => {
+    expect(edsFor(istiods.west, { clusterId: 'west', network: 'net-west', namespace: APP.namespace }, APP_CLUSTER)).toEqual(
+      APP.ips.map((ip) => ({ address: ip, port: APP.port, weight: 1 })),
+    );
+  });
+
+  it("while west's east-west gateway Service has no address, a sidecar on net-east gets none of west's endpoints from east's istiod", async () => {
+    expect(((await debug(istiods.east, 'networkz')) ?? []).filter((g: any) => g.Network === 'net-west')).toEqual([]);
+    expect(edsFor(istiods.east, { clusterId: 'east', network: 'net-east', namespace: APP.namespace }, APP_CLUSTER)).toEqual([]);
+  });
+
   it("once west's east-west gateway Service has an address, east's istiod has it as net-west's gateway on 15443", async () => {
-    const before: any[] = await debug(istiods.east, 'networkz');
-    expect((before ?? []).filter((g) => g.Network === 'net-west')).toEqual([]);
     kubectl(west, ['-n', 'istio-system', 'patch', 'service', 'istio-eastwestgateway', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { loadBalancer: { ingress: [{ ip: WEST_GATEWAY_IP }] } } })]);
     const gateways = await waitFor("net-west's gateway in east", async () => {
       const g: any[] = ((await debug(istiods.east, 'networkz')) ?? []).filter((x: any) => x.Network === 'net-west');
       return g.length ? g : undefined;
     });
     expect(gateways.map((g) => ({ Cluster: g.Cluster, Addr: g.Addr, Port: g.Port }))).toEqual([{ Cluster: 'west', Addr: WEST_GATEWAY_IP, Port: 15443 }]);
+  });
+
+  it("a sidecar on net-east then gets west's endpoints as that gateway (15443, weighted by west's two endpoints) from east's istiod", async () => {
+    const eds = await waitFor('the gateway endpoint in EDS', () => {
+      const e = edsFor(istiods.east, { clusterId: 'east', network: 'net-east', namespace: APP.namespace }, APP_CLUSTER);
+      return e.length ? e : undefined;
+    });
+    expect(eds).toEqual([{ address: WEST_GATEWAY_IP, port: 15443, weight: APP.ips.length }]);
   });
 
   it("the istio-ca-root-cert each istiod writes into its cluster's namespaces is meshgen's pki root", async () => {
@@ -188,20 +207,37 @@ function remoteSecretKubeconfig(reader: string, cluster: string): { key: string;
   return { key: entries[0][0], text: entries[0][1] };
 }
 
-/** A Service in west with an EndpointSlice of two addresses (no pods: nothing runs here). */
+/**
+ * A Service in west and what a Deployment of two injected replicas would leave in the API: two
+ * Pods (labelled as the injector labels them, security.istio.io/tlsMode=istio; their status
+ * written as a kubelet would: Running, Ready, an IP) and an EndpointSlice that points at them.
+ * Nothing runs: there is no kubelet.
+ */
 function createAppInWest(): void {
+  const pods = APP.ips.map((ip, n) => ({ name: `${APP.name}-${n}`, ip }));
   const objects = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: APP.namespace } },
+    // no controller-manager creates the namespace's default ServiceAccount
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: APP.namespace } },
     { apiVersion: 'v1', kind: 'Service', metadata: { name: APP.name, namespace: APP.namespace }, spec: { ports: [{ name: 'http', port: APP.port, targetPort: APP.port }], selector: { app: APP.name } } },
+    ...pods.map((p) => ({
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: p.name, namespace: APP.namespace, labels: { app: APP.name, 'security.istio.io/tlsMode': 'istio', 'service.istio.io/canonical-name': APP.name } },
+      spec: { automountServiceAccountToken: false, containers: [{ name: 'app', image: 'e2e.invalid/none' }] },
+    })),
     {
       apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
       metadata: { name: `${APP.name}-e2e`, namespace: APP.namespace, labels: { 'kubernetes.io/service-name': APP.name, 'endpointslice.kubernetes.io/managed-by': 'meshgen-e2e' } },
       addressType: 'IPv4',
       ports: [{ name: 'http', port: APP.port, protocol: 'TCP' }],
-      endpoints: APP.ips.map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
+      endpoints: pods.map((p) => ({ addresses: [p.ip], conditions: { ready: true }, targetRef: { kind: 'Pod', name: p.name, namespace: APP.namespace } })),
     },
   ];
   kubectl(west, ['apply', '--server-side', '--field-manager=meshgen-e2e', '-f', '-'], objects.map((o) => `---\n${stringify(o)}`).join(''));
+  for (const p of pods) {
+    const status = { phase: 'Running', podIP: p.ip, podIPs: [{ ip: p.ip }], conditions: [{ type: 'Ready', status: 'True' }] };
+    kubectl(west, ['-n', APP.namespace, 'patch', 'pod', p.name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+  }
   // east has the namespace too, so its istiod writes istio-ca-root-cert there as well
   kubectl(east, ['apply', '--server-side', '--field-manager=meshgen-e2e', '-f', '-'], stringify(objects[0]));
 }

@@ -7,11 +7,16 @@ import { REPO, run, tool } from './lib.js';
 // go.mod requires: scripts/ecosystem/tools.mjs refuses a mismatch), `npm test` leaves this tier
 // out, and CI runs it after the ecosystem tier.
 
-const E2E_TOOLS: { name: 'etcd' | 'kube-apiserver' | 'pilot-discovery'; module: string; package: string; version: string; goModule: string; versionArgs: string[] }[] =
+const E2E_TOOLS: { name: 'etcd' | 'kube-apiserver' | 'pilot-discovery' | 'xds-probe'; module: string; package: string; localPackage?: string; version: string; goModule: string; versionArgs: string[] }[] =
   JSON.parse(readFileSync(join(REPO, 'tools/ecosystem/tools.json'), 'utf8')).e2eTools;
 
 /** What each binary prints for its version (written here, not derived from tools.json). */
-const REPORTED: Record<string, string> = { etcd: 'etcd Version: 3.6.8', 'kube-apiserver': 'Kubernetes v1.35.3', 'pilot-discovery': 'client version: 1.30-9739e10eb9d7' };
+const REPORTED: Record<string, string> = {
+  etcd: 'etcd Version: 3.6.8',
+  'kube-apiserver': 'Kubernetes v1.35.3',
+  'pilot-discovery': 'client version: 1.30-9739e10eb9d7',
+  'xds-probe': 'istio.io/istio v0.0.0-20260826214018-9739e10eb9d7',
+};
 
 describe.each(E2E_TOOLS.map((t) => [t.name, t] as const))('%s', (name, t) => {
   it(`runs and reports the pinned version (${REPORTED[name]})`, () => {
@@ -23,7 +28,8 @@ describe.each(E2E_TOOLS.map((t) => [t.name, t] as const))('%s', (name, t) => {
   it('is pinned in its own Go module, with a go.sum', () => {
     const goMod = readFileSync(join(REPO, 'tools/ecosystem', t.goModule, 'go.mod'), 'utf8');
     expect(goMod).toMatch(new RegExp(`^\\s*(require\\s+)?${t.module.replaceAll('.', '\\.')} ${t.version}( // indirect)?$`, 'm'));
-    expect(goMod).toContain(`tool ${t.package}`);
+    if (t.localPackage) expect(readFileSync(join(REPO, 'tools/ecosystem', t.goModule, t.localPackage, 'main.go'), 'utf8')).toContain('package main');
+    else expect(goMod).toContain(`tool ${t.package}`);
     expect(readFileSync(join(REPO, 'tools/ecosystem', t.goModule, 'go.sum'), 'utf8')).toContain(`${t.module} ${t.version} h1:`);
   });
 });
