@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import {
-  Processes, debug, fillReaderTokenSecret, install, kubectl, kubectlJson, meshDir, meshgen, mergedKubeconfig, saveCredentials,
+  Processes, debug, edsFor, fillReaderTokenSecret, install, kubectl, kubectlJson, meshDir, meshgen, mergedKubeconfig, saveCredentials,
   startCluster, startIstiod, waitFor, type Cluster, type Installer, type Istiod,
 } from './lib.js';
 
@@ -99,6 +99,12 @@ describe('primary-remote on one network (primary1, remote1) on real API servers'
     // one network: meshgen labels no namespace with it (as Istio's own single-network install), and
     // istiod treats an endpoint without a network as on every proxy's network (IsSameOrEmpty)
     expect(endpoints.map((e: any) => e.Network)).toEqual(['']);
+  });
+
+  it("a sidecar in the remote (what its injector configures: cluster remote1, network network1) gets the remote's endpoint from the primary's istiod", () => {
+    expect(edsFor(istiod, { clusterId: 'remote1', network: 'network1', namespace: APP.namespace }, `outbound|${APP.port}||${APP.name}.${APP.namespace}.svc.cluster.local`)).toEqual(
+      APP.ips.map((ip) => ({ address: ip, port: APP.port, weight: 1 })),
+    );
   });
 
   it("the primary's istiod distributes meshgen's pki root in the remote: istio-ca-root-cert and the injection webhook's caBundle", async () => {

@@ -15,7 +15,7 @@ const REPORTED: Record<string, string> = {
   etcd: 'etcd Version: 3.6.8',
   'kube-apiserver': 'Kubernetes v1.35.3',
   'pilot-discovery': 'client version: 1.30-9739e10eb9d7',
-  'xds-probe': 'istio.io/istio v0.0.0-20260826214018-9739e10eb9d7',
+  'xds-probe': 'github.com/envoyproxy/go-control-plane/envoy v1.38.0',
 };
 
 describe.each(E2E_TOOLS.map((t) => [t.name, t] as const))('%s', (name, t) => {

@@ -47,7 +47,7 @@ func main() {
 	if *version {
 		if info, ok := debug.ReadBuildInfo(); ok {
 			for _, m := range info.Deps {
-				if m.Path == "istio.io/istio" || m.Path == "github.com/envoyproxy/go-control-plane/envoy" {
+				if m.Path == "github.com/envoyproxy/go-control-plane/envoy" || m.Path == "google.golang.org/grpc" {
 					fmt.Printf("%s %s\n", m.Path, m.Version)
 				}
 			}
