@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
@@ -492,10 +492,6 @@ export async function debug(i: Istiod, path: string): Promise<any> {
   const r = await fetch(`http://${i.cluster.host}:${i.http}/debug/${path}`);
   if (!r.ok) throw new Error(`/debug/${path}: HTTP ${r.status}: ${await r.text()}`);
   return r.json();
-}
-
-export function listDir(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
 
 /**

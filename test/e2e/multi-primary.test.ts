@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import {
-  Processes, debug, edsFor, fillReaderTokenSecret, install, kubectl, kubectlJson, meshDir, meshgen, mergedKubeconfig, readmeSteps,
+  Processes, debug, edsFor, fillReaderTokenSecret, install, kubectl, kubectlJson, meshDir, meshgen, mergedKubeconfig,
   saveCredentials, startCluster, startIstiod, waitFor, yamlDocs, type Cluster, type Installer, type Istiod,
 } from './lib.js';
 
