@@ -150,6 +150,13 @@ describe('multi-primary, multi-network (east/net-east, west/net-west) on real AP
     }
   });
 
+  it("west's Service is in east's istiod registry, with west's cluster IP under cluster west", async () => {
+    const clusterIP = kubectlJson(west, ['-n', APP.namespace, 'get', 'service', APP.name]).spec.clusterIP;
+    const service = await waitFor("west's Service in east's registry", async () =>
+      ((await debug(istiods.east, 'registryz')) as any[]).find((x) => x.hostname === `${APP.name}.${APP.namespace}.svc.cluster.local`));
+    expect(service.clusterVIPs.Addresses).toEqual({ west: [clusterIP] });
+  });
+
   it("west's Service endpoints are in east's istiod, under cluster west, on network net-west", async () => {
     const shards = await waitFor("west's endpoints in east", async () => {
       const s = await appShards(istiods.east);
