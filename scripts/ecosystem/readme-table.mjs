@@ -18,7 +18,8 @@ export function verifiedWithTable() {
   const config = toolsConfig();
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
   const rows = [['tool', 'version', 'built from', 'checks']];
-  for (const t of config.tools) {
+  // the ecosystem tier's tools, then the end-to-end tier's (npm run test:e2e)
+  for (const t of [...config.tools, ...(config.e2eTools ?? [])]) {
     rows.push([t.name, t.displayVersion ?? t.version, `\`${t.module}@${t.version}\` (Go module proxy)${t.note ? `. ${t.note}` : ''}`, t.checks]);
   }
   const k = config.kubernetesOpenAPI;

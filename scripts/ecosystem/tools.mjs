@@ -44,7 +44,9 @@ export function findGo(env = process.env) {
 }
 
 function tool(name) {
-  const t = toolsConfig().tools.find((x) => x.name === name);
+  // the ecosystem tier's tools, then those only the end-to-end tier (npm run test:e2e) builds
+  const config = toolsConfig();
+  const t = [...config.tools, ...(config.e2eTools ?? [])].find((x) => x.name === name);
   if (!t) throw new Error(`no tool "${name}" in tools/ecosystem/tools.json`);
   return t;
 }
@@ -106,6 +108,8 @@ export function ensureTool(name, { build = true, env = process.env, log = (line)
   const nice = existsSync('/usr/bin/nice') ? ['/usr/bin/nice', '-n', '10'] : [];
   const command = [...nice, go.path, ...args];
   const goEnv = { ...env, GOFLAGS: '-mod=readonly -buildvcs=false', GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOWORK: 'off' };
+  // modules the Go module proxy does not serve: fetched from their origin, checked against go.sum
+  if (where.tool.goNoProxy) Object.assign(goEnv, { GONOPROXY: where.tool.goNoProxy.join(','), GONOSUMDB: where.tool.goNoProxy.join(',') });
   let cwd = join(TOOLS_DIR, where.tool.goModule);
   if (where.tool.buildInModuleCopy) {
     // The tool's own module, downloaded through the proxy and checked against the go.sum
