@@ -13,6 +13,10 @@
 #   source.toolkit.fluxcd.io/v1    HelmRepository   (flux-2.x/..._helmrepositories.yaml, as is)
 #   helm.toolkit.fluxcd.io/v2      HelmRelease      (flux-2.x/..._helmreleases.yaml, as is)
 #   kustomize.toolkit.fluxcd.io/v1 Kustomization    (flux-2.x/..._kustomizations.yaml, as is)
+#   external-secrets.io/v1     ExternalSecret   (external-secrets-2.9.0/..._externalsecrets.yaml,
+#                              version v1 only: v1beta1 is no longer served)
+#   external-secrets.io/v1alpha1   PushSecret   (external-secrets-2.9.0/..._pushsecrets.yaml, as is)
+#   cert-manager.io/v1         Certificate      (cert-manager-v1.21.1/cert-manager.io_certificates.yaml, as is)
 #
 # The legacy .global renderer also writes networking.istio.io/v1alpha3 (Istio 1.6-1.7). Istio
 # generates every served version of a CRD from one proto, and in crd-all.gen.yaml the v1alpha3
@@ -30,8 +34,11 @@ ARGO_APPLICATION="$UPSTREAM/argo-cd-v3.5.1/application-crd.yaml"
 FLUX_HELMREPOSITORY="$UPSTREAM/flux-2.x/source.toolkit.fluxcd.io_helmrepositories.yaml"
 FLUX_HELMRELEASE="$UPSTREAM/flux-2.x/helm.toolkit.fluxcd.io_helmreleases.yaml"
 FLUX_KUSTOMIZATION="$UPSTREAM/flux-2.x/kustomize.toolkit.fluxcd.io_kustomizations.yaml"
+ESO_EXTERNALSECRET="$UPSTREAM/external-secrets-2.9.0/external-secrets.io_externalsecrets.yaml"
+ESO_PUSHSECRET="$UPSTREAM/external-secrets-2.9.0/external-secrets.io_pushsecrets.yaml"
+CERT_MANAGER_CERTIFICATE="$UPSTREAM/cert-manager-v1.21.1/cert-manager.io_certificates.yaml"
 
-for file in "$ISTIO_CRDS" "$ARGO_APPLICATION" "$FLUX_HELMREPOSITORY" "$FLUX_HELMRELEASE" "$FLUX_KUSTOMIZATION"; do
+for file in "$ISTIO_CRDS" "$ARGO_APPLICATION" "$FLUX_HELMREPOSITORY" "$FLUX_HELMRELEASE" "$FLUX_KUSTOMIZATION" "$ESO_EXTERNALSECRET" "$ESO_PUSHSECRET" "$CERT_MANAGER_CERTIFICATE"; do
   [ -f "$file" ] || { echo "import-crds: $file not found" >&2; exit 1; }
 done
 
@@ -59,9 +66,23 @@ for (const crd of crds) {
 fs.writeFileSync(target, crds.map((crd) => YAML.stringify(crd)).join("---\n"));
 ' "$ISTIO_CRDS" "$tmp/networking.istio.io.yaml"
 
+# ExternalSecret with its served version only (v1; v1beta1 is "served: false" since ESO 0.17),
+# and PushSecret, as one file: cdk8s import writes one file per API group, so importing them
+# one after the other would keep only the second.
+node --input-type=commonjs -e '
+const fs = require("node:fs");
+const YAML = require("yaml");
+const [externalSecret, pushSecret, target] = process.argv.slice(1);
+const crd = YAML.parse(fs.readFileSync(externalSecret, "utf8"));
+const served = crd.spec.versions.filter((v) => v.served !== false);
+if (served.length !== 1 || served[0].name !== "v1") throw new Error(`ExternalSecret: expected only v1 served, found ${served.map((v) => v.name)}`);
+crd.spec.versions = served;
+fs.writeFileSync(target, [YAML.stringify(crd), fs.readFileSync(pushSecret, "utf8")].join("---\n"));
+' "$ESO_EXTERNALSECRET" "$ESO_PUSHSECRET" "$tmp/external-secrets.io.yaml"
+
 rm -f "$OUT"/*.ts
 mkdir -p "$OUT"
-for crd in "$tmp/networking.istio.io.yaml" "$ARGO_APPLICATION" "$FLUX_HELMREPOSITORY" "$FLUX_HELMRELEASE" "$FLUX_KUSTOMIZATION"; do
+for crd in "$tmp/networking.istio.io.yaml" "$ARGO_APPLICATION" "$FLUX_HELMREPOSITORY" "$FLUX_HELMRELEASE" "$FLUX_KUSTOMIZATION" "$tmp/external-secrets.io.yaml" "$CERT_MANAGER_CERTIFICATE"; do
   npx --yes -p "$CDK8S_CLI" cdk8s import "$crd" --no-check-upgrade --language typescript --output "$OUT"
 done
 
@@ -83,6 +104,8 @@ renderers build every custom resource through it (see \`src/resource/kube-object
 | source.toolkit.fluxcd.io.ts | HelmRepository (v1) | flux-2.x/source.toolkit.fluxcd.io_helmrepositories.yaml | $(sha "$FLUX_HELMREPOSITORY") |
 | helm.toolkit.fluxcd.io.ts | HelmRelease (v2) | flux-2.x/helm.toolkit.fluxcd.io_helmreleases.yaml | $(sha "$FLUX_HELMRELEASE") |
 | kustomize.toolkit.fluxcd.io.ts | Kustomization (v1) | flux-2.x/kustomize.toolkit.fluxcd.io_kustomizations.yaml | $(sha "$FLUX_KUSTOMIZATION") |
+| external-secrets.io.ts | ExternalSecret (v1), PushSecret (v1alpha1) | external-secrets-2.9.0/external-secrets.io_externalsecrets.yaml (version v1 only, extracted by the script) and external-secrets.io_pushsecrets.yaml | $(sha "$ESO_EXTERNALSECRET"), $(sha "$ESO_PUSHSECRET") |
+| cert-manager.io.ts | Certificate (v1) | cert-manager-v1.21.1/cert-manager.io_certificates.yaml | $(sha "$CERT_MANAGER_CERTIFICATE") |
 
 networking.istio.io/v1alpha3 (legacy .global on Istio 1.6-1.7) has no classes of its own: in
 crd-all.gen.yaml its schema equals v1's (the script checks), so those objects are built from
