@@ -4,7 +4,8 @@ import { chartReleases, type ChartRelease } from './chart-releases.js';
 import { planGitOps, type GitOpsClusterPlan } from './gitops-plan.js';
 import { planLegacyCluster, type LegacyClusterPlan } from './legacy-plan.js';
 import { planServices } from './services-plan.js';
-import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
+import { cacertsDelivery, type SecretDelivery } from './secret-delivery.js';
+import { planByReference, type ByReferenceClusterPlan } from './by-reference-plan.js';
 
 // What one cluster gets, and why. The renderers follow this plan and never re-derive topology;
 // out/README.md quotes the reasons so a reviewer can see where each part comes from.
@@ -32,9 +33,12 @@ export interface ClusterPlan {
   caMaterial: boolean;
   /**
    * How that CA reaches the cluster as the `cacerts` Secret: a file in out/<cluster>/secrets/
-   * (secrets.mode plain), or created by hand from spec.pki.dir (secrets.mode omit).
+   * (secrets.mode plain), or created by hand from spec.pki.dir (secrets.mode omit), or by
+   * reference: an ExternalSecret (secrets.mode external-secrets) or a cert-manager Certificate.
    */
   cacerts?: SecretDelivery;
+  /** the objects that carry private material by reference (External Secrets, cert-manager) */
+  byReference: ByReferenceClusterPlan;
   /** Helm releases in install order (none where istioctl installs Istio) */
   releases: ChartRelease[];
   /** application namespaces, sorted, with the verification namespace where it is added */
@@ -96,6 +100,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
 
   const readers = readersOf(topology, cluster.name);
   const releases = chartReleases({ istioOperator, onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway });
+  const byReference = planByReference(mesh, topology, cluster, readers);
   return {
     cluster,
     labelNetwork,
@@ -108,11 +113,12 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
     readers,
     readerTokenSecret: readers.length > 0,
     caMaterial: cluster.role === 'primary',
-    ...(cluster.role === 'primary' ? { cacerts: secretDelivery(mesh) } : {}),
+    ...(cluster.role === 'primary' ? { cacerts: cacertsDelivery(mesh) } : {}),
+    byReference,
     releases,
     ...planServices(mesh, cluster),
     legacy,
-    gitops: planGitOps(mesh, cluster, releases),
+    gitops: planGitOps(mesh, cluster, releases, byReference.cacertsObject ? [byReference.cacertsObject] : []),
     reasons,
   };
 }

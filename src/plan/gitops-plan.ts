@@ -24,8 +24,10 @@ export interface ArgoCdApplicationPlan {
   wave: number;
   /** the chart release it installs; undefined for the namespace and manifests Applications */
   release?: ChartRelease;
-  /** namespace: only the istio-system Namespace; manifests: every other manifest */
+  /** namespace: only the istio-system Namespace (and `withNamespace`); manifests: every other manifest */
   manifests?: 'namespace' | 'others';
+  /** manifests applied with the Namespace, before the charts: the object that makes cacerts */
+  withNamespace?: ResId[];
 }
 
 export interface ArgoCdClusterPlan {
@@ -59,7 +61,8 @@ export function argoCdApplicationName(mesh: MeshModel, cluster: ClusterModel, pa
   return [mesh.name, cluster.name, part].filter(Boolean).join('-');
 }
 
-export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: readonly ChartRelease[]): GitOpsClusterPlan {
+/** `withNamespace`: objects that must exist before istiod (the object that makes cacerts) */
+export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: readonly ChartRelease[], withNamespace: readonly ResId[] = []): GitOpsClusterPlan {
   const plan: GitOpsClusterPlan = {
     neverPrune: { ...(mesh.gitops.argocd ? ARGOCD_NEVER_PRUNE : {}), ...(mesh.gitops.flux ? FLUX_NEVER_PRUNE : {}) },
   };
@@ -68,9 +71,9 @@ export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: rea
     plan.argocd = {
       root: { group: 'argoproj.io', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: argoCdApplicationName(mesh, cluster) },
       applications: [
-        application('namespace', SYNC_WAVES.namespace, { manifests: 'namespace' }),
+        application('namespace', SYNC_WAVES.namespace, { manifests: 'namespace', ...(withNamespace.length ? { withNamespace: [...withNamespace] } : {}) }),
         ...releases.map((release) => application(release.release, waveOf(release), { release })),
-        application('manifests', SYNC_WAVES.manifests, { manifests: 'others' }),
+        application('manifests', SYNC_WAVES.manifests, { manifests: 'others', ...(withNamespace.length ? { withNamespace: [...withNamespace] } : {}) }),
       ],
     };
   }
