@@ -120,3 +120,14 @@ export function planByReference(mesh: MeshModel, topology: TopologyInput<Cluster
   }
   return plan;
 }
+
+/** For the build summary: what private material a cluster gets by reference, e.g. "cacerts by reference (cert-manager)". */
+export function byReferenceSummary(plan: ByReferenceClusterPlan): string | undefined {
+  const parts: string[] = [];
+  if (plan.cacertsCertificate) parts.push('cacerts by reference (cert-manager)');
+  if (plan.cacertsFromStore) parts.push('cacerts by reference (External Secrets)');
+  const n = plan.remoteSecrets.length;
+  if (n) parts.push(`${n} remote secret${n === 1 ? '' : 's'} by reference (External Secrets)`);
+  if (plan.readerPush) parts.push('reader kubeconfig pushed to the store');
+  return parts.length ? parts.join(', ') : undefined;
+}

@@ -7,6 +7,8 @@ import { HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
 import { fluxPath } from './repo-paths.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
 import { contextOf } from '../docs/kube-context.js';
+import { manifestFileName } from '../../resource/kube-object.js';
+import { allByReference, byReferenceGitopsLines } from '../secrets/by-reference-readme.js';
 
 // The parts of out/README.md about spec.gitops: where the wrappers are, what they install in
 // which order, what to set up before applying them, and how private material gets there.
@@ -23,6 +25,9 @@ export function gitopsSections(mesh: MeshModel, meshPlan: MeshPlan, bootstrapSte
 
 function privateMaterialSection(mesh: MeshModel, meshPlan: MeshPlan, bootstrapSteps: (plan: ClusterPlan) => string[]): string[] {
   const plans = meshPlan.installOrder;
+  if (allByReference(mesh, meshPlan)) {
+    return ['## GitOps: what cannot come from git', '', ...byReferenceGitopsLines(mesh, meshPlan), '', '```sh', ...plans.flatMap((plan) => bootstrapSteps(plan)), '```'];
+  }
   const lines = [
     '## GitOps: what cannot come from git',
     '',
@@ -51,6 +56,8 @@ function privateMaterialSection(mesh: MeshModel, meshPlan: MeshPlan, bootstrapSt
 
 function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
   const argo = mesh.gitops.argocd!;
+  const cacertsObjects = [...new Set(plans.flatMap((p) => (p.byReference.cacertsObject ? [manifestFileName(p.byReference.cacertsObject)] : [])))];
+  const byReference = plans.every((p) => !p.cacerts || p.byReference.cacertsObject);
   const app = (part: string) => `${mesh.name}-<cluster>-${part}`;
   const remotes = plans.filter((p) => p.releases.some((r) => r.waitsForRemoteSecret));
   const lines = [
@@ -63,7 +70,7 @@ function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[]
     '',
     '| wave | Application | installs |',
     '|---|---|---|',
-    `| ${SYNC_WAVES.namespace} | \`${app('namespace')}\` | \`<cluster>/manifests/${NAMESPACE_MANIFEST}\` |`,
+    `| ${SYNC_WAVES.namespace} | \`${app('namespace')}\` | \`<cluster>/manifests/${NAMESPACE_MANIFEST}\`${cacertsObjects.length ? `; on a primary, ${cacertsObjects.map((f) => `\`${f}\``).join(', ')}, which makes \`cacerts\` (Argo CD waits until it is Ready)` : ''} |`,
     `| ${SYNC_WAVES['istio-base']} | \`${app('istio-base')}\` | chart \`base\` ${mesh.istio.version} with \`<cluster>/helm/istio-base.values.yaml\` |`,
     `| ${SYNC_WAVES.istiod} | \`${app('istiod')}\` | chart \`istiod\` with \`<cluster>/helm/istiod.values.yaml\` |`,
     `| ${SYNC_WAVES.gateways} | \`${app('istio-eastwestgateway')}\`, \`${app('istio-ingressgateway')}\` | chart \`gateway\`, where the cluster has them |`,
@@ -83,7 +90,7 @@ function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[]
     '3. Restore the health check of `argoproj.io/Application` in `argocd-cm`, which Argo CD removed',
     '   in 1.8: without it a root Application starts a wave without waiting for the one before to',
     `   be healthy. See ${ARGOCD_APPLICATION_HEALTH_DOC}`,
-    '4. Create the Namespace and `cacerts` as above.',
+    byReference ? '4. Nothing else by hand: wave 0 applies each primary\'s Namespace with the object that makes `cacerts`.' : '4. Create the Namespace and `cacerts` as above.',
     '',
     'Then apply the root Applications in the cluster that runs Argo CD: all of them,',
     '',
@@ -132,7 +139,9 @@ function fluxSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
     `- Kustomization \`${MANIFESTS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>')}\`. Flux applies its Namespace first; its`,
     '  Istio resources are retried until the `base` chart has installed their CRDs.',
     '',
-    `Create the Namespace and \`cacerts\` as above, then apply each cluster's root Kustomization in that`,
+    plans.every((p) => !p.cacerts || p.byReference.cacertsObject)
+      ? `Apply the Namespace and the object that makes \`cacerts\` as above, then each cluster's root Kustomization in that`
+      : `Create the Namespace and \`cacerts\` as above, then apply each cluster's root Kustomization in that`,
     `cluster, once; from then on Flux follows \`${fluxPath(flux.path, fluxClusterDir('<cluster>'))}\`:`,
     '',
     '```sh',
