@@ -124,6 +124,6 @@ export function byReferenceGitopsLines(mesh: MeshModel, meshPlan: MeshPlan): str
     '',
     'On a primary, the object that makes `cacerts` must be Ready before istiod starts. Argo CD applies',
     'it with the Namespace, in wave 0, and waits for it. A Flux HelmRelease cannot wait for a',
-    'Kustomization, so with Flux apply both first (files from git; nothing private):',
+    'Kustomization: with Flux (or by hand), apply both first (files from git; nothing private):',
   ];
 }
