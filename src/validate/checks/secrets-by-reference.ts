@@ -1,6 +1,9 @@
 import { error, warning } from '../../diagnostics/diagnostic.js';
 import { Codes } from '../../diagnostics/catalog.js';
+import { parseIstioVersion } from '../../rules/istio-versions.js';
 import type { Context } from './check-context.js';
+
+const FIRST_MINOR_WITH_TLS_CACERTS = 15;
 
 /**
  * secrets.mode external-secrets needs the store its objects name; pki.provider cert-manager
@@ -46,6 +49,17 @@ export function checkSecretsByReference({ document, at, report }: Context) {
         error(Codes.CertManagerIssuerMissing, 'pki.provider is cert-manager, but no pki.certManager.issuerRef names the issuer of the intermediate CAs', {
           ...place,
           hint: 'add certManager: { issuerRef: { kind: ClusterIssuer, name: <issuer> } }: an issuer in every primary that can sign CA certificates',
+        }),
+      );
+    }
+    // istiod reads cacerts in the kubernetes.io/tls form since 1.15 (istio/istio#39732,
+    // pilot/pkg/bootstrap/istio_ca.go detectSigningCABundleAndCRL)
+    const version = parseIstioVersion(document.spec.istio.version);
+    if (version && version.major === 1 && version.minor < FIRST_MINOR_WITH_TLS_CACERTS) {
+      report(
+        error(Codes.CertManagerIstioTooOld, `pki.provider is cert-manager, but Istio ${document.spec.istio.version} reads cacerts only in its classic form, not as the tls.crt/tls.key/ca.crt cert-manager writes`, {
+          ...at(['spec', 'istio', 'version']),
+          hint: 'use Istio 1.15 or later, or pki.provider: meshgen',
         }),
       );
     }
