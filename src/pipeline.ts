@@ -11,7 +11,7 @@ import { buildModel, type MeshModel } from './model/mesh-model.js';
 import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
 import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
-import { readCertManagerRoot } from './pki/cert-manager-root.js';
+import { certManagerStatusText, readCertManagerRoot } from './pki/cert-manager-root.js';
 import { readCredentials, type ClusterCredentials } from './credentials/read-credentials.js';
 import { diffOutput, withManifest, type OutputDiff } from './emit/out-dir.js';
 import { publish } from './emit/publish.js';
@@ -133,6 +133,12 @@ export function certsStatus(meshFile: string, host: Host = nodeHost()): CertsSta
   if (!loaded.document || hasErrors(loaded.diagnostics)) return { ok: false, diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error'), sources };
   const mesh = buildModel(loaded.document);
   const plan = planMesh(mesh);
+  if (mesh.pki.provider === 'cert-manager') {
+    const root = certManagerRootStage(host, meshFile, loaded.source!, mesh);
+    const ok = !hasErrors(root.diagnostics) && root.rootCertPem !== undefined;
+    const text = ok ? certManagerStatusText(root.rootCertPem!, join(dirname(meshFile), mesh.pki.certManager!.rootCertFile!), host.now(), plan.primaries.map((p) => p.name)) : undefined;
+    return { ok, text, diagnostics: root.diagnostics, sources };
+  }
   const { rows, diagnostics } = inspectCertificates({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile) });
   return { ok: !hasErrors(diagnostics) && rows.every((r) => r.verifies), text: rows.length ? formatCertsStatus(rows) : undefined, diagnostics, sources };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import forge from 'node-forge';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { build, validate } from '../src/pipeline.js';
+import { build, certsStatus, validate } from '../src/pipeline.js';
 import { MemoryHost } from '../src/host/memory-host.js';
 import { REPO, examplePath, readTree, runCli, seedPki, tempDir } from './helpers/fixtures.js';
 import { crdObjectSchema, loadCrds, UPSTREAM } from './helpers/gitops-crds.js';
@@ -240,6 +240,15 @@ describe('pki.provider cert-manager', () => {
     expect(result.ok).toBe(false);
     expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.position?.line, d.position?.col])).toEqual([[code, rootAt.line, rootAt.col]]);
     expect(host.lstat('/m/out')).toBeUndefined();
+  });
+
+  it('certs status shows the root from rootCertFile and says the intermediates are cert-manager\'s, without asking for pki/', () => {
+    const status = certsStatus('/m/mesh.yaml', rootHost(FIXTURE_ROOT));
+    expect(status.diagnostics).toEqual([]);
+    expect(status.ok).toBe(true);
+    expect(status.text).toContain(`root  /m/root.pem`);
+    expect(status.text).toContain(new X509Certificate(FIXTURE_ROOT).fingerprint256);
+    expect(status.text).toMatch(/intermediates of a, b: made by cert-manager/);
   });
 
   it('rootCertFile: a CA that is not self-signed is a warning (W3150); the build goes on', async () => {

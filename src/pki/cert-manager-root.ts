@@ -75,3 +75,26 @@ function certificateBlocks(text: string): string[] {
 function oneLine(dn: string): string {
   return dn.split('\n').join(', ');
 }
+
+/**
+ * `meshgen certs status` with pki.provider cert-manager: the root from rootCertFile; the
+ * intermediates live only in the clusters (the cacerts Secret cert-manager writes).
+ */
+export function certManagerStatusText(rootCertPem: string, file: string, now: Date, primaries: readonly string[]): string {
+  const day = 24 * 60 * 60 * 1000;
+  const roots = certificateBlocks(rootCertPem).map((block) => new X509Certificate(block));
+  const rows = roots.map((cert) => {
+    const notAfter = new Date(cert.validTo);
+    const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / day);
+    return [
+      `root  ${file}`,
+      `  subject    ${oneLine(cert.subject)}`,
+      `  issuer     ${oneLine(cert.issuer)}`,
+      `  serial     ${cert.serialNumber}`,
+      `  not after  ${notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z')} (${daysLeft >= 0 ? `${daysLeft} days left` : `expired ${-daysLeft} days ago`})`,
+      `  sha256     ${cert.fingerprint256}`,
+    ].join('\n');
+  });
+  const note = `intermediates of ${primaries.join(', ')}: made by cert-manager in each cluster (Certificate cacerts in istio-system); meshgen holds none.\n  kubectl -n istio-system get secret cacerts -o jsonpath='{.data.tls\\.crt}' | base64 -d | openssl x509 -noout -subject -enddate`;
+  return [...rows, note].join('\n\n');
+}

@@ -28,15 +28,28 @@ function privateMaterialSection(mesh: MeshModel, meshPlan: MeshPlan, bootstrapSt
   if (allByReference(mesh, meshPlan)) {
     return ['## GitOps: what cannot come from git', '', ...byReferenceGitopsLines(mesh, meshPlan), '', '```sh', ...plans.flatMap((plan) => bootstrapSteps(plan)), '```'];
   }
+  // pki.provider cert-manager with remote secrets in plain text (or by hand): cacerts by reference, the rest not
+  const cacertsByReference = plans.some((p) => p.byReference.cacertsObject);
   const lines = [
     '## GitOps: what cannot come from git',
     '',
-    mesh.secretsMode === 'plain'
-      ? '`*/secrets/` holds private keys and tokens and is git-ignored, so neither Argo CD nor Flux can\napply it.'
-      : 'With `secrets.mode: omit`, out/ holds no private material; the CA keys stay in `spec.pki.dir`.',
-    'Before a cluster\'s istiod is installed, create its `istio-system` Namespace and, on a primary,',
-    'the `cacerts` Secret by hand. Otherwise istiod starts with a self-signed CA, and must be',
-    'restarted once `cacerts` exists. The GitOps tool adopts the Namespace afterwards.',
+    ...(cacertsByReference
+      ? [
+          mesh.secretsMode === 'plain'
+            ? '`*/secrets/` holds the remote secrets\' tokens and is git-ignored, so neither Argo CD nor Flux can\napply it.'
+            : `With \`secrets.mode: ${mesh.secretsMode}\`, out/ holds no private material.`,
+          'Before a cluster\'s istiod is installed, apply its `istio-system` Namespace and, on a primary,',
+          'the object that makes `cacerts`, and wait until it is Ready (Argo CD does both in wave 0). Otherwise',
+          'istiod starts with a self-signed CA, and must be restarted once `cacerts` exists.',
+        ]
+      : [
+          mesh.secretsMode === 'plain'
+            ? '`*/secrets/` holds private keys and tokens and is git-ignored, so neither Argo CD nor Flux can\napply it.'
+            : 'With `secrets.mode: omit`, out/ holds no private material; the CA keys stay in `spec.pki.dir`.',
+          'Before a cluster\'s istiod is installed, create its `istio-system` Namespace and, on a primary,',
+          'the `cacerts` Secret by hand. Otherwise istiod starts with a self-signed CA, and must be',
+          'restarted once `cacerts` exists. The GitOps tool adopts the Namespace afterwards.',
+        ]),
     '',
     '```sh',
     ...plans.flatMap((plan) => bootstrapSteps(plan)),
