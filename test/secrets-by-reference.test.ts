@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { build, certsStatus, validate } from '../src/pipeline.js';
 import { MemoryHost } from '../src/host/memory-host.js';
 import { REPO, examplePath, readTree, runCli, seedPki, tempDir } from './helpers/fixtures.js';
-import { crdObjectSchema, loadCrds, UPSTREAM } from './helpers/gitops-crds.js';
+import { byReferenceObjectProblems, secretsCrdsAvailable } from './helpers/secrets-crds.js';
 import { meshText, renderText } from './helpers/render.js';
 import { evaluateEsoTemplate } from './helpers/eso-template.js';
 
@@ -23,9 +22,7 @@ const TOKEN = 'eyJhbGciOiJSUzI1NiIsImtpZCI6InRlc3Qtb25seSJ9.eyJpc3MiOiJrdWJlcm5l
 const FAKE_CA_FILE = join(REPO, 'examples/multi-primary-multi-network/credentials/east-ca.crt');
 const FAKE_CA = readFileSync(FAKE_CA_FILE, 'utf8');
 
-const ESO_CRDS = 'external-secrets-2.9.0';
-const CERT_MANAGER_CRDS = 'cert-manager-v1.21.1';
-const crdsAvailable = [ESO_CRDS, CERT_MANAGER_CRDS].every((d) => existsSync(join(UPSTREAM, d)));
+const crdsAvailable = secretsCrdsAvailable;
 
 function esoMesh(extra = ''): string {
   return [
@@ -133,18 +130,7 @@ describe('the template evaluator (Go text/template as ESO configures it)', () =>
 });
 
 describe('objects by reference against the real External Secrets and cert-manager CRDs', () => {
-  let validators: Map<string, ValidateFunction> | undefined;
-  const problems = (object: any): string[] | undefined => {
-    if (!validators) {
-      const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-      // the CRD files of the kinds meshgen writes (the stores' CRDs are large and not needed)
-      const files = [`${ESO_CRDS}/external-secrets.io_externalsecrets.yaml`, `${ESO_CRDS}/external-secrets.io_pushsecrets.yaml`, `${CERT_MANAGER_CRDS}/cert-manager.io_certificates.yaml`];
-      validators = new Map(loadCrds(files).filter((c) => c.served).map((c) => [`${c.group}/${c.version}/${c.kind}`, ajv.compile(crdObjectSchema(c))]));
-    }
-    const validate = validators.get(`${object.apiVersion}/${object.kind}`);
-    if (!validate) return undefined;
-    return validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
-  };
+  const problems = byReferenceObjectProblems;
   const byReference = (example: string) =>
     [...renderText(readFileSync(examplePath(example), 'utf8')).files]
       .filter(([path]) => /\/manifests\/(external-secrets|cert-manager)\.io_/.test(path))
