@@ -188,6 +188,7 @@ export const DiagnosticCatalog = {
   CertManagerIssuerMissing: { code: 'MG2651', severity: 'error', summary: '`pki.provider: cert-manager` without `pki.certManager.issuerRef`' },
   CertManagerRootMissing: { code: 'MG2652', severity: 'error', summary: '`pki.provider: cert-manager` without `pki.certManager.rootCertFile`, the public root the issuer chains to' },
   CertManagerIstioTooOld: { code: 'MG2653', severity: 'error', summary: '`pki.provider: cert-manager` on an Istio release before 1.15, whose istiod cannot read `cacerts` as `tls.crt`/`tls.key`/`ca.crt`' },
+  ApiServerUrlTemplateDelimiter: { code: 'MG2654', severity: 'error', summary: 'in mode external-secrets, an `apiServer.url` holding `{{` or `}}`, which the PushSecret template would read as an expression' },
   ExternalSecretsIgnored: { code: 'W2650', severity: 'warning', summary: '`secrets.externalSecrets` is set, but `secrets.mode` is not external-secrets: it is ignored' },
   CertManagerIgnored: { code: 'W2651', severity: 'warning', summary: '`pki.certManager` is set, but `pki.provider` is not cert-manager: it is ignored' },
   ReaderTokenNotRead: { code: 'W2652', severity: 'warning', summary: 'a reader token source (`reader.tokenFile`, `reader.tokenEnv`) in mode external-secrets, which reads no token: it is ignored' },

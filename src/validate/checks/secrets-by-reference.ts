@@ -31,6 +31,15 @@ export function checkSecretsByReference({ document, at, report }: Context) {
   }
   if (externalSecretsMode) {
     document.spec.clusters.forEach((c, i) => {
+      // the URL goes into the PushSecret's kubeconfig template as text (render/secrets/external-secrets.ts)
+      if (c.apiServer?.url && /\{\{|\}\}/.test(c.apiServer.url)) {
+        report(
+          error(Codes.ApiServerUrlTemplateDelimiter, `cluster "${c.name}": apiServer.url holds "{{" or "}}", which External Secrets' template engine would read as the start or end of an expression`, {
+            ...at(['spec', 'clusters', i, 'apiServer', 'url']),
+            hint: 'percent-encode the braces (%7B, %7D), or give the address without them',
+          }),
+        );
+      }
       if (!c.reader) return;
       report(
         warning(Codes.ReaderTokenNotRead, `cluster "${c.name}": reader is ignored in secrets.mode external-secrets, which reads no token (a PushSecret in the cluster takes it from its reader token Secret)`, {
