@@ -17,6 +17,10 @@
 #                                  Gateway API CRDs source of ambient clusters)
 #   gateway.networking.k8s.io  Gateway (v1 and v1beta1: the ambient east-west gateway)
 #                              (gateway-api-v1.5.1/gateway.networking.k8s.io_gateways.yaml, as is)
+#   external-secrets.io/v1     ExternalSecret   (external-secrets-2.9.0/..._externalsecrets.yaml,
+#                              version v1 only: v1beta1 is no longer served)
+#   external-secrets.io/v1alpha1   PushSecret   (external-secrets-2.9.0/..._pushsecrets.yaml, as is)
+#   cert-manager.io/v1         Certificate      (cert-manager-v1.21.1/cert-manager.io_certificates.yaml, as is)
 #
 # The legacy .global renderer also writes networking.istio.io/v1alpha3 (Istio 1.6-1.7). Istio
 # generates every served version of a CRD from one proto, and in crd-all.gen.yaml the v1alpha3
@@ -36,8 +40,11 @@ FLUX_HELMRELEASE="$UPSTREAM/flux-2.x/helm.toolkit.fluxcd.io_helmreleases.yaml"
 FLUX_KUSTOMIZATION="$UPSTREAM/flux-2.x/kustomize.toolkit.fluxcd.io_kustomizations.yaml"
 FLUX_GITREPOSITORY="$UPSTREAM/flux-2.x/source.toolkit.fluxcd.io_gitrepositories.yaml"
 GATEWAY_API_GATEWAY="$UPSTREAM/gateway-api-v1.5.1/gateway.networking.k8s.io_gateways.yaml"
+ESO_EXTERNALSECRET="$UPSTREAM/external-secrets-2.9.0/external-secrets.io_externalsecrets.yaml"
+ESO_PUSHSECRET="$UPSTREAM/external-secrets-2.9.0/external-secrets.io_pushsecrets.yaml"
+CERT_MANAGER_CERTIFICATE="$UPSTREAM/cert-manager-v1.21.1/cert-manager.io_certificates.yaml"
 
-for file in "$ISTIO_CRDS" "$ARGO_APPLICATION" "$FLUX_HELMREPOSITORY" "$FLUX_HELMRELEASE" "$FLUX_KUSTOMIZATION" "$FLUX_GITREPOSITORY" "$GATEWAY_API_GATEWAY"; do
+for file in "$ISTIO_CRDS" "$ARGO_APPLICATION" "$FLUX_HELMREPOSITORY" "$FLUX_HELMRELEASE" "$FLUX_KUSTOMIZATION" "$FLUX_GITREPOSITORY" "$GATEWAY_API_GATEWAY" "$ESO_EXTERNALSECRET" "$ESO_PUSHSECRET" "$CERT_MANAGER_CERTIFICATE"; do
   [ -f "$file" ] || { echo "import-crds: $file not found" >&2; exit 1; }
 done
 
@@ -65,6 +72,20 @@ for (const crd of crds) {
 fs.writeFileSync(target, crds.map((crd) => YAML.stringify(crd)).join("---\n"));
 ' "$ISTIO_CRDS" "$tmp/networking.istio.io.yaml"
 
+# ExternalSecret with its served version only (v1; v1beta1 is "served: false" since ESO 0.17),
+# and PushSecret, as one file: cdk8s import writes one file per API group, so importing them
+# one after the other would keep only the second.
+node --input-type=commonjs -e '
+const fs = require("node:fs");
+const YAML = require("yaml");
+const [externalSecret, pushSecret, target] = process.argv.slice(1);
+const crd = YAML.parse(fs.readFileSync(externalSecret, "utf8"));
+const served = crd.spec.versions.filter((v) => v.served !== false);
+if (served.length !== 1 || served[0].name !== "v1") throw new Error(`ExternalSecret: expected only v1 served, found ${served.map((v) => v.name)}`);
+crd.spec.versions = served;
+fs.writeFileSync(target, [YAML.stringify(crd), fs.readFileSync(pushSecret, "utf8")].join("---\n"));
+' "$ESO_EXTERNALSECRET" "$ESO_PUSHSECRET" "$tmp/external-secrets.io.yaml"
+
 rm -f "$OUT"/*.ts
 mkdir -p "$OUT"
 # HelmRepository and GitRepository share one API group, so one file: cdk8s import names its
@@ -73,7 +94,7 @@ cat "$FLUX_HELMREPOSITORY" > "$tmp/source.toolkit.fluxcd.io.yaml"
 printf -- '---\n' >> "$tmp/source.toolkit.fluxcd.io.yaml"
 cat "$FLUX_GITREPOSITORY" >> "$tmp/source.toolkit.fluxcd.io.yaml"
 
-for crd in "$tmp/networking.istio.io.yaml" "$ARGO_APPLICATION" "$tmp/source.toolkit.fluxcd.io.yaml" "$FLUX_HELMRELEASE" "$FLUX_KUSTOMIZATION" "$GATEWAY_API_GATEWAY"; do
+for crd in "$tmp/networking.istio.io.yaml" "$ARGO_APPLICATION" "$tmp/source.toolkit.fluxcd.io.yaml" "$FLUX_HELMRELEASE" "$FLUX_KUSTOMIZATION" "$GATEWAY_API_GATEWAY" "$tmp/external-secrets.io.yaml" "$CERT_MANAGER_CERTIFICATE"; do
   npx --yes -p "$CDK8S_CLI" cdk8s import "$crd" --no-check-upgrade --language typescript --output "$OUT"
 done
 
@@ -96,6 +117,8 @@ renderers build every custom resource through it (see \`src/resource/kube-object
 | helm.toolkit.fluxcd.io.ts | HelmRelease (v2) | flux-2.x/helm.toolkit.fluxcd.io_helmreleases.yaml | $(sha "$FLUX_HELMRELEASE") |
 | kustomize.toolkit.fluxcd.io.ts | Kustomization (v1) | flux-2.x/kustomize.toolkit.fluxcd.io_kustomizations.yaml | $(sha "$FLUX_KUSTOMIZATION") |
 | gateway.networking.k8s.io.ts | Gateway (v1, and v1beta1 for Istio 1.27-1.28) | gateway-api-v1.5.1/gateway.networking.k8s.io_gateways.yaml | $(sha "$GATEWAY_API_GATEWAY") |
+| external-secrets.io.ts | ExternalSecret (v1), PushSecret (v1alpha1) | external-secrets-2.9.0/external-secrets.io_externalsecrets.yaml (version v1 only, extracted by the script) and external-secrets.io_pushsecrets.yaml | $(sha "$ESO_EXTERNALSECRET"), $(sha "$ESO_PUSHSECRET") |
+| cert-manager.io.ts | Certificate (v1) | cert-manager-v1.21.1/cert-manager.io_certificates.yaml | $(sha "$CERT_MANAGER_CERTIFICATE") |
 
 networking.istio.io/v1alpha3 (legacy .global on Istio 1.6-1.7) has no classes of its own: in
 crd-all.gen.yaml its schema equals v1's (the script checks), so those objects are built from

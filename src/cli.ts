@@ -4,6 +4,7 @@ import { formatDiagnostic, summarizeCounts, type Diagnostic } from './diagnostic
 import { UsageError } from './usage-error.js';
 import type { BuildResult } from './pipeline.js';
 import { clusterOfPath } from './resource/out-layout.js';
+import { byReferenceSummary } from './plan/by-reference-plan.js';
 import type { ChangeKind } from './emit/out-dir.js';
 import { checkReportLines, driftCount } from './emit/check-report.js';
 
@@ -200,7 +201,11 @@ function summaryLines(result: BuildResult, clusters: string[], outDir: string): 
     counts.get(key)![change.kind]++;
   }
   const label = (k: string) => (k ? `${outDir}/${k}` : `${outDir} (mesh files)`);
-  return [...counts.entries()].map(([k, c]) => `${label(k)}: ${c.added} added, ${c.changed} changed, ${c.removed} removed, ${c.unchanged} unchanged`);
+  const byReference = (k: string) => {
+    const summary = k ? byReferenceSummary(result.plan?.clusters.find((p) => p.cluster.name === k)?.byReference ?? { remoteSecrets: [] }) : undefined;
+    return summary ? `; ${summary}` : '';
+  };
+  return [...counts.entries()].map(([k, c]) => `${label(k)}: ${c.added} added, ${c.changed} changed, ${c.removed} removed, ${c.unchanged} unchanged${byReference(k)}`);
 }
 
 /**

@@ -11,6 +11,7 @@ import { buildModel, type MeshModel } from './model/mesh-model.js';
 import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
 import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
+import { certManagerStatusText, readCertManagerRoot } from './pki/cert-manager-root.js';
 import { readCredentials, type ClusterCredentials } from './credentials/read-credentials.js';
 import { diffOutput, withManifest, type OutputDiff } from './emit/out-dir.js';
 import { publish } from './emit/publish.js';
@@ -91,12 +92,13 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   held.push(workspace);
   const recovered = workspace.recovered;
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
-  const pki = run.add(await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir }));
+  // pki.provider cert-manager: no CA in pki/, only the public root the issuer chains to
+  const pki = run.add(mesh.pki.provider === 'cert-manager' ? certManagerRootStage(host, options.meshFile, loaded.source!, mesh) : await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir }));
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, plan));
   // loaded only by a build: the renderers pull in cdk8s, which validate and certs status never need
   const { renderMesh } = await import('./render/render-mesh.js');
-  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material }));
+  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, trustRootPem: pki.rootCertPem }));
   const files = withManifest(rendered.files);
   const emitted = run.add(compareWithOut(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name) }));
   run.add({ diagnostics: removalWarnings(emitted.diff) });
@@ -131,6 +133,12 @@ export function certsStatus(meshFile: string, host: Host = nodeHost()): CertsSta
   if (!loaded.document || hasErrors(loaded.diagnostics)) return { ok: false, diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error'), sources };
   const mesh = buildModel(loaded.document);
   const plan = planMesh(mesh);
+  if (mesh.pki.provider === 'cert-manager') {
+    const root = certManagerRootStage(host, meshFile, loaded.source!, mesh);
+    const ok = !hasErrors(root.diagnostics) && root.rootCertPem !== undefined;
+    const text = ok ? certManagerStatusText(root.rootCertPem!, join(dirname(meshFile), mesh.pki.certManager!.rootCertFile!), host.now(), plan.primaries.map((p) => p.name)) : undefined;
+    return { ok, text, diagnostics: root.diagnostics, sources };
+  }
   const { rows, diagnostics } = inspectCertificates({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile) });
   return { ok: !hasErrors(diagnostics) && rows.every((r) => r.verifies), text: rows.length ? formatCertsStatus(rows) : undefined, diagnostics, sources };
 }
@@ -176,6 +184,17 @@ function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshMo
     requireKeys: options.allowGenerate && plan.clusters.some((p) => p.cacerts === 'file'),
     ...pkiPlace(meshFile, source, mesh, options.outDir),
   });
+}
+
+const CERT_MANAGER_ROOT_PATH: YamlPath = ['spec', 'pki', 'certManager', 'rootCertFile'];
+
+/** pki with provider cert-manager: the root the issuer chains to, read and checked; nothing generated. */
+function certManagerRootStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel): PkiPlan {
+  const file = mesh.pki.certManager?.rootCertFile;
+  // validation guarantees rootCertFile with provider cert-manager (MG2652)
+  if (file === undefined) return { diagnostics: [], material: new Map(), writes: [] };
+  const read = readCertManagerRoot({ host, meshDir: meshDirOf(meshFile), file, at: { file: source.file, position: positionOf(source, CERT_MANAGER_ROOT_PATH) } });
+  return { diagnostics: read.diagnostics, rootCertPem: read.rootCertPem, material: new Map(), writes: [] };
 }
 
 /**

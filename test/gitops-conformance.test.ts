@@ -80,7 +80,11 @@ describe.each(WITH_GITOPS)('example %s', (example) => {
           } else if (source.path !== undefined) {
             const dir = underOut(source.path, gitops.argocd.path);
             expect(isDirectory(dir), `${path}: ${source.path}`).toBe(true);
-            for (const glob of [source.directory?.include, source.directory?.exclude].filter(Boolean)) expect(isFile(`${dir}/${glob}`), `${path}: ${glob}`).toBe(true);
+            // a glob is a file name, or {a,b}: either file (Argo CD's directory include/exclude)
+            const files = (glob: string) => (/^\{.*\}$/.test(glob) ? glob.slice(1, -1).split(',') : [glob]);
+            for (const glob of [source.directory?.include, source.directory?.exclude].filter(Boolean)) {
+              for (const file of files(glob)) expect(isFile(`${dir}/${file}`), `${path}: ${glob}`).toBe(true);
+            }
           }
           if (source.ref !== undefined) expect(source.repoURL, path).toBe(gitops.argocd.repoURL);
         }

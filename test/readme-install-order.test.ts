@@ -35,7 +35,8 @@ const withVerification = (mesh: string) => (/^\s+verification:/m.test(mesh) ? me
 
 const variants: [string, string, (mesh: string) => string][] = [
   ...EXAMPLES.map((e): [string, string, (m: string) => string] => [e, e, (m) => m]),
-  ...EXAMPLES.filter((e) => !e.startsWith('legacy')).map((e): [string, string, (m: string) => string] => [`${e}, secrets.mode omit`, e, omitSecrets]),
+  // (the external-secrets examples set secrets.mode themselves)
+  ...EXAMPLES.filter((e) => !e.startsWith('legacy') && !e.startsWith('external-secrets')).map((e): [string, string, (m: string) => string] => [`${e}, secrets.mode omit`, e, omitSecrets]),
   ['primary-remote with verification workloads', 'primary-remote', withVerification],
   ['primary-remote-multi-network with verification workloads, secrets.mode omit', 'primary-remote-multi-network', (m) => omitSecrets(withVerification(m))],
 ];
@@ -102,6 +103,31 @@ describe('the install-order replay (controls)', () => {
     const { files, clusters, readme } = await built('ambient-multi-network');
     const commands = installCommands(readme).filter((c) => !/install (istio-cni|ztunnel) /.test(c));
     expect(replayInstall(commands, clusters, files).failure?.reason).toMatch(/an ambient namespace, but istio-cni and ztunnel are not installed/);
+  });
+
+  it('refuses a PushSecret applied before the reader token Secret it pushes from', async () => {
+    const { files, clusters, readme } = await built('external-secrets');
+    const commands = installCommands(readme);
+    const token = commands.findIndex((c) => c.includes('cluster1/manifests/core_Secret_istio-system_istio-reader-service-account-istio-remote-secret-token.yaml'));
+    const push = commands.findIndex((c) => c.includes('cluster1/manifests/external-secrets.io_PushSecret_'));
+    expect(push).toBeGreaterThan(token);
+    const swapped = [...commands];
+    [swapped[token], swapped[push]] = [swapped[push]!, swapped[token]!];
+    expect(replayInstall(swapped, clusters, files).failure?.reason).toMatch(/PushSecret istio-reader-kubeconfig in cluster1: its Secret istio-reader-service-account-istio-remote-secret-token does not exist/);
+  });
+
+  it('holds a remote secret made by an ExternalSecret only once its key is pushed', async () => {
+    const { files, clusters, readme } = await built('external-secrets');
+    const withoutPushes = installCommands(readme).filter((c) => !c.includes('PushSecret') && !/apply -k /.test(c));
+    const replay = replayInstall(withoutPushes, clusters, files);
+    expect(replay.failure).toBeUndefined();
+    expect([...replay.clusters.get('cluster1')!.remoteSecrets]).toEqual([]);
+  });
+
+  it('waits only for an object that was applied', async () => {
+    const { files, clusters, readme } = await built('external-secrets-cert-manager');
+    const commands = installCommands(readme).filter((c) => !c.includes('apply -f east/manifests/cert-manager.io_Certificate'));
+    expect(replayInstall(commands, clusters, files).failure?.reason).toMatch(/kubectl wait: certificate.cert-manager.io\/cacerts was never applied in east/);
   });
 
   it('refuses a command that names a file out/ does not have', async () => {

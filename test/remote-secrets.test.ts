@@ -67,9 +67,11 @@ describe('remote secrets', () => {
   });
 
   // legacy .global meshes have no remote secrets: each istiod knows only its own cluster
-  const READING_EXAMPLES = EXAMPLES.filter((e) => !e.startsWith('legacy-global'));
+  // the external-secrets examples write no remote secret: ExternalSecrets make them (below)
+  const READING_EXAMPLES = EXAMPLES.filter((e) => !e.startsWith('legacy-global') && !e.startsWith('external-secrets'));
+  const BY_REFERENCE_EXAMPLES = EXAMPLES.filter((e) => e.startsWith('external-secrets'));
 
-  it.each(EXAMPLES.filter((e) => !READING_EXAMPLES.includes(e)))('in example %s (legacy .global), no cluster holds a remote secret or a reader token Secret', async (example) => {
+  it.each(EXAMPLES.filter((e) => e.startsWith('legacy-global')))('in example %s (legacy .global), no cluster holds a remote secret or a reader token Secret', async (example) => {
     const out = join(tempDir(), 'out');
     expect((await build({ meshFile: examplePath(example), outDir: out })).ok).toBe(true);
     expect(secretsIn(out)).toEqual([]);
@@ -88,6 +90,21 @@ describe('remote secrets', () => {
       expect(key, path).toBe(clusterName);
       expect(secret.metadata.name, path).toBe(`istio-remote-secret-${clusterName}`);
       expect(parse(secret.stringData[key]).users[0].name, path).toBe(clusterName);
+    }
+  });
+
+  it.each(BY_REFERENCE_EXAMPLES)('in example %s, every remote secret ExternalSecret names its Secret and its one key after the clusterName of the cluster it reads', async (example) => {
+    const out = join(tempDir(), 'out');
+    expect((await build({ meshFile: examplePath(example), outDir: out })).ok).toBe(true);
+    const externalSecrets = [...readTree(out).keys()].filter((p) => p.includes('/manifests/external-secrets.io_ExternalSecret_istio-system_istio-remote-secret-'));
+    expect(externalSecrets.length).toBeGreaterThan(0);
+    for (const path of externalSecrets) {
+      const target = parse(readFileSync(join(out, path), 'utf8')).spec.target;
+      const [key] = Object.keys(target.template.data);
+      const clusterName = parse(readFileSync(join(out, key, 'helm/istiod.values.yaml'), 'utf8')).global.multiCluster.clusterName;
+      expect(key, path).toBe(clusterName);
+      expect(target.name, path).toBe(`istio-remote-secret-${clusterName}`);
+      expect(target.template.metadata.annotations['networking.istio.io/cluster'], path).toBe(clusterName);
     }
   });
 

@@ -203,6 +203,19 @@ export const DiagnosticCatalog = {
   ManifestMissing: { code: 'W4101', severity: 'warning', summary: 'out/ holds files but no `.meshgen-manifest.json`, so none of them will be pruned' },
   UnknownOutputFile: { code: 'W4102', severity: 'warning', summary: 'a file meshgen did not write in a directory it owns (manifests/, helm/, certs/, argocd/, flux/); `--check` counts it as drift, and it is never deleted' },
   NamespaceLeftInCluster: { code: 'W4103', severity: 'warning', summary: 'a Namespace leaves out/, but no GitOps tool prunes it (nor does kubectl apply -k): it stays in the cluster until deleted by hand' },
+  // Secrets by reference: secrets.mode external-secrets and pki.provider cert-manager (issue 13)
+  ExternalSecretsStoreMissing: { code: 'MG2650', severity: 'error', summary: '`secrets.mode: external-secrets` without `secrets.externalSecrets.storeRef`' },
+  CertManagerIssuerMissing: { code: 'MG2651', severity: 'error', summary: '`pki.provider: cert-manager` without `pki.certManager.issuerRef`' },
+  CertManagerRootMissing: { code: 'MG2652', severity: 'error', summary: '`pki.provider: cert-manager` without `pki.certManager.rootCertFile`, the public root the issuer chains to' },
+  CertManagerIstioTooOld: { code: 'MG2653', severity: 'error', summary: '`pki.provider: cert-manager` on an Istio release before 1.15, whose istiod cannot read `cacerts` as `tls.crt`/`tls.key`/`ca.crt`' },
+  ApiServerUrlTemplateDelimiter: { code: 'MG2654', severity: 'error', summary: 'in mode external-secrets, an `apiServer.url` holding `{{` or `}}`, which the PushSecret template would read as an expression' },
+  ExternalSecretsIgnored: { code: 'W2650', severity: 'warning', summary: '`secrets.externalSecrets` is set, but `secrets.mode` is not external-secrets: it is ignored' },
+  CertManagerIgnored: { code: 'W2651', severity: 'warning', summary: '`pki.certManager` is set, but `pki.provider` is not cert-manager: it is ignored' },
+  ReaderTokenNotRead: { code: 'W2652', severity: 'warning', summary: 'a reader token source (`reader.tokenFile`, `reader.tokenEnv`) in mode external-secrets, which reads no token: it is ignored' },
+  CertManagerRootUnreadable: { code: 'MG3150', severity: 'error', summary: '`pki.certManager.rootCertFile` cannot be read, or holds no PEM certificate' },
+  CertManagerRootNotCa: { code: 'MG3151', severity: 'error', summary: 'a certificate in `pki.certManager.rootCertFile` is not a CA certificate' },
+  CertManagerRootExpired: { code: 'MG3152', severity: 'error', summary: 'a certificate in `pki.certManager.rootCertFile` is expired or not yet valid' },
+  CertManagerRootNotSelfSigned: { code: 'W3150', severity: 'warning', summary: 'a certificate in `pki.certManager.rootCertFile` is not self-signed: the clusters trust it as their root all the same' },
 } as const satisfies Record<string, CatalogEntry>;
 
 type Catalog = typeof DiagnosticCatalog;

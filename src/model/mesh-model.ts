@@ -1,6 +1,6 @@
 import { compareText } from '../diagnostics/diagnostic.js';
 import { parseIstioVersion, type IstioVersion } from '../rules/istio-versions.js';
-import type { ClusterSpec, MeshDocument, ServiceSpec } from '../rules/mesh-spec.js';
+import type { CertManagerSpec, ClusterSpec, MeshDocument, MeshSpec, ServiceSpec } from '../rules/mesh-spec.js';
 import { buildLegacyGlobal, type LegacyGlobalModel } from './legacy-global.js';
 
 // The normalized mesh: every default applied, every derived fact computed once, clusters
@@ -78,6 +78,20 @@ export interface ServiceModel {
   weights?: Record<string, number>;
 }
 
+/** spec.pki.certManager with its defaults (provider cert-manager) */
+export interface CertManagerModel {
+  issuerRef: { kind: 'ClusterIssuer' | 'Issuer'; name: string; group: string };
+  /** relative to mesh.yaml, as written */
+  rootCertFile?: string;
+}
+
+/** spec.secrets.externalSecrets with its defaults (mode external-secrets) */
+export interface ExternalSecretsModel {
+  storeRef: { kind: 'ClusterSecretStore' | 'SecretStore'; name: string };
+  /** default meshgen/<meshID> */
+  remoteKeyPrefix: string;
+}
+
 /** spec.gitops with its defaults (see README, "GitOps"); absent parts are not rendered */
 export interface GitOpsModel {
   argocd?: { repoURL: string; targetRevision: string; path: string };
@@ -89,8 +103,10 @@ export interface MeshModel {
   meshID: string;
   trustDomain: string;
   istio: { version: string; parsed: IstioVersion; revision: string; chartRepository: string };
-  pki: { dir: string; root: CaProfile; intermediate: CaProfile };
-  secretsMode: 'plain' | 'omit';
+  pki: { dir: string; root: CaProfile; intermediate: CaProfile; provider: 'meshgen' | 'cert-manager'; certManager?: CertManagerModel };
+  secretsMode: 'plain' | 'omit' | 'external-secrets';
+  /** secrets.mode external-secrets: the store and the prefix of every key in it */
+  externalSecrets?: ExternalSecretsModel;
   dns: { capture: boolean; autoAllocate: boolean };
   /** sorted by name */
   clusters: ClusterModel[];
@@ -172,8 +188,11 @@ export function buildModel(document: MeshDocument): MeshModel {
       // The defaults are the profile of Istio's tools/certs/Makefile.selfsigned.mk.
       root: caProfile(spec.pki?.root, 'Root CA'),
       intermediate: caProfile(spec.pki?.intermediate, 'Intermediate CA'),
+      provider: spec.pki?.provider ?? 'meshgen',
+      certManager: certManagerModel(spec.pki?.provider, spec.pki?.certManager),
     },
     secretsMode: spec.secrets?.mode ?? 'plain',
+    externalSecrets: externalSecretsModel(spec, spec.meshID ?? document.metadata.name),
     dns: { capture: spec.dns?.capture ?? false, autoAllocate: spec.dns?.autoAllocate ?? false },
     clusters,
     networks,
@@ -205,6 +224,23 @@ function sidecarTrafficCrossesNetworks(spec: MeshDocument['spec']): (cluster: st
   // the verification namespace (plan/services-plan.ts) is a sidecar namespace in every cluster unless declared
   if (spec.verification?.enabled && !declared.some((n) => n.name === 'sample')) sidecar.push(all);
   return (cluster) => sidecar.some((clusters) => clusters.includes(cluster) && clusters.some((other) => networkOf.get(other) !== networkOf.get(cluster)));
+}
+
+function certManagerModel(provider: 'meshgen' | 'cert-manager' | undefined, spec: CertManagerSpec | undefined): CertManagerModel | undefined {
+  // validation guarantees an issuerRef when the provider is cert-manager
+  if (provider !== 'cert-manager' || !spec?.issuerRef) return undefined;
+  const ref = spec.issuerRef;
+  return { issuerRef: { kind: ref.kind ?? 'ClusterIssuer', name: ref.name, group: ref.group ?? 'cert-manager.io' }, rootCertFile: spec.rootCertFile };
+}
+
+function externalSecretsModel(spec: MeshSpec, meshID: string): ExternalSecretsModel | undefined {
+  const given = spec.secrets?.externalSecrets;
+  // validation guarantees a storeRef in mode external-secrets
+  if (spec.secrets?.mode !== 'external-secrets' || !given?.storeRef) return undefined;
+  return {
+    storeRef: { kind: given.storeRef.kind ?? 'ClusterSecretStore', name: given.storeRef.name },
+    remoteKeyPrefix: given.remoteKeyPrefix ?? `meshgen/${meshID}`,
+  };
 }
 
 function serviceModel(s: ServiceSpec, clusterNames: string[]): ServiceModel {

@@ -5,7 +5,8 @@ import { planGitOps, type GitOpsClusterPlan } from './gitops-plan.js';
 import { planLegacyCluster, type LegacyClusterPlan } from './legacy-plan.js';
 import { planServices } from './services-plan.js';
 import { planAmbientCluster, type AmbientClusterPlan } from './ambient-plan.js';
-import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
+import { cacertsDelivery, type SecretDelivery } from './secret-delivery.js';
+import { planByReference, type ByReferenceClusterPlan } from './by-reference-plan.js';
 
 // What one cluster gets, and why. The renderers follow this plan and never re-derive topology;
 // out/README.md quotes the reasons so a reviewer can see where each part comes from.
@@ -33,9 +34,12 @@ export interface ClusterPlan {
   caMaterial: boolean;
   /**
    * How that CA reaches the cluster as the `cacerts` Secret: a file in out/<cluster>/secrets/
-   * (secrets.mode plain), or created by hand from spec.pki.dir (secrets.mode omit).
+   * (secrets.mode plain), or created by hand from spec.pki.dir (secrets.mode omit), or by
+   * reference: an ExternalSecret (secrets.mode external-secrets) or a cert-manager Certificate.
    */
   cacerts?: SecretDelivery;
+  /** the objects that carry private material by reference (External Secrets, cert-manager) */
+  byReference: ByReferenceClusterPlan;
   /** Helm releases in install order (none where istioctl installs Istio) */
   releases: ChartRelease[];
   /** application namespaces, sorted, with the verification namespace where it is added */
@@ -100,6 +104,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
 
   const readers = readersOf(topology, cluster.name);
   const releases = chartReleases({ istioOperator, onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway, ambient: ambient !== undefined });
+  const byReference = planByReference(mesh, topology, cluster, readers);
   return {
     cluster,
     labelNetwork,
@@ -112,12 +117,13 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
     readers,
     readerTokenSecret: readers.length > 0,
     caMaterial: cluster.role === 'primary',
-    ...(cluster.role === 'primary' ? { cacerts: secretDelivery(mesh) } : {}),
+    ...(cluster.role === 'primary' ? { cacerts: cacertsDelivery(mesh) } : {}),
+    byReference,
     releases,
     ...planServices(mesh, cluster),
     ambient,
     legacy,
-    gitops: planGitOps(mesh, cluster, releases, ambient),
+    gitops: planGitOps(mesh, cluster, releases, ambient, byReference.cacertsObject ? [byReference.cacertsObject] : []),
     reasons,
   };
 }

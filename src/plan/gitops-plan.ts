@@ -33,10 +33,12 @@ export interface ArgoCdApplicationPlan {
   wave: number;
   /** the chart release it installs; undefined for the namespace and manifests Applications */
   release?: ChartRelease;
-  /** namespace: only the istio-system Namespace; manifests: every other manifest */
+  /** namespace: only the istio-system Namespace (and `withNamespace`); manifests: every other manifest */
   manifests?: 'namespace' | 'others';
   /** the Gateway API CRDs of this release, from the Gateway API repository (ambient clusters) */
   gatewayApiCrds?: string;
+  /** manifests applied with the Namespace, before the charts: the object that makes cacerts */
+  withNamespace?: ResId[];
 }
 
 export interface ArgoCdClusterPlan {
@@ -72,7 +74,8 @@ export function argoCdApplicationName(mesh: MeshModel, cluster: ClusterModel, pa
   return [mesh.name, cluster.name, part].filter(Boolean).join('-');
 }
 
-export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: readonly ChartRelease[], ambient?: AmbientClusterPlan): GitOpsClusterPlan {
+/** `withNamespace`: objects that must exist before istiod (the object that makes cacerts) */
+export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: readonly ChartRelease[], ambient?: AmbientClusterPlan, withNamespace: readonly ResId[] = []): GitOpsClusterPlan {
   const shift = ambient ? AMBIENT_WAVE_SHIFT : 0;
   const plan: GitOpsClusterPlan = {
     neverPrune: { ...(mesh.gitops.argocd ? ARGOCD_NEVER_PRUNE : {}), ...(mesh.gitops.flux ? FLUX_NEVER_PRUNE : {}) },
@@ -82,10 +85,10 @@ export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: rea
     plan.argocd = {
       root: { group: 'argoproj.io', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: argoCdApplicationName(mesh, cluster) },
       applications: [
-        application('namespace', SYNC_WAVES.namespace, { manifests: 'namespace' }),
+        application('namespace', SYNC_WAVES.namespace, { manifests: 'namespace', ...(withNamespace.length ? { withNamespace: [...withNamespace] } : {}) }),
         ...(ambient ? [application('gateway-api-crds', AMBIENT_SYNC_WAVES.gatewayApiCrds, { gatewayApiCrds: ambient.gatewayApi.version })] : []),
         ...releases.map((release) => application(release.release, waveOf(release, shift), { release })),
-        application('manifests', SYNC_WAVES.manifests + shift, { manifests: 'others' }),
+        application('manifests', SYNC_WAVES.manifests + shift, { manifests: 'others', ...(withNamespace.length ? { withNamespace: [...withNamespace] } : {}) }),
       ],
     };
   }

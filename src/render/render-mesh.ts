@@ -3,7 +3,7 @@ import { Codes } from '../diagnostics/catalog.js';
 import { describeResId, resIdOf, type KubeObject } from '../resource/kube-object.js';
 import { yamlFile } from '../resource/canonical-yaml.js';
 import { addFile, type OutputSet } from '../resource/output-files.js';
-import { clusterKustomizationPath, GITIGNORE_PATH, istioOperatorPath, manifestInCluster, README_PATH, valuesFilePath, VERIFY_SCRIPT_PATH } from '../resource/out-layout.js';
+import { certPath, clusterKustomizationPath, GITIGNORE_PATH, istioOperatorPath, manifestInCluster, README_PATH, valuesFilePath, VERIFY_SCRIPT_PATH } from '../resource/out-layout.js';
 import type { MeshModel } from '../model/mesh-model.js';
 import type { ClusterPlan } from '../plan/cluster-plan.js';
 import type { MeshPlan } from '../plan/mesh-plan.js';
@@ -27,6 +27,7 @@ import { istioOperator } from './legacy-global/istio-operator.js';
 import { caMaterialFiles } from './secrets/ca-material.js';
 import { isComplete, remoteSecret } from './secrets/remote-secret.js';
 import { outGitignore } from './secrets/gitignore.js';
+import { byReferenceObjects } from './secrets/by-reference.js';
 import { gitopsFiles } from './gitops/gitops-files.js';
 import { meshReadme } from './docs/readme.js';
 import { verifyScript } from './docs/verify-script.js';
@@ -44,6 +45,8 @@ export interface RenderInput {
   credentials?: ReadonlyMap<string, ClusterCredentials>;
   /** CA material of the clusters that run istiod */
   caMaterial?: ReadonlyMap<string, ClusterCaMaterial>;
+  /** the root every intermediate chains to, when there is no CA material (pki.provider cert-manager) */
+  trustRootPem?: string;
 }
 
 export interface RenderedMesh {
@@ -52,7 +55,7 @@ export interface RenderedMesh {
   remoteSecrets: { rendered: number; notRendered: number };
 }
 
-export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map() }: RenderInput): RenderedMesh {
+export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), trustRootPem }: RenderInput): RenderedMesh {
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
   const add = (path: string, value: unknown) => addFile(files, { path, content: yamlFile(sourceLabel, value), private: false });
@@ -72,6 +75,7 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
     add(clusterKustomizationPath(name), kustomization(manifests));
     const material = caMaterial.get(name);
     if (material) for (const file of caMaterialFiles(plan, material, sourceLabel)) addFile(files, file);
+    if (plan.cacerts === 'cert-manager' && trustRootPem) addFile(files, { path: certPath(name, 'root-cert.pem'), content: trustRootPem, private: false });
   }
 
   // Remote secrets are private: their paths depend only on mesh.yaml, their content on
@@ -86,7 +90,7 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
 
   for (const file of gitopsFiles(mesh, meshPlan, sourceLabel)) addFile(files, file);
 
-  const rootCertPem = [...caMaterial.values()][0]?.rootCertPem;
+  const rootCertPem = [...caMaterial.values()][0]?.rootCertPem ?? trustRootPem;
   addFile(files, { path: README_PATH, content: meshReadme(mesh, meshPlan, sourceLabel, rootCertPem), private: false });
   addFile(files, { path: GITIGNORE_PATH, content: outGitignore(mesh), private: false });
   if (mesh.verification) addFile(files, { path: VERIFY_SCRIPT_PATH, content: verifyScript(mesh, sourceLabel), private: false, executable: true });
@@ -98,6 +102,7 @@ function clusterObjects(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
   return [
     istioSystemNamespace(plan),
     ...(plan.readerTokenSecret ? [readerTokenSecret()] : []),
+    ...byReferenceObjects(mesh, plan),
     ...(plan.crossNetworkGateway ? [crossNetworkGateway()] : []),
     ...(plan.exposeIstiod ? [istiodGateway(), istiodVirtualService(mesh)] : []),
     ...ambientEastWestGateways(mesh, plan),

@@ -19,8 +19,8 @@ export interface MeshSpec {
   trustDomain?: string;
   istio: { version: string; revision?: string; chartRepository?: string };
   networks?: string[];
-  pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec };
-  secrets?: { mode?: 'plain' | 'omit' };
+  pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec; provider?: 'meshgen' | 'cert-manager'; certManager?: CertManagerSpec };
+  secrets?: { mode?: 'plain' | 'omit' | 'external-secrets'; externalSecrets?: ExternalSecretsSpec };
   dns?: { capture?: boolean; autoAllocate?: boolean };
   clusters: ClusterSpec[];
   namespaces?: { name: string; injection?: 'sidecar' | 'ambient' | 'disabled'; clusters?: string[] }[];
@@ -31,6 +31,18 @@ export interface MeshSpec {
     argocd?: { repoURL: string; targetRevision?: string; path?: string };
     flux?: { sourceRef: { kind: 'GitRepository' | 'OCIRepository' | 'Bucket'; name: string }; path?: string };
   };
+}
+
+/** spec.pki.certManager (provider cert-manager) */
+export interface CertManagerSpec {
+  issuerRef?: { kind?: 'ClusterIssuer' | 'Issuer'; name: string; group?: string };
+  rootCertFile?: string;
+}
+
+/** spec.secrets.externalSecrets (mode external-secrets) */
+export interface ExternalSecretsSpec {
+  storeRef?: { kind?: 'ClusterSecretStore' | 'SecretStore'; name: string };
+  remoteKeyPrefix?: string;
 }
 
 export interface ServiceSpec {

@@ -17,6 +17,7 @@ import { checkDns } from './checks/dns.js';
 import { checkLegacyGlobal } from './checks/legacy-global.js';
 import { checkGitops } from './checks/gitops.js';
 import { checkAmbient } from './checks/ambient.js';
+import { checkSecretsByReference } from './checks/secrets-by-reference.js';
 
 // Checks of meaning, on a document whose shape the schema already accepted. Each check
 // reports at the node the user has to change, and every check runs, so that one run
@@ -38,6 +39,7 @@ export const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkLegacyGlobal,
   checkGitops,
   checkAmbient,
+  checkSecretsByReference,
 ];
 
 export function checkSemantics(source: MeshSource, document: MeshDocument): Diagnostic[] {

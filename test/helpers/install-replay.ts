@@ -14,6 +14,11 @@ import { parse, parseAllDocuments } from 'yaml';
 //   - ambient (issue #17): a Gateway API object needs the Gateway API CRDs (applied from their
 //     release URL), istio-cni and ztunnel need a ready istiod (ztunnel after istio-cni, Istio's
 //     order), and a workload in an ambient namespace needs both.
+// Secrets by reference (External Secrets, cert-manager), with the controllers and the store
+// assumed installed (and each primary's CA uploaded once, where cacerts comes from the store):
+//   - a PushSecret pushes its key only from a reader token Secret already applied in its cluster;
+//   - an ExternalSecret that makes a remote secret waits (ESO retries it) until its key is pushed;
+//   - `kubectl wait` waits only for an object that was applied.
 
 export interface ReplayCluster {
   name: string;
@@ -35,6 +40,8 @@ interface ClusterState {
   cni: boolean;
   ztunnel: boolean;
   ambientNamespaces: Set<string>;
+  /** objects applied, as `kubectl wait` names them: <kind>.<group>/<name> (lower-case kind) */
+  applied: Set<string>;
 }
 
 export interface ReplayResult {
@@ -56,8 +63,12 @@ export function installCommands(readme: string): string[] {
 /** `readFile` reads a path relative to out/ (where the commands run); undefined when there is no such file. */
 export function replayInstall(commands: readonly string[], clusters: readonly ReplayCluster[], readFile: (path: string) => string | undefined): ReplayResult {
   const state = new Map<string, ClusterState>(
-    clusters.map((c) => [c.name, { namespaces: new Set(['default', 'kube-system']), injectedNamespaces: new Set(), crds: false, readerAccount: false, istiodReady: false, remoteSecrets: new Set(), kustomizationApplied: false, gatewayApiCrds: false, cni: false, ztunnel: false, ambientNamespaces: new Set<string>() }]),
+    clusters.map((c) => [c.name, { namespaces: new Set(['default', 'kube-system']), injectedNamespaces: new Set(), crds: false, readerAccount: false, istiodReady: false, remoteSecrets: new Set(), kustomizationApplied: false, gatewayApiCrds: false, cni: false, ztunnel: false, ambientNamespaces: new Set<string>(), applied: new Set<string>() }]),
   );
+  /** the External Secrets store, shared by every cluster: the keys pushed to it */
+  const store = new Set<string>();
+  /** ExternalSecrets waiting for their key: ESO retries them until it is in the store */
+  const waiting: { cluster: string; key: string; read: string }[] = [];
   const byVariable = new Map(clusters.map((c) => [c.contextVariable, c]));
   let count = 0;
 
@@ -103,6 +114,24 @@ export function replayInstall(commands: readonly string[], clusters: readonly Re
       throw new Refusal(`service account ${object.metadata.annotations?.['kubernetes.io/service-account.name']} does not exist in ${cluster.name}: the token controller deletes the Secret`);
     }
     if (kind === 'Secret' && object.metadata?.labels?.['istio/multiCluster'] === 'true') s.remoteSecrets.add(object.metadata.annotations['networking.istio.io/cluster']);
+    if (kind === 'PushSecret') {
+      const source = object.spec.selector.secret.name;
+      if (!s.applied.has(`secret./${source}`)) throw new Refusal(`PushSecret ${object.metadata.name} in ${cluster.name}: its Secret ${source} does not exist`);
+      for (const d of object.spec.data) store.add(d.match.remoteRef.remoteKey);
+      for (let i = waiting.length - 1; i >= 0; i--) {
+        const w = waiting[i]!;
+        if (!store.has(w.key)) continue;
+        state.get(w.cluster)!.remoteSecrets.add(w.read);
+        waiting.splice(i, 1);
+      }
+    }
+    if (kind === 'ExternalSecret' && object.spec.target?.template?.metadata?.labels?.['istio/multiCluster'] === 'true') {
+      const read = object.spec.target.template.metadata.annotations['networking.istio.io/cluster'];
+      const key = object.spec.data[0].remoteRef.key;
+      if (store.has(key)) s.remoteSecrets.add(read);
+      else waiting.push({ cluster: cluster.name, key, read });
+    }
+    s.applied.add(`${kind.toLowerCase()}.${group}/${object.metadata.name}`);
     if (['Deployment', 'StatefulSet', 'DaemonSet', 'Pod'].includes(kind) && namespace && s.injectedNamespaces.has(namespace)) {
       const why = injectorReady(cluster);
       if (why) throw new Refusal(`${kind} ${namespace}/${object.metadata.name} in ${cluster.name}: ${why}`);
@@ -173,6 +202,11 @@ export function replayInstall(commands: readonly string[], clusters: readonly Re
       if (file && /^https:\/\/github\.com\/kubernetes-sigs\/gateway-api\/releases\/download\/v[\d.]+\/standard-install\.yaml$/.test(file)) {
         if (!words.includes('--server-side')) throw new Refusal(`${file}: the Gateway API CRDs are too large for a client-side apply`);
         state.get(cluster.name)!.gatewayApiCrds = true;
+        return;
+      }
+      if (words.includes('wait')) {
+        const target = words[words.indexOf('wait') + 2]!;
+        if (!state.get(cluster.name)!.applied.has(target)) throw new Refusal(`kubectl wait: ${target} was never applied in ${cluster.name}`);
         return;
       }
       if (words[words.indexOf('--context') + 2] === '-n' && words.slice(5, 8).join(' ') === 'create secret generic') {

@@ -4,6 +4,7 @@ import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import { remoteSecretName, type MeshPlan } from '../../plan/mesh-plan.js';
 import { readerTokenSecret } from '../cluster/reader-token-secret.js';
 import { remoteSecretsSection } from '../secrets/readme-section.js';
+import { byReferenceSection, readerPushSecretId, remoteSecretExternalSecretId } from '../secrets/by-reference-readme.js';
 import { istioctlInstallStep, legacyReadmeSection } from '../legacy-global/readme-section.js';
 import { isLegacyOnly } from '../../rules/istio-versions.js';
 import { helmChartArguments, type ChartRelease } from '../../plan/chart-releases.js';
@@ -70,6 +71,7 @@ export function meshReadme(mesh: MeshModel, meshPlan: MeshPlan, sourceLabel: str
   const ambient = ambientReadmeSection(mesh, meshPlan);
   if (ambient.length) lines.push('', ...ambient);
   lines.push(...remoteSecretsSection(meshPlan));
+  lines.push(...byReferenceSection(mesh, meshPlan, pkiDirFromOut(mesh, sourceLabel)));
   const gitops = gitopsSections(mesh, meshPlan, (plan) => bootstrapSteps(mesh, plan, sourceLabel));
   if (gitops.length) lines.push('', ...gitops);
   lines.push('');
@@ -84,7 +86,12 @@ function bootstrapSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string)
   const c = plan.cluster;
   const ctx = contextOf(c);
   const steps = [`kubectl --context ${ctx} apply -f ${manifestsDir(c.name)}/${NAMESPACE_MANIFEST}`];
-  if (plan.cacerts) {
+  const byReference = plan.byReference.cacertsObject;
+  if (byReference) {
+    // cert-manager or External Secrets makes cacerts: the object is applied, and waited for
+    steps.push(`kubectl --context ${ctx} apply -f ${manifestPath(c.name, byReference)}`);
+    steps.push(`kubectl --context ${ctx} -n ${ISTIO_NAMESPACE} wait --for=condition=Ready ${byReference.kind.toLowerCase()}.${byReference.group}/${byReference.name} --timeout=5m`);
+  } else if (plan.cacerts) {
     const pki = pkiDirFromOut(mesh, sourceLabel);
     const file = (name: string) => `--from-file=${pki}/${c.name}/${name}`;
     steps.push(
@@ -125,16 +132,22 @@ function installSteps(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan): s
     section.push(
       '',
       `Then give ${readers.map((r) => r.name).join(', ')} read access to ${c.name}'s endpoints: ${c.name}'s reader token Secret (Kubernetes`,
-      'fills in its token and CA), then the remote secret built from them in each reader:',
+      plan.byReference.readerPush
+        ? 'fills in its token and CA), the PushSecret that puts the kubeconfig built from them in the store,\nthen the ExternalSecret that makes the remote secret from it in each reader:'
+        : 'fills in its token and CA), then the remote secret built from them in each reader:',
       '',
       '```sh',
       `kubectl --context ${ctx} apply -f ${manifestPath(c.name, resIdOf(readerTokenSecret()))}`,
     );
+    const push = plan.byReference.readerPush;
+    if (push) section.push(`kubectl --context ${ctx} apply -f ${manifestPath(c.name, readerPushSecretId())}`);
     for (const r of readers) {
       section.push(
-        meshPlan.remoteSecretDelivery === 'file'
-          ? `kubectl --context ${contextOf(r)} apply -f ${remoteSecretPath(r.name, remoteSecretName(c.name))}`
-          : `istioctl create-remote-secret --context ${ctx} --name ${c.name} | kubectl --context ${contextOf(r)} apply -n ${ISTIO_NAMESPACE} -f -`,
+        push
+          ? `kubectl --context ${contextOf(r)} apply -f ${manifestPath(r.name, remoteSecretExternalSecretId(c.name))}`
+          : meshPlan.remoteSecretDelivery === 'file'
+            ? `kubectl --context ${contextOf(r)} apply -f ${remoteSecretPath(r.name, remoteSecretName(c.name))}`
+            : `istioctl create-remote-secret --context ${ctx} --name ${c.name} | kubectl --context ${contextOf(r)} apply -n ${ISTIO_NAMESPACE} -f -`,
       );
     }
     section.push('```');

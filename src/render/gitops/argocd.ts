@@ -1,4 +1,4 @@
-import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { kubeObject, manifestFileName, type KubeObject } from '../../resource/kube-object.js';
 import { Application, type ApplicationSpec, type ApplicationSpecIgnoreDifferences } from '../../imports/argoproj.io.js';
 import { ISTIO_NAMESPACE, type ClusterModel, type GitOpsModel, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
@@ -60,12 +60,17 @@ function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, a
   // Application leaves it out, so no two Applications ever manage one object. Never pruned:
   // deleting istio-system would take cacerts and the remote secrets with it.
   const namespaceOnly = application.manifests === 'namespace';
+  // The object that makes cacerts goes with the Namespace: Argo CD waits for its health (the
+  // Certificate or ExternalSecret Ready) before the charts' waves, so istiod starts with cacerts.
+  // Argo CD's directory include/exclude take one glob; {a,b} matches either file.
+  const files = [NAMESPACE_MANIFEST, ...(application.withNamespace ?? []).map(manifestFileName)];
+  const pattern = files.length === 1 ? files[0]! : `{${files.join(',')}}`;
   return {
     source: {
       repoUrl: argo.repoURL,
       targetRevision: argo.targetRevision,
       path: repoPath(argo.path, manifestsDir(cluster.name)),
-      directory: namespaceOnly ? { include: NAMESPACE_MANIFEST } : { exclude: NAMESPACE_MANIFEST },
+      directory: namespaceOnly ? { include: pattern } : { exclude: pattern },
     },
     syncPolicy: { automated: { prune: !namespaceOnly, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
   };

@@ -7,6 +7,8 @@ import { HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
 import { fluxPath } from './repo-paths.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
 import { contextOf } from '../docs/kube-context.js';
+import { manifestFileName } from '../../resource/kube-object.js';
+import { allByReference, byReferenceGitopsLines } from '../secrets/by-reference-readme.js';
 
 // The parts of out/README.md about spec.gitops: where the wrappers are, what they install in
 // which order, what to set up before applying them, and how private material gets there.
@@ -23,15 +25,31 @@ export function gitopsSections(mesh: MeshModel, meshPlan: MeshPlan, bootstrapSte
 
 function privateMaterialSection(mesh: MeshModel, meshPlan: MeshPlan, bootstrapSteps: (plan: ClusterPlan) => string[]): string[] {
   const plans = meshPlan.installOrder;
+  if (allByReference(mesh, meshPlan)) {
+    return ['## GitOps: what cannot come from git', '', ...byReferenceGitopsLines(mesh, meshPlan), '', '```sh', ...plans.flatMap((plan) => bootstrapSteps(plan)), '```'];
+  }
+  // pki.provider cert-manager with remote secrets in plain text (or by hand): cacerts by reference, the rest not
+  const cacertsByReference = plans.some((p) => p.byReference.cacertsObject);
   const lines = [
     '## GitOps: what cannot come from git',
     '',
-    mesh.secretsMode === 'plain'
-      ? '`*/secrets/` holds private keys and tokens and is git-ignored, so neither Argo CD nor Flux can\napply it.'
-      : 'With `secrets.mode: omit`, out/ holds no private material; the CA keys stay in `spec.pki.dir`.',
-    'Before a cluster\'s istiod is installed, create its `istio-system` Namespace and, on a primary,',
-    'the `cacerts` Secret by hand. Otherwise istiod starts with a self-signed CA, and must be',
-    'restarted once `cacerts` exists. The GitOps tool adopts the Namespace afterwards.',
+    ...(cacertsByReference
+      ? [
+          mesh.secretsMode === 'plain'
+            ? '`*/secrets/` holds the remote secrets\' tokens and is git-ignored, so neither Argo CD nor Flux can\napply it.'
+            : `With \`secrets.mode: ${mesh.secretsMode}\`, out/ holds no private material.`,
+          'Before a cluster\'s istiod is installed, apply its `istio-system` Namespace and, on a primary,',
+          'the object that makes `cacerts`, and wait until it is Ready (Argo CD does both in wave 0). Otherwise',
+          'istiod starts with a self-signed CA, and must be restarted once `cacerts` exists.',
+        ]
+      : [
+          mesh.secretsMode === 'plain'
+            ? '`*/secrets/` holds private keys and tokens and is git-ignored, so neither Argo CD nor Flux can\napply it.'
+            : 'With `secrets.mode: omit`, out/ holds no private material; the CA keys stay in `spec.pki.dir`.',
+          'Before a cluster\'s istiod is installed, create its `istio-system` Namespace and, on a primary,',
+          'the `cacerts` Secret by hand. Otherwise istiod starts with a self-signed CA, and must be',
+          'restarted once `cacerts` exists. The GitOps tool adopts the Namespace afterwards.',
+        ]),
     '',
     '```sh',
     ...plans.flatMap((plan) => bootstrapSteps(plan)),
@@ -51,6 +69,8 @@ function privateMaterialSection(mesh: MeshModel, meshPlan: MeshPlan, bootstrapSt
 
 function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
   const argo = mesh.gitops.argocd!;
+  const cacertsObjects = [...new Set(plans.flatMap((p) => (p.byReference.cacertsObject ? [manifestFileName(p.byReference.cacertsObject)] : [])))];
+  const byReference = plans.every((p) => !p.cacerts || p.byReference.cacertsObject);
   const app = (part: string) => `${mesh.name}-<cluster>-${part}`;
   const remotes = plans.filter((p) => p.releases.some((r) => r.waitsForRemoteSecret));
   const ambient = plans.filter((p) => p.ambient).map((p) => p.cluster.name);
@@ -64,7 +84,7 @@ function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[]
     '',
     '| wave | Application | installs |',
     '|---|---|---|',
-    `| ${SYNC_WAVES.namespace} | \`${app('namespace')}\` | \`<cluster>/manifests/${NAMESPACE_MANIFEST}\` |`,
+    `| ${SYNC_WAVES.namespace} | \`${app('namespace')}\` | \`<cluster>/manifests/${NAMESPACE_MANIFEST}\`${cacertsObjects.length ? `; on a primary, ${cacertsObjects.map((f) => `\`${f}\``).join(', ')}, which makes \`cacerts\` (Argo CD waits until it is Ready)` : ''} |`,
     `| ${SYNC_WAVES['istio-base']} | \`${app('istio-base')}\` | chart \`base\` ${mesh.istio.version} with \`<cluster>/helm/istio-base.values.yaml\` |`,
     `| ${SYNC_WAVES.istiod} | \`${app('istiod')}\` | chart \`istiod\` with \`<cluster>/helm/istiod.values.yaml\` |`,
     `| ${SYNC_WAVES.gateways} | \`${app('istio-eastwestgateway')}\`, \`${app('istio-ingressgateway')}\` | chart \`gateway\`, where the cluster has them |`,
@@ -90,7 +110,7 @@ function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[]
     '3. Restore the health check of `argoproj.io/Application` in `argocd-cm`, which Argo CD removed',
     '   in 1.8: without it a root Application starts a wave without waiting for the one before to',
     `   be healthy. See ${ARGOCD_APPLICATION_HEALTH_DOC}`,
-    '4. Create the Namespace and `cacerts` as above.',
+    byReference ? '4. Nothing else by hand: wave 0 applies each primary\'s Namespace with the object that makes `cacerts`.' : '4. Create the Namespace and `cacerts` as above.',
     '',
     'Then apply the root Applications in the cluster that runs Argo CD: all of them,',
     '',
@@ -139,7 +159,9 @@ function fluxSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
     `- Kustomization \`${MANIFESTS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>')}\`. Flux applies its Namespace first; its`,
     '  Istio resources are retried until the `base` chart has installed their CRDs.',
     '',
-    `Create the Namespace and \`cacerts\` as above, then apply each cluster's root Kustomization in that`,
+    plans.every((p) => !p.cacerts || p.byReference.cacertsObject)
+      ? `Apply the Namespace and the object that makes \`cacerts\` as above, then each cluster's root Kustomization in that`
+      : `Create the Namespace and \`cacerts\` as above, then apply each cluster's root Kustomization in that`,
     `cluster, once; from then on Flux follows \`${fluxPath(flux.path, fluxClusterDir('<cluster>'))}\`:`,
     '',
     '```sh',

@@ -22,6 +22,22 @@ interface Kubeconfig {
  */
 export function remoteSecret(secret: RemoteSecretPlan, credentials: Required<ClusterCredentials>): KubeObject {
   const cluster = secret.read.name;
+  return kubeObject(k8sClasses().KubeSecret, {
+    metadata: {
+      name: secret.name,
+      namespace: ISTIO_NAMESPACE,
+      annotations: { 'networking.istio.io/cluster': cluster },
+      labels: { 'istio/multiCluster': 'true' },
+    },
+    stringData: { [cluster]: kubeconfigText(cluster, credentials) },
+  });
+}
+
+/**
+ * The kubeconfig of a remote secret, as text. The External Secrets mode renders the same text
+ * as a template, with the token and CA left to be filled in the cluster (external-secrets.ts).
+ */
+export function kubeconfigText(cluster: string, credentials: Required<ClusterCredentials>): string {
   const kubeconfig: Kubeconfig = {
     apiVersion: 'v1',
     kind: 'Config',
@@ -30,15 +46,7 @@ export function remoteSecret(secret: RemoteSecretPlan, credentials: Required<Clu
     'current-context': cluster,
     users: [{ name: cluster, user: { token: credentials.token } }],
   };
-  return kubeObject(k8sClasses().KubeSecret, {
-    metadata: {
-      name: secret.name,
-      namespace: ISTIO_NAMESPACE,
-      annotations: { 'networking.istio.io/cluster': cluster },
-      labels: { 'istio/multiCluster': 'true' },
-    },
-    stringData: { [cluster]: canonicalYaml(kubeconfig) },
-  });
+  return canonicalYaml(kubeconfig);
 }
 
 export function isComplete(c: ClusterCredentials | undefined): c is Required<ClusterCredentials> {
