@@ -11,6 +11,7 @@ import { buildModel, type MeshModel } from './model/mesh-model.js';
 import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
 import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
+import { planPkiWithRotation } from './pki/rotation.js';
 import { readCredentials, type ClusterCredentials } from './credentials/read-credentials.js';
 import { diffOutput, withManifest, type OutputDiff } from './emit/out-dir.js';
 import { publish } from './emit/publish.js';
@@ -166,7 +167,10 @@ const PKI_DIR_PATH: YamlPath = ['spec', 'pki', 'dir'];
  * --check may not (it writes nothing). Planning writes nothing: the build commits the writes.
  */
 function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean; outDir: string }): Promise<PkiPlan> {
-  return planPki({
+  return planPkiWithRotation({
+    // spec.pki.rotation: root B's material, and each primary's bundle and intermediate for the phase
+    rotation: plan.rotation,
+    phaseAt: { file: source.file, position: positionOf(source, ['spec', 'pki', 'rotation', 'phase'], 'value') },
     host,
     model: pkiModelOf(mesh, plan),
     meshDir: meshDirOf(meshFile),

@@ -14,7 +14,7 @@ export function chartValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPl
     case 'base':
       return istioBaseValues(mesh, plan);
     case 'istiod':
-      return istiodValues(mesh, plan, meshPlan.clusterLocalHosts);
+      return istiodValues(mesh, plan, meshPlan.clusterLocalHosts, meshPlan.rotation?.multiRoot ?? false);
     case 'gateway':
       return release.release === EAST_WEST_GATEWAY_RELEASE ? eastWestGatewayValues(mesh, plan.cluster) : ingressGatewayValues(mesh, plan.cluster);
   }
