@@ -11,7 +11,7 @@ import { buildModel, type MeshModel } from './model/mesh-model.js';
 import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
 import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
-import { planPkiWithRotation } from './pki/rotation.js';
+import { planPkiWithRotation, type RotationPkiPlan } from './pki/rotation.js';
 import { readCredentials, type ClusterCredentials } from './credentials/read-credentials.js';
 import { diffOutput, withManifest, type OutputDiff } from './emit/out-dir.js';
 import { publish } from './emit/publish.js';
@@ -97,7 +97,7 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, plan));
   // loaded only by a build: the renderers pull in cdk8s, which validate and certs status never need
   const { renderMesh } = await import('./render/render-mesh.js');
-  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material }));
+  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, rotationRoots: pki.rotation }));
   const files = withManifest(rendered.files);
   const emitted = run.add(compareWithOut(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name) }));
   run.add({ diagnostics: removalWarnings(emitted.diff) });
@@ -166,7 +166,7 @@ const PKI_DIR_PATH: YamlPath = ['spec', 'pki', 'dir'];
  * pki: the shared root and one intermediate per primary. A build may create what is missing;
  * --check may not (it writes nothing). Planning writes nothing: the build commits the writes.
  */
-function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean; outDir: string }): Promise<PkiPlan> {
+function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean; outDir: string }): Promise<RotationPkiPlan> {
   return planPkiWithRotation({
     // spec.pki.rotation: root B's material, and each primary's bundle and intermediate for the phase
     rotation: plan.rotation,

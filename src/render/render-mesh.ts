@@ -28,6 +28,7 @@ import { isComplete, remoteSecret } from './secrets/remote-secret.js';
 import { outGitignore } from './secrets/gitignore.js';
 import { gitopsFiles } from './gitops/gitops-files.js';
 import { meshReadme } from './docs/readme.js';
+import type { RotationRoots } from './docs/rotation-section.js';
 import { verifyScript } from './docs/verify-script.js';
 
 // The render stage: the plan turned into files. Pure, like helm's engine: it returns the whole
@@ -43,6 +44,8 @@ export interface RenderInput {
   credentials?: ReadonlyMap<string, ClusterCredentials>;
   /** CA material of the clusters that run istiod */
   caMaterial?: ReadonlyMap<string, ClusterCaMaterial>;
+  /** spec.pki.rotation: root A and root B, for out/README.md */
+  rotationRoots?: RotationRoots;
 }
 
 export interface RenderedMesh {
@@ -51,7 +54,7 @@ export interface RenderedMesh {
   remoteSecrets: { rendered: number; notRendered: number };
 }
 
-export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map() }: RenderInput): RenderedMesh {
+export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), rotationRoots }: RenderInput): RenderedMesh {
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
   const add = (path: string, value: unknown) => addFile(files, { path, content: yamlFile(sourceLabel, value), private: false });
@@ -86,7 +89,7 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
   for (const file of gitopsFiles(mesh, meshPlan, sourceLabel)) addFile(files, file);
 
   const rootCertPem = [...caMaterial.values()][0]?.rootCertPem;
-  addFile(files, { path: README_PATH, content: meshReadme(mesh, meshPlan, sourceLabel, rootCertPem), private: false });
+  addFile(files, { path: README_PATH, content: meshReadme(mesh, meshPlan, sourceLabel, rootCertPem, { material: caMaterial, rotationRoots }), private: false });
   addFile(files, { path: GITIGNORE_PATH, content: outGitignore(mesh), private: false });
   if (mesh.verification) addFile(files, { path: VERIFY_SCRIPT_PATH, content: verifyScript(mesh, sourceLabel), private: false, executable: true });
   return { files, diagnostics, remoteSecrets };
