@@ -12,6 +12,7 @@ import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
 import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
 import { planPkiWithRotation, type RotationPkiPlan } from './pki/rotation.js';
+import { certsStatusWithRotation, formatRotationStatus } from './pki/rotation-status.js';
 import { readCredentials, type ClusterCredentials } from './credentials/read-credentials.js';
 import { diffOutput, withManifest, type OutputDiff } from './emit/out-dir.js';
 import { publish } from './emit/publish.js';
@@ -132,8 +133,10 @@ export function certsStatus(meshFile: string, host: Host = nodeHost()): CertsSta
   if (!loaded.document || hasErrors(loaded.diagnostics)) return { ok: false, diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error'), sources };
   const mesh = buildModel(loaded.document);
   const plan = planMesh(mesh);
-  const { rows, diagnostics } = inspectCertificates({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile) });
-  return { ok: !hasErrors(diagnostics) && rows.every((r) => r.verifies), text: rows.length ? formatCertsStatus(rows) : undefined, diagnostics, sources };
+  // with spec.pki.rotation: root B and its intermediates too, and whether each primary fits the phase
+  const { rows, diagnostics, rotation } = certsStatusWithRotation({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile) }, plan.rotation);
+  const text = [rows.length ? formatCertsStatus(rows) : undefined, rotation ? formatRotationStatus(rotation) : undefined].filter((t) => t !== undefined).join('\n\n');
+  return { ok: !hasErrors(diagnostics) && rows.every((r) => r.verifies), text: text || undefined, diagnostics: sortDiagnostics(diagnostics), sources };
 }
 
 // --- the stages -------------------------------------------------------------------------------

@@ -201,3 +201,32 @@ describe('root rotation refusals', () => {
     expect(problems[0].file).toBe(join(EXAMPLE, 'pki/rotation.new/root-key.pem'));
   });
 });
+
+describe('after the rotation', () => {
+  it('the finishing commands (archive A, move B up, remove spec.pki.rotation) give a build with the same certificates and bundles', async () => {
+    const host = memoryHostWith(['examples/multi-primary']);
+    for (const phase of PHASES) await buildPhase(host, phase);
+    const certs = (read: (p: string) => string) => CLUSTERS.flatMap((c) => ['root-cert.pem', 'ca-cert.pem', 'cert-chain.pem'].map((f) => read(`${c}/certs/${f}`)));
+    const dropOld = certs((p) => host.readFile(join(OUT, p)));
+    // what out/README.md's "Finishing the rotation" runs in the pki directory
+    const pki = join(EXAMPLE, 'pki');
+    host.mkdir(join(pki, 'retired.a'));
+    for (const name of ['root-cert.pem', 'root-key.pem', ...CLUSTERS]) host.rename(join(pki, name), join(pki, 'retired.a', name));
+    for (const name of ['root-cert.pem', 'root-key.pem', ...CLUSTERS]) host.rename(join(pki, 'rotation.new', name), join(pki, name));
+    host.rmdir(join(pki, 'rotation.new'));
+    const after = await buildPhase(host, undefined);
+    expect(after.result.pki?.created).toEqual([]);
+    expect(certs(after.read)).toEqual(dropOld);
+  });
+});
+
+describe('root rotation without creating material', () => {
+  it('build --check of trust-both before root B exists is MG3011 for the new root, and writes nothing', async () => {
+    const host = memoryHostWith(['examples/multi-primary']);
+    setPhase(host, 'trust-both');
+    const result = await build({ meshFile: MESH_FILE, outDir: OUT, check: true }, host);
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.file])).toEqual([['MG3011', join(EXAMPLE, 'pki/rotation.new/root-cert.pem')]]);
+    expect(host.stat(join(EXAMPLE, 'pki/rotation.new'))).toBeUndefined();
+  });
+});
