@@ -17,6 +17,7 @@ Usage:
   meshgen validate [MESH_FILE] [--strict]
   meshgen init     [DIR] [--topology multi-primary|primary-remote|legacy-global] [--clusters N]
   meshgen certs status [MESH_FILE]
+  meshgen certs rotate-intermediate CLUSTER [MESH_FILE]
   meshgen --help | --version
 
 MESH_FILE defaults to ./mesh.yaml; --out defaults to ./out.
@@ -31,7 +32,13 @@ an existing one.
 
 certs status prints each CA certificate of the mesh (spec.pki.dir): subject, issuer,
 serial, expiry, days left, SHA-256 fingerprint and whether it verifies; exit 1 if any
-does not.`;
+does not. During a root rotation (spec.pki.rotation) it also shows the phase, which root
+signs each primary's intermediate and what its trust bundle holds; exit 1 if a primary does
+not fit the phase.
+
+certs rotate-intermediate renews one primary's intermediate CA under the same root: the old
+one moves to spec.pki.dir/CLUSTER.retired.<fingerprint>/, and the next build changes only
+that cluster's certs/ and cacerts.`;
 
 interface ParsedArgs {
   command?: string;
@@ -107,6 +114,16 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         return result.ok ? 0 : 1;
       }
       case 'certs': {
+        if (args.positional[0] === 'rotate-intermediate') {
+          const cluster = args.positional[1];
+          if (!cluster) throw new UsageError('meshgen certs rotate-intermediate takes a cluster name: meshgen certs rotate-intermediate CLUSTER [MESH_FILE]');
+          if (args.positional.length > 3) throw new UsageError('meshgen certs rotate-intermediate takes one cluster and one mesh file');
+          const { certsRotateIntermediate } = await import('./pipeline.js');
+          const result = await certsRotateIntermediate(args.positional[2] ?? 'mesh.yaml', cluster);
+          printDiagnostics(result, err);
+          if (result.text) out(result.text);
+          return result.ok ? 0 : 1;
+        }
         if (args.positional[0] !== 'status') throw new UsageError(`unknown certs command${args.positional[0] ? ` "${args.positional[0]}"` : ''}; try: meshgen certs status [MESH_FILE]`);
         if (args.positional.length > 2) throw new UsageError('meshgen certs status takes one mesh file');
         const { certsStatus } = await import('./pipeline.js');

@@ -13,6 +13,7 @@ import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, 
 import { pkiLayout } from './pki/layout.js';
 import { planPkiWithRotation, type RotationPkiPlan } from './pki/rotation.js';
 import { certsStatusWithRotation, formatRotationStatus } from './pki/rotation-status.js';
+import { rotateIntermediate } from './pki/rotation-intermediate.js';
 import { readCredentials, type ClusterCredentials } from './credentials/read-credentials.js';
 import { diffOutput, withManifest, type OutputDiff } from './emit/out-dir.js';
 import { publish } from './emit/publish.js';
@@ -137,6 +138,31 @@ export function certsStatus(meshFile: string, host: Host = nodeHost()): CertsSta
   const { rows, diagnostics, rotation } = certsStatusWithRotation({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile) }, plan.rotation);
   const text = [rows.length ? formatCertsStatus(rows) : undefined, rotation ? formatRotationStatus(rotation) : undefined].filter((t) => t !== undefined).join('\n\n');
   return { ok: !hasErrors(diagnostics) && rows.every((r) => r.verifies), text: text || undefined, diagnostics: sortDiagnostics(diagnostics), sources };
+}
+
+/**
+ * `meshgen certs rotate-intermediate <cluster>`: a new intermediate for one primary under the
+ * same root; the old one is retired beside it. Writes only pki/; the next build renders the change.
+ */
+export async function certsRotateIntermediate(meshFile: string, cluster: string, host: Host = nodeHost()): Promise<CertsStatusResult> {
+  const loaded = loadStage(host, meshFile);
+  const sources = sourcesOf(loaded.source);
+  if (!loaded.document || !loaded.source || hasErrors(loaded.diagnostics)) return { ok: false, diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error'), sources };
+  const mesh = buildModel(loaded.document);
+  const plan = planMesh(mesh);
+  const source = loaded.source;
+  const result = await rotateIntermediate({
+    host,
+    model: pkiModelOf(mesh, plan),
+    meshDir: meshDirOf(meshFile),
+    pkiDirDisplay: pkiDirDisplay(mesh, meshFile),
+    cluster,
+    ...(mesh.pki.rotation ? { rotationAt: { file: source.file, position: positionOf(source, ['spec', 'pki', 'rotation'], 'key') } } : {}),
+  });
+  const text = result.retired
+    ? `cluster ${cluster}: new intermediate in ${result.created?.map((f) => f.split('/').pop()).join(', ')} under ${pkiDirDisplay(mesh, meshFile)}/${cluster}/; the old one is kept in ${result.retired}/\nnow run meshgen build: it changes ${cluster}'s certs/ and its cacerts, nothing else`
+    : undefined;
+  return { ok: !hasErrors(result.diagnostics), text, diagnostics: result.diagnostics, sources };
 }
 
 // --- the stages -------------------------------------------------------------------------------
