@@ -23,7 +23,8 @@ import { chartDefaults, gatewayValuesProblems, istioObjectProblems, unknownChart
 
 
 /** meshConfig is Istio's MeshConfig API; the chart passes it through as an open map. */
-const ISTIOD_OPEN_MAPS = ['meshConfig'];
+// env: istiod's environment (values.yaml `env: {}`), e.g. ISTIO_MULTIROOT_MESH during a root rotation
+const ISTIOD_OPEN_MAPS = ['meshConfig', 'env'];
 
 /**
  * kubernetes-models classes by the apiVersion/kind meshgen emits. The package predates
@@ -89,7 +90,8 @@ function render(example: string): Map<string, Buffer> {
 describe.each(EXAMPLES)('example %s', (example) => {
   const tree = render(example);
   const manifests = yamlObjects(tree, (p) => p.includes('/manifests/') || p.includes('/secrets/'));
-  const values = (release: string) => yamlObjects(tree, (p) => p.endsWith(`/helm/${release}.values.yaml`));
+  // istiod: also the new control plane's istiod-<revision> of a canary upgrade
+  const values = (release: string) => yamlObjects(tree, (p) => p.endsWith(`/helm/${release}.values.yaml`) || (release === 'istiod' && /\/helm\/istiod-[a-z0-9-]+\.values\.yaml$/.test(p)));
   // legacy .global on Istio 1.6-1.7: istioctl input instead of Helm values
   const operators = yamlObjects(tree, (p) => p.endsWith('/istioctl/istio-operator.yaml'));
 

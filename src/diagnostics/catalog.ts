@@ -105,6 +105,13 @@ export const DiagnosticCatalog = {
   },
   ReservedNamespace: { code: 'MG2506', severity: 'error', summary: 'a reserved namespace (`istio-system`, `kube-system`, ...) in `spec.namespaces`' },
 
+  // day-2 lifecycle: canary control-plane upgrade (spec.istio.upgrade)
+  UpgradeVersionWindow: { code: 'MG2801', severity: 'error', summary: '`istio.upgrade.version` is not newer than `istio.version`, or more than two minor versions ahead of it (Istio supports canary upgrades of at most two minors)' },
+  UpgradeVersionUnsupported: { code: 'MG2802', severity: 'error', summary: '`istio.upgrade.version` is a release meshgen does not render' },
+  UpgradeRevisionClash: { code: 'MG2803', severity: 'error', summary: '`istio.upgrade.revision` is the current `istio.revision`, or a name the upgrade uses for its revision tags (`prod-stable`, `prod-canary`, `default`)' },
+  UpgradeUnknownNamespace: { code: 'MG2804', severity: 'error', summary: '`istio.upgrade.namespaces` names a namespace `spec.namespaces` does not define, or is set outside the `migrate` phase' },
+  UpgradeNotSupported: { code: 'MG2805', severity: 'error', summary: 'a canary upgrade of a mesh meshgen installs without Helm (the legacy `.global` model on Istio 1.6-1.7)' },
+  RotationOnLegacyInstall: { code: 'MG2806', severity: 'error', summary: 'a root rotation on an Istio meshgen installs with istioctl 1.6-1.7, which has no multi-root trust (`ISTIO_MULTIROOT_MESH`)' },
   // MG3xxx: CA material under spec.pki.dir
   PemUnreadable: {
     code: 'MG3001',

@@ -4,6 +4,7 @@ import { remoteSecretPath } from '../resource/out-layout.js';
 import { planCluster, type ClusterPlan } from './cluster-plan.js';
 import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
 import { planRotation, type RotationPlan } from './rotation-plan.js';
+import { planUpgrade, type UpgradePlan } from './upgrade-plan.js';
 
 // The plan stage: everything the later stages need, decided once from the model. pki makes CA
 // material for `caClusters`, credentials reads the API servers of `readClusters`, render turns
@@ -37,6 +38,8 @@ export interface MeshPlan {
   clusterLocalHosts: string[];
   /** spec.pki.rotation: the phase of a staged root rotation in progress */
   rotation?: RotationPlan;
+  /** spec.istio.upgrade: the phase of a canary control-plane upgrade in progress */
+  upgrade?: UpgradePlan;
 }
 
 export function remoteSecretName(cluster: string): string {
@@ -63,5 +66,6 @@ export function planMesh(mesh: MeshModel): MeshPlan {
     // a legacy .global mesh has no cross-cluster endpoints to keep out
     clusterLocalHosts: mesh.legacyGlobal ? [] : mesh.services.filter((s) => s.clusterLocal).map((s) => s.host).sort(),
     ...(mesh.pki.rotation ? { rotation: planRotation(mesh) } : {}),
+    ...(mesh.istio.upgrade ? { upgrade: planUpgrade(mesh) } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { clusterKustomizationPath, GITIGNORE_PATH, istioOperatorPath, manifestIn
 import type { MeshModel } from '../model/mesh-model.js';
 import type { ClusterPlan } from '../plan/cluster-plan.js';
 import type { MeshPlan } from '../plan/mesh-plan.js';
+import { istiodRevisions, type UpgradePlan } from '../plan/upgrade-plan.js';
 import type { ClusterCredentials } from '../credentials/read-credentials.js';
 import type { ClusterCaMaterial } from '../pki/index.js';
 import { synthesizeCluster } from './cluster/cluster-chart.js';
@@ -62,7 +63,7 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
   for (const plan of meshPlan.clusters) {
     const name = plan.cluster.name;
     // once before synthesis (construct ids must be unique), once after (a workload may collide with an object)
-    const objects = rejectDuplicates(clusterObjects(mesh, plan), name, diagnostics);
+    const objects = rejectDuplicates(clusterObjects(mesh, plan, meshPlan.upgrade), name, diagnostics);
     const manifests: string[] = [];
     for (const object of rejectDuplicates(synthesizeCluster(name, objects, verificationWorkloads(plan)), name, diagnostics)) {
       const inCluster = manifestInCluster(resIdOf(object));
@@ -96,13 +97,15 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
 }
 
 /** One cluster's objects, in the order the plan lists its parts. */
-function clusterObjects(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
+function clusterObjects(mesh: MeshModel, plan: ClusterPlan, upgrade?: UpgradePlan): KubeObject[] {
+  // spec.istio.upgrade: a route through the east-west gateway for each istiod revision running
+  const istiodRoutes = upgrade ? istiodRevisions(upgrade).map((rev) => istiodVirtualService(mesh, rev, { bySni: true })) : [istiodVirtualService(mesh)];
   return [
     istioSystemNamespace(plan),
     ...(plan.readerTokenSecret ? [readerTokenSecret()] : []),
     ...(plan.crossNetworkGateway ? [crossNetworkGateway()] : []),
-    ...(plan.exposeIstiod ? [istiodGateway(), istiodVirtualService(mesh)] : []),
-    ...appNamespaces(mesh, plan),
+    ...(plan.exposeIstiod ? [istiodGateway(), ...istiodRoutes] : []),
+    ...appNamespaces(mesh, plan, upgrade),
     ...dnsServices(plan),
     ...trafficPolicies(plan),
     ...(plan.legacy ? [...legacyGlobalObjects(mesh, plan), ...clusterDnsObjects(plan.legacy)] : []),

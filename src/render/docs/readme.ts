@@ -6,7 +6,7 @@ import { readerTokenSecret } from '../cluster/reader-token-secret.js';
 import { remoteSecretsSection } from '../secrets/readme-section.js';
 import { istioctlInstallStep, legacyReadmeSection } from '../legacy-global/readme-section.js';
 import { isLegacyOnly } from '../../rules/istio-versions.js';
-import { helmChartArguments, type ChartRelease } from '../../plan/chart-releases.js';
+import { helmChartArguments, releaseVersion, type ChartRelease } from '../../plan/chart-releases.js';
 import { resIdOf } from '../../resource/kube-object.js';
 import { cacertsPath, istioOperatorPath, manifestPath, manifestsDir, remoteSecretPath, valuesFilePath } from '../../resource/out-layout.js';
 import { topologyDiagram } from './topology-diagram.js';
@@ -14,6 +14,7 @@ import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
 import { gitopsSections } from '../gitops/readme-section.js';
 import { contextOf, contextVariable } from './kube-context.js';
 import { rotationSection, type RotationRoots } from './rotation-section.js';
+import { upgradeSection } from './upgrade-section.js';
 import type { ClusterCaMaterial } from '../../pki/plan.js';
 
 // out/README.md: what a reviewer needs to understand the mesh and apply it by hand (or with
@@ -75,6 +76,7 @@ export function meshReadme(
   for (const plan of meshPlan.installOrder) lines.push('', ...installSteps(mesh, meshPlan, plan));
   if (mesh.legacyGlobal) lines.push('', ...legacyReadmeSection(mesh, plans));
   lines.push(...remoteSecretsSection(meshPlan));
+  lines.push(...upgradeSection(mesh, meshPlan));
   lines.push(...rotationSection(mesh, meshPlan, pkiDirFromOut(mesh, sourceLabel), ca.material ?? new Map(), ca.rotationRoots));
   const gitops = gitopsSections(mesh, meshPlan, (plan) => bootstrapSteps(mesh, plan, sourceLabel));
   if (gitops.length) lines.push('', ...gitops);
@@ -121,7 +123,7 @@ function installSteps(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan): s
   // legacy .global on Istio 1.6-1.7: istioctl installs what the charts would, and waits for it
   if (plan.legacy?.istioOperator) steps.push(istioctlInstallStep(mesh, ctx, istioOperatorPath(c.name)));
   const helm = (release: ChartRelease) =>
-    `helm upgrade --install ${release.release} ${helmChartArguments(mesh, release.chart)} --version ${mesh.istio.version} --kube-context ${ctx} -n ${ISTIO_NAMESPACE} -f ${valuesFilePath(c.name, release.release)}${release.chart === 'istiod' ? ' --wait' : ''}`;
+    `helm upgrade --install ${release.release} ${helmChartArguments(mesh, release.chart)} --version ${releaseVersion(mesh, release)} --kube-context ${ctx} -n ${ISTIO_NAMESPACE} -f ${valuesFilePath(c.name, release.release)}${release.chart === 'istiod' ? ' --wait' : ''}`;
   steps.push(...plan.releases.filter((r) => !r.waitsForRemoteSecret).map(helm));
 
   const section = [`### ${c.name}`, '', ...plan.reasons.map((r) => `- ${r}`), ...(plan.reasons.length ? [''] : []), '```sh', ...steps, '```'];

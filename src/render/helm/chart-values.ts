@@ -4,12 +4,17 @@ import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { EAST_WEST_GATEWAY_RELEASE, type ChartRelease } from '../../plan/chart-releases.js';
 import { eastWestGatewayValues, ingressGatewayValues, type GatewayValues } from './gateway-values.js';
 import { istioBaseValues, istiodValues, type IstioBaseValues, type IstiodValues } from './istio-values.js';
+import { withUpgrade } from './upgrade-values.js';
 
 /** The values of one release: typed per chart. */
 export type HelmValues = IstioBaseValues | IstiodValues | GatewayValues;
 
 /** The values of one planned release: written to its values file and carried by the Flux HelmRelease. */
 export function chartValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan, release: ChartRelease): HelmValues {
+  return withUpgrade(releaseValues(mesh, meshPlan, plan, release), release);
+}
+
+function releaseValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan, release: ChartRelease): HelmValues {
   switch (release.chart) {
     case 'base':
       return istioBaseValues(mesh, plan);

@@ -24,6 +24,8 @@ export interface IstiodValues {
   global: IstiodGlobalValues;
   istiodRemote?: { injectionPath: string };
   meshConfig?: MeshConfigValues;
+  /** revision tags this release's webhooks answer for (templates/revision-tags-mwc.yaml): a canary upgrade */
+  revisionTags?: string[];
   /** istiod's own environment (`env` in the chart's values.yaml since 1.24; istioctl's pilot.env) */
   env?: PilotEnv;
 }
