@@ -13,7 +13,7 @@ import { checkReportLines, driftCount } from './emit/check-report.js';
 const USAGE = `meshgen: a static compiler for multi-cluster Istio
 
 Usage:
-  meshgen build    [MESH_FILE] [--out DIR] [--check] [--strict] [--quiet]
+  meshgen build    [MESH_FILE] [--out DIR] [--check] [--strict] [--quiet] [--summary]
   meshgen validate [MESH_FILE] [--strict]
   meshgen init     [DIR] [--topology multi-primary|primary-remote|legacy-global] [--clusters N]
   meshgen certs status [MESH_FILE]
@@ -25,6 +25,10 @@ MESH_FILE defaults to ./mesh.yaml; --out defaults to ./out.
              printing each changed file's unified diff (at most 40 lines per file)
   --strict   warnings count as errors
   --quiet    print only warnings and errors
+  --summary  print, instead of the per-cluster lines, a Markdown review summary of the change
+             from the build recorded in DIR to this one (clusters, remote secrets, trust
+             bundles, intermediates, releases, objects, phases); with --check, for a pull
+             request comment: --out a checkout of the base branch's out/
 
 init writes a commented DIR/mesh.yaml (DIR defaults to .) that builds as it is, for the
 topology (default multi-primary) and number of clusters (default 2); it never overwrites
@@ -51,6 +55,7 @@ const FLAGS: Record<string, { takesValue: boolean; commands: string[] }> = {
   '--check': { takesValue: false, commands: ['build'] },
   '--strict': { takesValue: false, commands: ['build', 'validate'] },
   '--quiet': { takesValue: false, commands: ['build'] },
+  '--summary': { takesValue: false, commands: ['build'] },
   '--topology': { takesValue: true, commands: ['init'] },
   '--clusters': { takesValue: true, commands: ['init'] },
 };
@@ -109,8 +114,11 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         const outDir = (args.flags.get('--out') as string | undefined) ?? 'out';
         const check = args.flags.has('--check');
         const { build } = await import('./pipeline.js'); // loaded only when needed: --help stays instant
-        const result = await build({ meshFile, outDir, check, strict });
-        report(result, { out, err, quiet: args.flags.has('--quiet'), check, outDir });
+        const summary = args.flags.has('--summary');
+        const result = await build({ meshFile, outDir, check, strict, summary });
+        // --summary: the Markdown on stdout, alone (a CI job posts it); everything else on stderr
+        report(result, { out: summary ? err : out, err, quiet: args.flags.has('--quiet'), check, outDir });
+        if (result.summary !== undefined) out(result.summary.trimEnd());
         return result.ok ? 0 : 1;
       }
       case 'certs': {

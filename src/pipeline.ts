@@ -20,6 +20,8 @@ import { publish } from './emit/publish.js';
 import { openWorkspace, type Workspace } from './emit/workspace.js';
 import type { OutputSet } from './resource/output-files.js';
 import { removalWarnings } from './emit/removal-warnings.js';
+import { parseReview, reviewFacts, reviewSummary, type ReviewFacts } from './emit/summary.js';
+import { MANIFEST_PATH, manifestReview, parseManifest } from './emit/manifest.js';
 import { UsageError } from './usage-error.js';
 
 // The compiler, stage by stage:
@@ -43,6 +45,8 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
   /** how long to wait for another build that holds the lock of out/ or pki/; default 10 s */
   lockTimeoutMs?: number;
+  /** also make the review summary (Markdown): this build compared with the manifest in --out */
+  summary?: boolean;
 }
 
 export interface BuildResult {
@@ -61,6 +65,8 @@ export interface BuildResult {
   recovered?: { outFiles: number; pkiFiles: string[] };
   /** CA files (relative to spec.pki.dir) kept although out/ could not be written: see publish.ts */
   pkiKept?: string[];
+  /** with `summary`: the review summary, Markdown */
+  summary?: string;
 }
 
 export interface CertsStatusResult {
@@ -100,18 +106,29 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   // loaded only by a build: the renderers pull in cdk8s, which validate and certs status never need
   const { renderMesh } = await import('./render/render-mesh.js');
   const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, rotationRoots: pki.rotation }));
-  const files = withManifest(rendered.files);
+  // the facts the review summary compares are recorded in the manifest (emit/summary.ts)
+  const review = reviewFacts(mesh, plan, pki.material);
+  const files = withManifest(rendered.files, review);
   const emitted = run.add(compareWithOut(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name) }));
   run.add({ diagnostics: removalWarnings(emitted.diff) });
 
   const pkiCreated = pki.writes.map((w) => relative(pkiTarget.dir, w.path).split(sep).join('/'));
-  const result = run.result({ sources, mesh, plan, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets, pki: { dir: pkiTarget.display, created: pkiCreated }, recovered });
+  const summary = options.summary ? summaryOf(emitted.diff, files, review, plan, mesh.name) : undefined;
+  const result = run.result({ sources, mesh, plan, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets, pki: { dir: pkiTarget.display, created: pkiCreated }, recovered, ...(summary !== undefined ? { summary } : {}) });
   if (!result.ok) return result;
   if (options.check) return { ...result, ok: isUpToDate(emitted.diff) };
 
   // everything staged first, then CA material committed, then out/: see emit/publish.ts
   const published = run.add(publish(host, { outDir: options.outDir, files, diff: emitted.diff, pki: { target: pkiTarget, writes: pki.writes } }));
   return run.result({ ...result, pkiKept: published.pkiKept });
+}
+
+/** The review summary: the manifest on disk before this build (from the diff), then this build's. */
+function summaryOf(diff: OutputDiff, files: OutputSet, review: ReviewFacts, plan: MeshPlan, meshName: string): string {
+  const change = diff.changes.find((c) => c.path === MANIFEST_PATH);
+  const baseText = change?.kind === 'changed' ? change.before : change?.kind === 'unchanged' ? files.get(MANIFEST_PATH)?.content : undefined;
+  const base = baseText === undefined ? undefined : { files: parseManifest(baseText) ?? [], review: parseReview(manifestReview(baseText)) };
+  return reviewSummary(base, { files: [...files.keys()].filter((p) => p !== MANIFEST_PATH), review }, plan, meshName);
 }
 
 /** What `--check` passes on: nothing to add, change or remove, no stranger in an owned directory, no publication pending. */
