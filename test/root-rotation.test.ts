@@ -230,3 +230,17 @@ describe('root rotation without creating material', () => {
     expect(host.stat(join(EXAMPLE, 'pki/rotation.new'))).toBeUndefined();
   });
 });
+
+describe('cacerts made by hand during a rotation (secrets.mode omit)', () => {
+  it('takes the phase\'s bundle and chain from certs/ and the key from where the phase keeps it, also in the install steps', async () => {
+    const { renderText, meshText } = await import('./helpers/render.js');
+    const { files } = renderText(meshText('istio: { version: "1.30.3" }\npki: { rotation: { phase: sign-with-new } }\nclusters:\n  - { name: east, network: n1 }'));
+    const commands = files.get('README.md')!.split('\n').filter((l) => l.includes('create secret generic cacerts'));
+    expect(commands.length).toBeGreaterThanOrEqual(2);
+    for (const command of commands) {
+      expect(command).toContain('--from-file=root-cert.pem=east/certs/root-cert.pem');
+      expect(command).toContain('--from-file=cert-chain.pem=east/certs/cert-chain.pem');
+      expect(command).toMatch(/--from-file=ca-key\.pem=\S*pki\/rotation\.new\/east\/ca-key\.pem/);
+    }
+  });
+});

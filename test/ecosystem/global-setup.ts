@@ -38,6 +38,8 @@ export function helmCommands(readme: string): { release: string; chart: string; 
     const namespace = m[3].match(/(?:^|\s)(?:-n|--namespace) (\S+)/)?.[1];
     const values = m[3].match(/(?:^|\s)(?:-f|--values) (\S+)/)?.[1];
     if (!namespace || !values) throw new Error(`a helm command without -n or -f in out/README.md: ${line}`);
+    // a phase section (a canary upgrade) repeats install commands: each release is rendered once
+    if (commands.some((c) => c.command === line.trim())) continue;
     commands.push({ release: m[1], chart: m[2], namespace, values, command: line.trim() });
   }
   return commands;

@@ -13,7 +13,8 @@ import { topologyDiagram } from './topology-diagram.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
 import { gitopsSections } from '../gitops/readme-section.js';
 import { contextOf, contextVariable } from './kube-context.js';
-import { rotationSection, type RotationRoots } from './rotation-section.js';
+import { rotationCacertsCommand, rotationSection, type RotationRoots } from './rotation-section.js';
+import type { RotationPlan } from '../../plan/rotation-plan.js';
 import { upgradeSection } from './upgrade-section.js';
 import type { ClusterCaMaterial } from '../../pki/plan.js';
 
@@ -67,7 +68,7 @@ export function meshReadme(
     'starts, or it makes a self-signed CA of its own.',
     '',
     '```sh',
-    ...meshPlan.installOrder.flatMap((plan) => bootstrapSteps(mesh, plan, sourceLabel)),
+    ...meshPlan.installOrder.flatMap((plan) => bootstrapSteps(mesh, plan, sourceLabel, meshPlan.rotation)),
     '```',
     '',
     'Then each cluster in turn, primaries first: a remote\'s sidecars and gateways are injected by',
@@ -78,7 +79,7 @@ export function meshReadme(
   lines.push(...remoteSecretsSection(meshPlan));
   lines.push(...upgradeSection(mesh, meshPlan));
   lines.push(...rotationSection(mesh, meshPlan, pkiDirFromOut(mesh, sourceLabel), ca.material ?? new Map(), ca.rotationRoots));
-  const gitops = gitopsSections(mesh, meshPlan, (plan) => bootstrapSteps(mesh, plan, sourceLabel));
+  const gitops = gitopsSections(mesh, meshPlan, (plan) => bootstrapSteps(mesh, plan, sourceLabel, meshPlan.rotation));
   if (gitops.length) lines.push('', ...gitops);
   lines.push('');
   return lines.join('\n');
@@ -88,13 +89,18 @@ export function meshReadme(
  * What must exist before istiod starts, and cannot come from git: the istio-system Namespace
  * and, on a primary, the plugged-in CA (otherwise istiod makes a self-signed one).
  */
-function bootstrapSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string): string[] {
+function bootstrapSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string, rotation?: RotationPlan): string[] {
   const c = plan.cluster;
   const ctx = contextOf(c);
   const steps = [`kubectl --context ${ctx} apply -f ${manifestsDir(c.name)}/${NAMESPACE_MANIFEST}`];
   if (plan.cacerts) {
     const pki = pkiDirFromOut(mesh, sourceLabel);
     const file = (name: string) => `--from-file=${pki}/${c.name}/${name}`;
+    // during a root rotation the phase's bundle and chain are in certs/, not in the pki directory
+    if (rotation && plan.cacerts !== 'file') {
+      steps.push(rotationCacertsCommand(ctx, c.name, pki, rotation));
+      return steps;
+    }
     steps.push(
       plan.cacerts === 'file'
         ? `kubectl --context ${ctx} apply -f ${cacertsPath(c.name)}`

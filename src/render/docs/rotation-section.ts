@@ -141,6 +141,11 @@ function describeRoots(roots: RotationRoots): RootDescription[] {
 
 function cacertsUpdate(delivery: 'file' | 'manual' | string | undefined, ctx: string, cluster: string, pkiDir: string, rotation: RotationPlan): string {
   if (delivery === 'file') return `kubectl --context ${ctx} apply -f ${cacertsPath(cluster)}`;
+  return rotationCacertsCommand(ctx, cluster, pkiDir, rotation);
+}
+
+/** cacerts made by hand during a rotation: the public files of the phase from certs/, the key from where the pki stage keeps it. */
+export function rotationCacertsCommand(ctx: string, cluster: string, pkiDir: string, rotation: RotationPlan): string {
   const keyDir = rotation.signer === 'new' ? `${pkiDir}/${NEW_ROOT_DIR}/${cluster}` : `${pkiDir}/${cluster}`;
   const from = [
     `ca-cert.pem=${certPath(cluster, 'ca-cert.pem')}`,
