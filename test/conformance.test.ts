@@ -15,7 +15,7 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { EXAMPLES, SHARED_UPSTREAM, examplePath, readTree, runCli, tempDir, yamlObjects } from './helpers/fixtures.js';
+import { EXAMPLES, PHASE_EXAMPLES, SHARED_UPSTREAM, examplePath, readTree, runCli, tempDir, yamlObjects } from './helpers/fixtures.js';
 import { chartDefaults, gatewayValuesProblems, istioObjectProblems, unknownChartKeys, upstreamAvailable } from './helpers/conformance.js';
 
 // Every object meshgen emits must be accepted by the API server, and every values file must
@@ -87,7 +87,7 @@ function render(example: string): Map<string, Buffer> {
   return readTree(out);
 }
 
-describe.each(EXAMPLES)('example %s', (example) => {
+describe.each([...EXAMPLES, ...PHASE_EXAMPLES])('example %s', (example) => {
   const tree = render(example);
   const manifests = yamlObjects(tree, (p) => p.includes('/manifests/') || p.includes('/secrets/'));
   // istiod: also the new control plane's istiod-<revision> of a canary upgrade

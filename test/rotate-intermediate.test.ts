@@ -63,7 +63,11 @@ describe('meshgen certs rotate-intermediate', () => {
     const after = await build({ meshFile: MESH_FILE, outDir: OUT }, host);
     expect(after.ok).toBe(true);
     const changed = after.diff!.changes.filter((c) => c.kind !== 'unchanged').map((c) => `${c.kind} ${c.path}`);
-    expect(changed.sort()).toEqual(['changed east/certs/ca-cert.pem', 'changed east/certs/cert-chain.pem', 'changed east/secrets/cacerts.yaml']);
+    // and the manifest, whose review facts record east's new intermediate fingerprint (and nothing else changes there)
+    expect(changed.sort()).toEqual(['changed .meshgen-manifest.json', 'changed east/certs/ca-cert.pem', 'changed east/certs/cert-chain.pem', 'changed east/secrets/cacerts.yaml']);
+    const manifest = after.diff!.changes.find((c) => c.path === '.meshgen-manifest.json')!;
+    const [before, now] = [JSON.parse(manifest.before!), JSON.parse(after.files!.get('.meshgen-manifest.json')!.content!)];
+    expect({ ...now, review: { ...now.review, clusters: { ...now.review.clusters, east: { ...now.review.clusters.east, intermediate: before.review.clusters.east.intermediate } } } }).toEqual(before);
   });
 
   it('refuses a remote cluster (MG3306), naming the primaries', async () => {
