@@ -100,7 +100,10 @@ export function rotationSection(mesh: MeshModel, meshPlan: MeshPlan, pkiDir: str
       'runs with `PROXY_CONFIG_XDS_AGENT` (an agent reads its environment only at start):',
       '',
       '```sh',
-      ...meshPlan.installOrder.map((p) => `kubectl --context ${contextOf(p.cluster)} rollout restart deployment -n <each injected namespace>`),
+      ...meshPlan.installOrder.flatMap((p) => {
+        const injected = p.namespaces.filter((n) => n.injection === 'sidecar').map((n) => n.name);
+        return [...injected, '<each other injected namespace>'].map((ns) => `kubectl --context ${contextOf(p.cluster)} rollout restart deployment -n ${ns}`);
+      }),
       '```',
     );
   }
