@@ -83,7 +83,7 @@ export async function planPkiWithRotation(input: PlanPkiWithRotationInput): Prom
 
   // Root B: made by trust-both; every later phase needs it as it is.
   let newRootPem = inspection.root.certificate?.text;
-  let newRootKey = inspection.root.key;
+  const newRootKey = inspection.root.key;
   if (inspection.root.state === 'absent') {
     if (rotation.phase !== 'trust-both') {
       diagnostics.push(
