@@ -14,10 +14,11 @@ import { checkReportLines, driftCount } from './emit/check-report.js';
 const USAGE = `meshgen: a static compiler for multi-cluster Istio
 
 Usage:
-  meshgen build    [MESH_FILE] [--out DIR] [--check] [--strict] [--quiet]
+  meshgen build    [MESH_FILE] [--out DIR] [--check] [--strict] [--quiet] [--summary]
   meshgen validate [MESH_FILE] [--strict]
   meshgen init     [DIR] [--topology multi-primary|primary-remote|legacy-global|ambient] [--clusters N]
   meshgen certs status [MESH_FILE]
+  meshgen certs rotate-intermediate CLUSTER [MESH_FILE]
   meshgen --help | --version
 
 MESH_FILE defaults to ./mesh.yaml; --out defaults to ./out.
@@ -25,6 +26,10 @@ MESH_FILE defaults to ./mesh.yaml; --out defaults to ./out.
              printing each changed file's unified diff (at most 40 lines per file)
   --strict   warnings count as errors
   --quiet    print only warnings and errors
+  --summary  print, instead of the per-cluster lines, a Markdown review summary of the change
+             from the build recorded in DIR to this one (clusters, remote secrets, trust
+             bundles, intermediates, releases, objects, phases); with --check, for a pull
+             request comment: --out a checkout of the base branch's out/
 
 init writes a commented DIR/mesh.yaml (DIR defaults to .) that builds as it is, for the
 topology (default multi-primary) and number of clusters (default 2); it never overwrites
@@ -32,7 +37,13 @@ an existing one.
 
 certs status prints each CA certificate of the mesh (spec.pki.dir): subject, issuer,
 serial, expiry, days left, SHA-256 fingerprint and whether it verifies; exit 1 if any
-does not.`;
+does not. During a root rotation (spec.pki.rotation) it also shows the phase, which root
+signs each primary's intermediate and what its trust bundle holds; exit 1 if a primary does
+not fit the phase.
+
+certs rotate-intermediate renews one primary's intermediate CA under the same root: the old
+one moves to spec.pki.dir/CLUSTER.retired.<fingerprint>/, and the next build changes only
+that cluster's certs/ and cacerts.`;
 
 interface ParsedArgs {
   command?: string;
@@ -45,6 +56,7 @@ const FLAGS: Record<string, { takesValue: boolean; commands: string[] }> = {
   '--check': { takesValue: false, commands: ['build'] },
   '--strict': { takesValue: false, commands: ['build', 'validate'] },
   '--quiet': { takesValue: false, commands: ['build'] },
+  '--summary': { takesValue: false, commands: ['build'] },
   '--topology': { takesValue: true, commands: ['init'] },
   '--clusters': { takesValue: true, commands: ['init'] },
 };
@@ -103,11 +115,24 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         const outDir = (args.flags.get('--out') as string | undefined) ?? 'out';
         const check = args.flags.has('--check');
         const { build } = await import('./pipeline.js'); // loaded only when needed: --help stays instant
-        const result = await build({ meshFile, outDir, check, strict });
-        report(result, { out, err, quiet: args.flags.has('--quiet'), check, outDir });
+        const summary = args.flags.has('--summary');
+        const result = await build({ meshFile, outDir, check, strict, summary });
+        // --summary: the Markdown on stdout, alone (a CI job posts it); everything else on stderr
+        report(result, { out: summary ? err : out, err, quiet: args.flags.has('--quiet'), check, outDir });
+        if (result.summary !== undefined) out(result.summary.trimEnd());
         return result.ok ? 0 : 1;
       }
       case 'certs': {
+        if (args.positional[0] === 'rotate-intermediate') {
+          const cluster = args.positional[1];
+          if (!cluster) throw new UsageError('meshgen certs rotate-intermediate takes a cluster name: meshgen certs rotate-intermediate CLUSTER [MESH_FILE]');
+          if (args.positional.length > 3) throw new UsageError('meshgen certs rotate-intermediate takes one cluster and one mesh file');
+          const { certsRotateIntermediate } = await import('./pipeline.js');
+          const result = await certsRotateIntermediate(args.positional[2] ?? 'mesh.yaml', cluster);
+          printDiagnostics(result, err);
+          if (result.text) out(result.text);
+          return result.ok ? 0 : 1;
+        }
         if (args.positional[0] !== 'status') throw new UsageError(`unknown certs command${args.positional[0] ? ` "${args.positional[0]}"` : ''}; try: meshgen certs status [MESH_FILE]`);
         if (args.positional.length > 2) throw new UsageError('meshgen certs status takes one mesh file');
         const { certsStatus } = await import('./pipeline.js');

@@ -1,5 +1,5 @@
 // The library API: what the CLI uses, and what tests and other tools may call.
-export { build, validate, certsStatus, loadStage, type BuildOptions, type BuildResult, type CertsStatusResult } from './pipeline.js';
+export { build, validate, certsStatus, certsRotateIntermediate, loadStage, type BuildOptions, type BuildResult, type CertsStatusResult } from './pipeline.js';
 export { type Host, HostError } from './host/host.js';
 export { nodeHost } from './host/node-host.js';
 export { MemoryHost } from './host/memory-host.js';

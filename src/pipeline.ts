@@ -12,12 +12,17 @@ import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
 import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
 import { certManagerStatusText, readCertManagerRoot } from './pki/cert-manager-root.js';
+import { planPkiWithRotation, type RotationPkiPlan } from './pki/rotation.js';
+import { certsStatusWithRotation, formatRotationStatus } from './pki/rotation-status.js';
+import { rotateIntermediate } from './pki/rotation-intermediate.js';
 import { readCredentials, type ClusterCredentials } from './credentials/read-credentials.js';
 import { diffOutput, withManifest, type OutputDiff } from './emit/out-dir.js';
 import { publish } from './emit/publish.js';
 import { openWorkspace, type Workspace } from './emit/workspace.js';
 import type { OutputSet } from './resource/output-files.js';
 import { removalWarnings } from './emit/removal-warnings.js';
+import { parseReview, reviewFacts, reviewSummary, type ReviewFacts } from './emit/summary.js';
+import { MANIFEST_PATH, manifestReview, parseManifest } from './emit/manifest.js';
 import { UsageError } from './usage-error.js';
 
 // The compiler, stage by stage:
@@ -41,6 +46,8 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
   /** how long to wait for another build that holds the lock of out/ or pki/; default 10 s */
   lockTimeoutMs?: number;
+  /** also make the review summary (Markdown): this build compared with the manifest in --out */
+  summary?: boolean;
 }
 
 export interface BuildResult {
@@ -59,6 +66,8 @@ export interface BuildResult {
   recovered?: { outFiles: number; pkiFiles: string[] };
   /** CA files (relative to spec.pki.dir) kept although out/ could not be written: see publish.ts */
   pkiKept?: string[];
+  /** with `summary`: the review summary, Markdown */
+  summary?: string;
 }
 
 export interface CertsStatusResult {
@@ -98,19 +107,30 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, plan));
   // loaded only by a build: the renderers pull in cdk8s, which validate and certs status never need
   const { renderMesh } = await import('./render/render-mesh.js');
-  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, trustRootPem: pki.rootCertPem }));
-  const files = withManifest(rendered.files);
+  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, trustRootPem: pki.rootCertPem, rotationRoots: pki.rotation }));
+  // the facts the review summary compares are recorded in the manifest (emit/summary.ts)
+  const review = reviewFacts(mesh, plan, pki.material);
+  const files = withManifest(rendered.files, review);
   const emitted = run.add(compareWithOut(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name) }));
   run.add({ diagnostics: removalWarnings(emitted.diff) });
 
   const pkiCreated = pki.writes.map((w) => relative(pkiTarget.dir, w.path).split(sep).join('/'));
-  const result = run.result({ sources, mesh, plan, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets, pki: { dir: pkiTarget.display, created: pkiCreated }, recovered });
+  const summary = options.summary ? summaryOf(emitted.diff, files, review, plan, mesh.name) : undefined;
+  const result = run.result({ sources, mesh, plan, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets, pki: { dir: pkiTarget.display, created: pkiCreated }, recovered, ...(summary !== undefined ? { summary } : {}) });
   if (!result.ok) return result;
   if (options.check) return { ...result, ok: isUpToDate(emitted.diff) };
 
   // everything staged first, then CA material committed, then out/: see emit/publish.ts
   const published = run.add(publish(host, { outDir: options.outDir, files, diff: emitted.diff, pki: { target: pkiTarget, writes: pki.writes } }));
   return run.result({ ...result, pkiKept: published.pkiKept });
+}
+
+/** The review summary: the manifest on disk before this build (from the diff), then this build's. */
+function summaryOf(diff: OutputDiff, files: OutputSet, review: ReviewFacts, plan: MeshPlan, meshName: string): string {
+  const change = diff.changes.find((c) => c.path === MANIFEST_PATH);
+  const baseText = change?.kind === 'changed' ? change.before : change?.kind === 'unchanged' ? files.get(MANIFEST_PATH)?.content : undefined;
+  const base = baseText === undefined ? undefined : { files: parseManifest(baseText) ?? [], review: parseReview(manifestReview(baseText)) };
+  return reviewSummary(base, { files: [...files.keys()].filter((p) => p !== MANIFEST_PATH), review }, plan, meshName);
 }
 
 /** What `--check` passes on: nothing to add, change or remove, no stranger in an owned directory, no publication pending. */
@@ -139,8 +159,35 @@ export function certsStatus(meshFile: string, host: Host = nodeHost()): CertsSta
     const text = ok ? certManagerStatusText(root.rootCertPem!, join(dirname(meshFile), mesh.pki.certManager!.rootCertFile!), host.now(), plan.primaries.map((p) => p.name)) : undefined;
     return { ok, text, diagnostics: root.diagnostics, sources };
   }
-  const { rows, diagnostics } = inspectCertificates({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile) });
-  return { ok: !hasErrors(diagnostics) && rows.every((r) => r.verifies), text: rows.length ? formatCertsStatus(rows) : undefined, diagnostics, sources };
+  // with spec.pki.rotation: root B and its intermediates too, and whether each primary fits the phase
+  const { rows, diagnostics, rotation } = certsStatusWithRotation({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile) }, plan.rotation);
+  const text = [rows.length ? formatCertsStatus(rows) : undefined, rotation ? formatRotationStatus(rotation) : undefined].filter((t) => t !== undefined).join('\n\n');
+  return { ok: !hasErrors(diagnostics) && rows.every((r) => r.verifies), text: text || undefined, diagnostics: sortDiagnostics(diagnostics), sources };
+}
+
+/**
+ * `meshgen certs rotate-intermediate <cluster>`: a new intermediate for one primary under the
+ * same root; the old one is retired beside it. Writes only pki/; the next build renders the change.
+ */
+export async function certsRotateIntermediate(meshFile: string, cluster: string, host: Host = nodeHost()): Promise<CertsStatusResult> {
+  const loaded = loadStage(host, meshFile);
+  const sources = sourcesOf(loaded.source);
+  if (!loaded.document || !loaded.source || hasErrors(loaded.diagnostics)) return { ok: false, diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error'), sources };
+  const mesh = buildModel(loaded.document);
+  const plan = planMesh(mesh);
+  const source = loaded.source;
+  const result = await rotateIntermediate({
+    host,
+    model: pkiModelOf(mesh, plan),
+    meshDir: meshDirOf(meshFile),
+    pkiDirDisplay: pkiDirDisplay(mesh, meshFile),
+    cluster,
+    ...(mesh.pki.rotation ? { rotationAt: { file: source.file, position: positionOf(source, ['spec', 'pki', 'rotation'], 'key') } } : {}),
+  });
+  const text = result.retired
+    ? `cluster ${cluster}: new intermediate in ${result.created?.map((f) => f.split('/').pop()).join(', ')} under ${pkiDirDisplay(mesh, meshFile)}/${cluster}/; the old one is kept in ${result.retired}/\nnow run meshgen build: it changes ${cluster}'s certs/ and its cacerts, nothing else`
+    : undefined;
+  return { ok: !hasErrors(result.diagnostics), text, diagnostics: result.diagnostics, sources };
 }
 
 // --- the stages -------------------------------------------------------------------------------
@@ -173,8 +220,11 @@ const PKI_DIR_PATH: YamlPath = ['spec', 'pki', 'dir'];
  * pki: the shared root and one intermediate per primary. A build may create what is missing;
  * --check may not (it writes nothing). Planning writes nothing: the build commits the writes.
  */
-function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean; outDir: string }): Promise<PkiPlan> {
-  return planPki({
+function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean; outDir: string }): Promise<RotationPkiPlan> {
+  return planPkiWithRotation({
+    // spec.pki.rotation: root B's material, and each primary's bundle and intermediate for the phase
+    rotation: plan.rotation,
+    phaseAt: { file: source.file, position: positionOf(source, ['spec', 'pki', 'rotation', 'phase'], 'value') },
     host,
     model: pkiModelOf(mesh, plan),
     meshDir: meshDirOf(meshFile),
@@ -189,7 +239,7 @@ function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshMo
 const CERT_MANAGER_ROOT_PATH: YamlPath = ['spec', 'pki', 'certManager', 'rootCertFile'];
 
 /** pki with provider cert-manager: the root the issuer chains to, read and checked; nothing generated. */
-function certManagerRootStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel): PkiPlan {
+function certManagerRootStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel): RotationPkiPlan {
   const file = mesh.pki.certManager?.rootCertFile;
   // validation guarantees rootCertFile with provider cert-manager (MG2652)
   if (file === undefined) return { diagnostics: [], material: new Map(), writes: [] };

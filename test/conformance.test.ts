@@ -15,7 +15,7 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { EXAMPLES, SHARED_UPSTREAM, examplePath, readTree, runCli, tempDir, yamlObjects } from './helpers/fixtures.js';
+import { EXAMPLES, PHASE_EXAMPLES, SHARED_UPSTREAM, examplePath, readTree, runCli, tempDir, yamlObjects } from './helpers/fixtures.js';
 import { byReferenceObjectProblems, isByReferenceKind, secretsCrdsAvailable } from './helpers/secrets-crds.js';
 import { chartDefaults, gatewayApiAvailable, gatewayApiObjectProblems, gatewayValuesProblems, istioObjectProblems, unknownChartKeys, upstreamAvailable } from './helpers/conformance.js';
 
@@ -23,7 +23,8 @@ import { chartDefaults, gatewayApiAvailable, gatewayApiObjectProblems, gatewayVa
 // use only keys its chart reads (the istiod chart has no schema and ignores typos silently).
 
 
-/** meshConfig is Istio's MeshConfig API; the chart passes it through as an open map, and env (istiod's environment) is free-form. */
+/** meshConfig is Istio's MeshConfig API; the chart passes it through as an open map, and env (istiod's environment) is free-form,
+// e.g. ISTIO_MULTIROOT_MESH during a root rotation. */
 const ISTIOD_OPEN_MAPS = ['meshConfig', 'env'];
 
 /** Gateway API objects: checked against the real Gateway API CRD below (kubernetes-models has no class for them). */
@@ -90,10 +91,11 @@ function render(example: string): Map<string, Buffer> {
   return readTree(out);
 }
 
-describe.each(EXAMPLES)('example %s', (example) => {
+describe.each([...EXAMPLES, ...PHASE_EXAMPLES])('example %s', (example) => {
   const tree = render(example);
   const manifests = yamlObjects(tree, (p) => p.includes('/manifests/') || p.includes('/secrets/'));
-  const values = (release: string) => yamlObjects(tree, (p) => p.endsWith(`/helm/${release}.values.yaml`));
+  // istiod: also the new control plane's istiod-<revision> of a canary upgrade
+  const values = (release: string) => yamlObjects(tree, (p) => p.endsWith(`/helm/${release}.values.yaml`) || (release === 'istiod' && /\/helm\/istiod-[a-z0-9-]+\.values\.yaml$/.test(p)));
   // legacy .global on Istio 1.6-1.7: istioctl input instead of Helm values
   const operators = yamlObjects(tree, (p) => p.endsWith('/istioctl/istio-operator.yaml'));
 

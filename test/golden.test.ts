@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { build } from '../src/pipeline.js';
-import { EXAMPLES, REPO, tempDir } from './helpers/fixtures.js';
+import { EXAMPLES, PHASE_EXAMPLES, REPO, tempDir } from './helpers/fixtures.js';
 
 // Golden trees: every example's public output, committed. The flagship example's golden tree is
 // the repo's own out/; the others are under test/golden/<example>/. To accept a deliberate
@@ -80,7 +80,7 @@ async function renderExample(example: string): Promise<string> {
 describe('the golden trees', () => {
   it('there is one for every example in examples/', () => {
     const examples = readdirSync(join(REPO, 'examples'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-    expect([...EXAMPLES].sort()).toEqual(examples.sort());
+    expect([...EXAMPLES, ...PHASE_EXAMPLES].sort()).toEqual(examples.sort());
   });
 
   it('the comparison reports a missing file, an extra file, changed bytes and a changed executable bit', () => {
@@ -94,7 +94,7 @@ describe('the golden trees', () => {
   });
 });
 
-describe.each(EXAMPLES)('example %s', (example) => {
+describe.each([...EXAMPLES, ...PHASE_EXAMPLES])('example %s', (example) => {
   it('renders exactly its golden tree: the same files, bytes and executable bits', async () => {
     const golden = publicTree(join(REPO, goldenPath(example)));
     expect(golden.size, `no golden tree at ${goldenPath(example)}; run npm run golden:update`).toBeGreaterThan(0);

@@ -123,6 +123,13 @@ export const DiagnosticCatalog = {
     summary: "ambient across clusters, and a primary's intermediate CA that does not chain to the one shared root in `spec.pki.dir`",
   },
 
+  // day-2 lifecycle: canary control-plane upgrade (spec.istio.upgrade)
+  UpgradeVersionWindow: { code: 'MG2801', severity: 'error', summary: '`istio.upgrade.version` is not newer than `istio.version`, or more than two minor versions ahead of it (Istio supports canary upgrades of at most two minors)' },
+  UpgradeVersionUnsupported: { code: 'MG2802', severity: 'error', summary: '`istio.upgrade.version` is a release meshgen does not render' },
+  UpgradeRevisionClash: { code: 'MG2803', severity: 'error', summary: '`istio.upgrade.revision` is the current `istio.revision`, or a name the upgrade uses for its revision tags (`prod-stable`, `prod-canary`, `default`)' },
+  UpgradeUnknownNamespace: { code: 'MG2804', severity: 'error', summary: '`istio.upgrade.namespaces` names a namespace `spec.namespaces` does not define, or is set outside the `migrate` phase' },
+  UpgradeNotSupported: { code: 'MG2805', severity: 'error', summary: 'a canary upgrade of a mesh meshgen installs without Helm (the legacy `.global` model on Istio 1.6-1.7)' },
+  RotationOnLegacyInstall: { code: 'MG2806', severity: 'error', summary: 'a root rotation on an Istio meshgen installs with istioctl 1.6-1.7, which has no multi-root trust (`ISTIO_MULTIROOT_MESH`)' },
   // MG3xxx: CA material under spec.pki.dir
   PemUnreadable: {
     code: 'MG3001',
@@ -146,6 +153,14 @@ export const DiagnosticCatalog = {
   PkiDirInsideOut: { code: 'MG3016', severity: 'error', summary: '`spec.pki.dir` is the `--out` directory or inside it, so keys would be published with out/' },
   IntermediateKeyMissing: { code: 'MG3017', severity: 'error', summary: 'a build that writes `cacerts` (`secrets.mode: plain`) finds an intermediate certificate without its `ca-key.pem`' },
 
+  // day-2 lifecycle: staged root rotation, intermediate rotation (spec.pki.rotation, meshgen certs rotate-intermediate)
+  RotationNewRootMissing: { code: 'MG3301', severity: 'error', summary: 'a root rotation phase after `trust-both` without the new root in `<pki>/rotation.new/` (a phase was skipped)' },
+  RotationIntermediateNotMoved: { code: 'MG3302', severity: 'error', summary: '`drop-old` while a primary\'s intermediate is still signed by the old root (`sign-with-new` was skipped for it)' },
+  RotationNewRootKeyMissing: { code: 'MG3303', severity: 'error', summary: '`sign-with-new` must sign new intermediates but the new root\'s `root-key.pem` is missing' },
+  RotationSameSubject: { code: 'MG3304', severity: 'error', summary: 'the new root has the same subject as the current root, so istiod and proxies could not tell their chains apart' },
+  RotationNotSupported: { code: 'MG3305', severity: 'error', summary: 'a root rotation meshgen cannot stage for this mesh (for example the root is owned by an external issuer)' },
+  RotateIntermediateRefused: { code: 'MG3306', severity: 'error', summary: '`meshgen certs rotate-intermediate` cannot renew this cluster\'s intermediate (not a primary, no root key, a root rotation in progress, or no intermediate yet)' },
+  RotationPhaseInconsistent: { code: 'MG3307', severity: 'error', summary: '`certs status`: a cluster\'s CA material does not match the rotation phase' },
   // MG4xxx: output
   OutputCollision: { code: 'MG4001', severity: 'error', summary: 'two objects would be written to the same file' },
   OutputUnwritable: { code: 'MG4002', severity: 'error', summary: 'out/ cannot be written (a directory in the way, permissions, disk space)' },

@@ -6,9 +6,19 @@ import { compareText } from '../diagnostics/diagnostic.js';
 export { MANIFEST_PATH } from '../resource/out-layout.js';
 import { MANIFEST_PATH } from '../resource/out-layout.js';
 
-export function manifestContent(paths: Iterable<string>): string {
+/** `review`: the facts the review summary compares (emit/summary.ts), when the build gives them. */
+export function manifestContent(paths: Iterable<string>, review?: unknown): string {
   const files = [...paths].filter((p) => p !== MANIFEST_PATH).sort(compareText);
-  return JSON.stringify({ generator: 'meshgen', files }, null, 2) + '\n';
+  return JSON.stringify({ generator: 'meshgen', files, ...(review !== undefined ? { review } : {}) }, null, 2) + '\n';
+}
+
+/** The facts a manifest recorded (undefined for a manifest without them, or not a manifest). */
+export function manifestReview(text: string): unknown {
+  try {
+    return (JSON.parse(text) as { review?: unknown } | null)?.review;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The listed paths, or undefined when the text is not a meshgen manifest. Unsafe paths are dropped. */

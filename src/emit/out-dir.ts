@@ -47,9 +47,9 @@ export function modeOf(file: OutputFile): number {
 }
 
 /** Adds the manifest to the rendered set; the manifest lists every other file. */
-export function withManifest(files: OutputSet): OutputSet {
+export function withManifest(files: OutputSet, review?: unknown): OutputSet {
   const all: OutputSet = new Map(files);
-  all.set(MANIFEST_PATH, { path: MANIFEST_PATH, content: manifestContent(files.keys()), private: false });
+  all.set(MANIFEST_PATH, { path: MANIFEST_PATH, content: manifestContent(files.keys(), review), private: false });
   return all;
 }
 

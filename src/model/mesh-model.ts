@@ -1,6 +1,6 @@
 import { compareText } from '../diagnostics/diagnostic.js';
 import { parseIstioVersion, type IstioVersion } from '../rules/istio-versions.js';
-import type { CertManagerSpec, ClusterSpec, MeshDocument, MeshSpec, ServiceSpec } from '../rules/mesh-spec.js';
+import type { CertManagerSpec, ClusterSpec, MeshDocument, MeshSpec, RotationSpec, ServiceSpec, UpgradeSpec } from '../rules/mesh-spec.js';
 import { buildLegacyGlobal, type LegacyGlobalModel } from './legacy-global.js';
 
 // The normalized mesh: every default applied, every derived fact computed once, clusters
@@ -15,6 +15,22 @@ export interface CaProfile {
   organization: string;
   commonName: string;
   validityDays: number;
+}
+
+/** spec.pki.rotation with its defaults */
+export interface RotationModel {
+  phase: RotationSpec['phase'];
+  newRoot: CaProfile;
+}
+
+/** spec.istio.upgrade with its defaults */
+export interface UpgradeModel {
+  revision: string;
+  version: string;
+  parsed: IstioVersion;
+  phase: UpgradeSpec['phase'];
+  /** migrate: the namespaces that move (sorted); undefined = all of them */
+  namespaces?: string[];
 }
 
 export interface GatewayModel {
@@ -102,8 +118,8 @@ export interface MeshModel {
   name: string;
   meshID: string;
   trustDomain: string;
-  istio: { version: string; parsed: IstioVersion; revision: string; chartRepository: string };
-  pki: { dir: string; root: CaProfile; intermediate: CaProfile; provider: 'meshgen' | 'cert-manager'; certManager?: CertManagerModel };
+  istio: { version: string; parsed: IstioVersion; revision: string; chartRepository: string; upgrade?: UpgradeModel };
+  pki: { dir: string; root: CaProfile; intermediate: CaProfile; provider: 'meshgen' | 'cert-manager'; certManager?: CertManagerModel; rotation?: RotationModel };
   secretsMode: 'plain' | 'omit' | 'external-secrets';
   /** secrets.mode external-secrets: the store and the prefix of every key in it */
   externalSecrets?: ExternalSecretsModel;
@@ -182,6 +198,7 @@ export function buildModel(document: MeshDocument): MeshModel {
       parsed,
       revision: spec.istio.revision ?? '',
       chartRepository: spec.istio.chartRepository ?? DEFAULT_CHART_REPOSITORY,
+      ...upgradeModel(spec.istio.upgrade),
     },
     pki: {
       dir: spec.pki?.dir ?? 'pki',
@@ -190,6 +207,7 @@ export function buildModel(document: MeshDocument): MeshModel {
       intermediate: caProfile(spec.pki?.intermediate, 'Intermediate CA'),
       provider: spec.pki?.provider ?? 'meshgen',
       certManager: certManagerModel(spec.pki?.provider, spec.pki?.certManager),
+      ...rotationModel(spec.pki),
     },
     secretsMode: spec.secrets?.mode ?? 'plain',
     externalSecrets: externalSecretsModel(spec, spec.meshID ?? document.metadata.name),
@@ -278,5 +296,36 @@ function caProfile(given: { organization?: string; commonName?: string; validity
     organization: given?.organization ?? 'Istio',
     commonName: given?.commonName ?? commonName,
     validityDays: given?.validityDays ?? 3650,
+  };
+}
+
+function rotationModel(pki: MeshDocument['spec']['pki']): { rotation?: RotationModel } {
+  if (!pki?.rotation) return {};
+  const root = caProfile(pki.root, 'Root CA');
+  const newRoot = pki.rotation.newRoot ?? {};
+  return {
+    rotation: {
+      phase: pki.rotation.phase,
+      newRoot: {
+        organization: newRoot.organization ?? root.organization,
+        commonName: newRoot.commonName ?? `${root.commonName} (new)`,
+        validityDays: newRoot.validityDays ?? root.validityDays,
+      },
+    },
+  };
+}
+
+function upgradeModel(upgrade: UpgradeSpec | undefined): { upgrade?: UpgradeModel } {
+  if (!upgrade) return {};
+  const parsed = parseIstioVersion(upgrade.version);
+  if (!parsed) throw new Error(`buildModel: unvalidated istio.upgrade.version ${upgrade.version}`);
+  return {
+    upgrade: {
+      revision: upgrade.revision,
+      version: upgrade.version,
+      parsed,
+      phase: upgrade.phase,
+      ...(upgrade.namespaces ? { namespaces: [...upgrade.namespaces].sort(compareText) } : {}),
+    },
   };
 }

@@ -16,6 +16,26 @@ export interface ChartRelease {
    * remote's webhook, which works only once the remote secret is in the primary.
    */
   waitsForRemoteSecret: boolean;
+  /** spec.istio.upgrade: the control plane this release belongs to, its chart version and revision */
+  upgrade?: ReleaseUpgrade;
+}
+
+/** The chart version a release installs: the upgrade's side, or spec.istio.version. */
+export function releaseVersion(mesh: MeshModel, release: ChartRelease): string {
+  return release.upgrade?.version ?? mesh.istio.version;
+}
+
+/** How one release takes part in a canary upgrade (spec.istio.upgrade, see upgrade-plan.ts): which control plane, at which chart version. */
+export interface ReleaseUpgrade {
+  /** old: the current control plane's chart; new: the upgrade's */
+  side: 'old' | 'new';
+  version: string;
+  /** istiod and gateways: the revision (or tag) its pods or webhooks carry */
+  revision?: string;
+  /** istiod: the revision tags this release renders */
+  revisionTags?: string[];
+  /** istio-base: the revision the default validating webhook points at */
+  defaultRevision?: string;
 }
 
 export const EAST_WEST_GATEWAY_RELEASE = 'istio-eastwestgateway';

@@ -1,6 +1,7 @@
 import type { ClusterModel, MeshModel, NamespaceModel, ServiceModel } from '../model/mesh-model.js';
 import { readersOf, remotesServedBy, type TopologyInput } from '../rules/topology.js';
 import { chartReleases, type ChartRelease } from './chart-releases.js';
+import { planUpgrade, upgradeReleases } from './upgrade-plan.js';
 import { planGitOps, type GitOpsClusterPlan } from './gitops-plan.js';
 import { planLegacyCluster, type LegacyClusterPlan } from './legacy-plan.js';
 import { planServices } from './services-plan.js';
@@ -103,7 +104,8 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
   const ambient = planAmbientCluster(mesh, cluster, reasons);
 
   const readers = readersOf(topology, cluster.name);
-  const releases = chartReleases({ istioOperator, onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway, ambient: ambient !== undefined });
+  // spec.istio.upgrade: the old and the new istiod side by side, each release at its chart version
+  const releases = upgradeReleases(planUpgrade(mesh), chartReleases({ istioOperator, onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway, ambient: ambient !== undefined }));
   const byReference = planByReference(mesh, topology, cluster, readers);
   return {
     cluster,

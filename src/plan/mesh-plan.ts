@@ -3,6 +3,8 @@ import { clustersRead, primariesOf, type TopologyInput } from '../rules/topology
 import { remoteSecretPath } from '../resource/out-layout.js';
 import { planCluster, type ClusterPlan } from './cluster-plan.js';
 import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
+import { planRotation, type RotationPlan } from './rotation-plan.js';
+import { planUpgrade, type UpgradePlan } from './upgrade-plan.js';
 
 // The plan stage: everything the later stages need, decided once from the model. pki makes CA
 // material for `caClusters`, credentials reads the API servers of `readClusters`, render turns
@@ -34,6 +36,10 @@ export interface MeshPlan {
   remoteSecrets: RemoteSecretPlan[];
   /** hosts whose traffic stays in the caller's cluster (MeshConfig.serviceSettings), sorted */
   clusterLocalHosts: string[];
+  /** spec.pki.rotation: the phase of a staged root rotation in progress */
+  rotation?: RotationPlan;
+  /** spec.istio.upgrade: the phase of a canary control-plane upgrade in progress */
+  upgrade?: UpgradePlan;
 }
 
 export function remoteSecretName(cluster: string): string {
@@ -59,5 +65,7 @@ export function planMesh(mesh: MeshModel): MeshPlan {
     remoteSecrets,
     // a legacy .global mesh has no cross-cluster endpoints to keep out
     clusterLocalHosts: mesh.legacyGlobal ? [] : mesh.services.filter((s) => s.clusterLocal).map((s) => s.host).sort(),
+    ...(mesh.pki.rotation ? { rotation: planRotation(mesh) } : {}),
+    ...(mesh.istio.upgrade ? { upgrade: planUpgrade(mesh) } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { certPath, clusterKustomizationPath, GITIGNORE_PATH, istioOperatorPath, 
 import type { MeshModel } from '../model/mesh-model.js';
 import type { ClusterPlan } from '../plan/cluster-plan.js';
 import type { MeshPlan } from '../plan/mesh-plan.js';
+import { istiodRevisions, type UpgradePlan } from '../plan/upgrade-plan.js';
 import type { ClusterCredentials } from '../credentials/read-credentials.js';
 import type { ClusterCaMaterial } from '../pki/index.js';
 import { synthesizeCluster } from './cluster/cluster-chart.js';
@@ -30,6 +31,7 @@ import { outGitignore } from './secrets/gitignore.js';
 import { byReferenceObjects } from './secrets/by-reference.js';
 import { gitopsFiles } from './gitops/gitops-files.js';
 import { meshReadme } from './docs/readme.js';
+import type { RotationRoots } from './docs/rotation-section.js';
 import { verifyScript } from './docs/verify-script.js';
 
 // The render stage: the plan turned into files. Pure, like helm's engine: it returns the whole
@@ -47,6 +49,8 @@ export interface RenderInput {
   caMaterial?: ReadonlyMap<string, ClusterCaMaterial>;
   /** the root every intermediate chains to, when there is no CA material (pki.provider cert-manager) */
   trustRootPem?: string;
+  /** spec.pki.rotation: root A and root B, for out/README.md */
+  rotationRoots?: RotationRoots;
 }
 
 export interface RenderedMesh {
@@ -55,7 +59,7 @@ export interface RenderedMesh {
   remoteSecrets: { rendered: number; notRendered: number };
 }
 
-export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), trustRootPem }: RenderInput): RenderedMesh {
+export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), trustRootPem, rotationRoots }: RenderInput): RenderedMesh {
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
   const add = (path: string, value: unknown) => addFile(files, { path, content: yamlFile(sourceLabel, value), private: false });
@@ -63,7 +67,7 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
   for (const plan of meshPlan.clusters) {
     const name = plan.cluster.name;
     // once before synthesis (construct ids must be unique), once after (a workload may collide with an object)
-    const objects = rejectDuplicates(clusterObjects(mesh, plan), name, diagnostics);
+    const objects = rejectDuplicates(clusterObjects(mesh, plan, meshPlan.upgrade), name, diagnostics);
     const manifests: string[] = [];
     for (const object of rejectDuplicates(synthesizeCluster(name, objects, verificationWorkloads(plan)), name, diagnostics)) {
       const inCluster = manifestInCluster(resIdOf(object));
@@ -91,22 +95,24 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
   for (const file of gitopsFiles(mesh, meshPlan, sourceLabel)) addFile(files, file);
 
   const rootCertPem = [...caMaterial.values()][0]?.rootCertPem ?? trustRootPem;
-  addFile(files, { path: README_PATH, content: meshReadme(mesh, meshPlan, sourceLabel, rootCertPem), private: false });
+  addFile(files, { path: README_PATH, content: meshReadme(mesh, meshPlan, sourceLabel, rootCertPem, { material: caMaterial, rotationRoots }), private: false });
   addFile(files, { path: GITIGNORE_PATH, content: outGitignore(mesh), private: false });
   if (mesh.verification) addFile(files, { path: VERIFY_SCRIPT_PATH, content: verifyScript(mesh, sourceLabel), private: false, executable: true });
   return { files, diagnostics, remoteSecrets };
 }
 
 /** One cluster's objects, in the order the plan lists its parts. */
-function clusterObjects(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
+function clusterObjects(mesh: MeshModel, plan: ClusterPlan, upgrade?: UpgradePlan): KubeObject[] {
+  // spec.istio.upgrade: a route through the east-west gateway for each istiod revision running
+  const istiodRoutes = upgrade ? istiodRevisions(upgrade).map((rev) => istiodVirtualService(mesh, rev, { bySni: true })) : [istiodVirtualService(mesh)];
   return [
     istioSystemNamespace(plan),
     ...(plan.readerTokenSecret ? [readerTokenSecret()] : []),
     ...byReferenceObjects(mesh, plan),
     ...(plan.crossNetworkGateway ? [crossNetworkGateway()] : []),
-    ...(plan.exposeIstiod ? [istiodGateway(), istiodVirtualService(mesh)] : []),
+    ...(plan.exposeIstiod ? [istiodGateway(), ...istiodRoutes] : []),
     ...ambientEastWestGateways(mesh, plan),
-    ...appNamespaces(mesh, plan),
+    ...appNamespaces(mesh, plan, upgrade),
     ...dnsServices(plan),
     ...trafficPolicies(plan),
     ...(plan.legacy ? [...legacyGlobalObjects(mesh, plan), ...clusterDnsObjects(plan.legacy)] : []),

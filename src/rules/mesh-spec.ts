@@ -14,12 +14,26 @@ export interface CaProfileSpec {
   validityDays?: number;
 }
 
+/** spec.pki.rotation: a staged root rotation in progress */
+export interface RotationSpec {
+  newRoot?: CaProfileSpec;
+  phase: 'trust-both' | 'sign-with-new' | 'drop-old';
+}
+
+/** spec.istio.upgrade: a canary control-plane upgrade in progress */
+export interface UpgradeSpec {
+  revision: string;
+  version: string;
+  phase: 'canary' | 'migrate' | 'finalize';
+  namespaces?: string[];
+}
+
 export interface MeshSpec {
   meshID?: string;
   trustDomain?: string;
-  istio: { version: string; revision?: string; chartRepository?: string };
+  istio: { version: string; revision?: string; chartRepository?: string; upgrade?: UpgradeSpec };
   networks?: string[];
-  pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec; provider?: 'meshgen' | 'cert-manager'; certManager?: CertManagerSpec };
+  pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec; provider?: 'meshgen' | 'cert-manager'; certManager?: CertManagerSpec; rotation?: RotationSpec };
   secrets?: { mode?: 'plain' | 'omit' | 'external-secrets'; externalSecrets?: ExternalSecretsSpec };
   dns?: { capture?: boolean; autoAllocate?: boolean };
   clusters: ClusterSpec[];

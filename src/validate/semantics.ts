@@ -18,6 +18,7 @@ import { checkLegacyGlobal } from './checks/legacy-global.js';
 import { checkGitops } from './checks/gitops.js';
 import { checkAmbient } from './checks/ambient.js';
 import { checkSecretsByReference } from './checks/secrets-by-reference.js';
+import { checkLifecycle } from './checks/lifecycle.js';
 
 // Checks of meaning, on a document whose shape the schema already accepted. Each check
 // reports at the node the user has to change, and every check runs, so that one run
@@ -40,6 +41,7 @@ export const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkGitops,
   checkAmbient,
   checkSecretsByReference,
+  checkLifecycle,
 ];
 
 export function checkSemantics(source: MeshSource, document: MeshDocument): Diagnostic[] {

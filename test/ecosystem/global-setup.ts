@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
 import type { TestProject } from 'vitest/node';
-import { EXAMPLES } from '../helpers/fixtures.js';
+import { EXAMPLES, PHASE_EXAMPLES } from '../helpers/fixtures.js';
 import { CHARTS, KUBE_VERSION, REPO, helmEnv, listFiles, type Case, type ClusterInfo, type HelmRender, type Prepared } from './lib.js';
 
 // Prepares the tier's inputs once: every example and every `meshgen init` topology built by
@@ -38,6 +38,8 @@ export function helmCommands(readme: string): { release: string; chart: string; 
     const namespace = m[3].match(/(?:^|\s)(?:-n|--namespace) (\S+)/)?.[1];
     const values = m[3].match(/(?:^|\s)(?:-f|--values) (\S+)/)?.[1];
     if (!namespace || !values) throw new Error(`a helm command without -n or -f in out/README.md: ${line}`);
+    // a phase section (a canary upgrade) repeats install commands: each release is rendered once
+    if (commands.some((c) => c.command === line.trim())) continue;
     commands.push({ release: m[1], chart: m[2], namespace, values, command: line.trim() });
   }
   return commands;
@@ -116,7 +118,7 @@ export default async function setup(project: TestProject) {
   for (const dir of ['cases', 'sources', 'controls']) rmSync(join(work, dir), { recursive: true, force: true });
   const tools: Record<string, string> = JSON.parse(process.env.MESHGEN_ECO_TOOLS ?? '{}');
   const cases: Case[] = [];
-  for (const example of EXAMPLES) {
+  for (const example of [...EXAMPLES, ...PHASE_EXAMPLES]) {
     // a copy, so that nothing the build might create lands in the repository's examples/
     const dir = join(work, 'sources', example);
     cpSync(join(REPO, 'examples', example), dir, { recursive: true });

@@ -179,7 +179,9 @@ describe.each(withHelm.map((c) => [c.name, c] as const))('%s', (_, c) => {
     const networks = new Set(c.clusters.map((x) => x.network));
     for (const cluster of c.clusters) {
       const releases = c.helm.filter((h) => h.cluster === cluster.name).map((h) => h.release);
-      expect(releases, cluster.name).toEqual(expect.arrayContaining(['istio-base', 'istiod']));
+      // istiod by chart: after a canary upgrade's finalize the release is istiod-<revision>
+      expect(c.helm.filter((h) => h.cluster === cluster.name).map((h) => h.chart), cluster.name).toEqual(expect.arrayContaining(['base', 'istiod']));
+      expect(releases, cluster.name).toContain('istio-base');
       const servesRemotes = c.clusters.some((x) => x.controlPlane === cluster.name);
       const ambient = expectationFor(c, cluster).ambient;
       if (ambient) expect(releases, cluster.name).toEqual(expect.arrayContaining(['istio-cni', 'ztunnel']));
@@ -406,4 +408,76 @@ it('the rendered objects are written where the istioctl checks read them', () =>
   expect(renders.length).toBeGreaterThan(0);
   for (const h of renders.filter((x) => x.status === 0)) expect(readFileSync(h.rendered, 'utf8').length, h.rendered).toBeGreaterThan(0);
   writeFileSync(join(work, 'helm-checked'), `${renders.length}\n`);
+});
+
+// --- day-2 phases (spec.pki.rotation, spec.istio.upgrade) in what the real charts render ---------
+
+/** A root rotation: istiod runs with ISTIO_MULTIROOT_MESH, and the mesh config gives proxies PROXY_CONFIG_XDS_AGENT. */
+export function multiRootProblems(objects: any[]): string[] {
+  const problems: string[] = [];
+  const deployment = byKind(objects, 'Deployment').find((d) => d.metadata.name.startsWith('istiod'));
+  const discovery = deployment?.spec.template.spec.containers.find((c: any) => c.name === 'discovery');
+  if (env(discovery, 'ISTIO_MULTIROOT_MESH') !== 'true') problems.push(`istiod's ISTIO_MULTIROOT_MESH is ${env(discovery, 'ISTIO_MULTIROOT_MESH')}, not "true"`);
+  const mesh = byKind(objects, 'ConfigMap').find((m) => /^istio(-.+)?$/.test(m.metadata.name) && m.data?.mesh);
+  const metadata = mesh ? parse(mesh.data.mesh)?.defaultConfig?.proxyMetadata : undefined;
+  if (metadata?.PROXY_CONFIG_XDS_AGENT !== 'true') problems.push(`the mesh config's proxyMetadata.PROXY_CONFIG_XDS_AGENT is ${metadata?.PROXY_CONFIG_XDS_AGENT}, not "true"`);
+  return problems;
+}
+
+/** A canary upgrade: each tag the release claims is a webhook of this revision's istiod (on a remote, through the injection path). */
+export function revisionTagProblems(objects: any[], revision: string, tags: string[], injectionPath?: string): string[] {
+  const problems: string[] = [];
+  const webhooks = byKind(objects, 'MutatingWebhookConfiguration');
+  const service = revision === 'default' ? 'istiod' : `istiod-${revision}`;
+  for (const tag of tags) {
+    const mwc = webhooks.find((m) => m.metadata.name.startsWith(`istio-revision-tag-${tag}`));
+    if (!mwc) {
+      problems.push(`no revision tag webhook for ${tag}`);
+      continue;
+    }
+    if (mwc.metadata.labels?.['istio.io/rev'] !== revision) problems.push(`tag ${tag} belongs to revision ${mwc.metadata.labels?.['istio.io/rev']}, not ${revision}`);
+    for (const w of mwc.webhooks ?? []) {
+      if (w.clientConfig?.service?.name !== service) problems.push(`tag ${tag}'s webhook ${w.name} calls ${w.clientConfig?.service?.name ?? w.clientConfig?.url}, not ${service}`);
+      if (injectionPath && w.clientConfig?.service?.path !== injectionPath) problems.push(`tag ${tag}'s webhook ${w.name} has path ${w.clientConfig?.service?.path}, not ${injectionPath}`);
+    }
+  }
+  return problems;
+}
+
+describe('day-2 phases in the rendered charts', () => {
+  const istiodRenders = (c: Case) => c.helm.filter((h) => h.chart === 'istiod' && h.status === 0);
+  const values = (c: Case, h: HelmRender) => parse(readFileSync(join(c.out, h.values), 'utf8'));
+  const rotating = withHelm.filter((c) => parse(readFileSync(c.meshFile, 'utf8')).spec.pki?.rotation);
+  const upgrading = withHelm.filter((c) => parse(readFileSync(c.meshFile, 'utf8')).spec.istio?.upgrade);
+
+  it('there are rotation and upgrade examples to check', () => {
+    expect(rotating.length).toBeGreaterThanOrEqual(3);
+    expect(upgrading.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(rotating.map((c) => [c.name, c] as const))('%s: every primary\'s istiod trusts several roots and tells its proxies', (_, c) => {
+    const primaries = istiodRenders(c).filter((h) => c.clusters.find((x) => x.name === h.cluster)?.role === 'primary');
+    expect(primaries.length).toBeGreaterThan(0);
+    for (const h of primaries) expect(multiRootProblems(readYamlDocs(h.rendered)), h.command).toEqual([]);
+  });
+
+  it('negative control: an istiod outside a rotation has neither setting', () => {
+    const plain = withHelm.find((c) => c.name.includes('multi-primary') && !rotating.includes(c))!;
+    expect(multiRootProblems(readYamlDocs(istiodRenders(plain)[0].rendered))).toHaveLength(2);
+  });
+
+  it.each(upgrading.map((c) => [c.name, c] as const))('%s: each istiod release renders the revision tags it claims, calling its own revision', (_, c) => {
+    for (const h of istiodRenders(c)) {
+      const v = values(c, h);
+      expect(revisionTagProblems(readYamlDocs(h.rendered), v.revision ?? 'default', v.revisionTags ?? [], v.istiodRemote?.injectionPath), h.command).toEqual([]);
+    }
+  });
+
+  it('negative control: a tag a release does not render, or another revision, is reported', () => {
+    const c = upgrading[0];
+    const h = istiodRenders(c).find((x) => values(c, x).revisionTags?.length)!;
+    const v = values(c, h);
+    expect(revisionTagProblems(readYamlDocs(h.rendered), v.revision, ['not-a-tag'])).toEqual(['no revision tag webhook for not-a-tag']);
+    expect(revisionTagProblems(readYamlDocs(h.rendered), 'other', v.revisionTags).length).toBeGreaterThan(0);
+  });
 });

@@ -6,6 +6,12 @@ import { parseAllDocuments } from 'yaml';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const EXAMPLES = ['multi-primary-multi-network', 'multi-primary', 'primary-remote', 'primary-remote-multi-network', 'services', 'legacy-global', 'legacy-global-istio-1.7', 'ambient-multi-network', 'external-secrets-cert-manager', 'external-secrets'] as const;
+/**
+ * The day-2 examples: one mesh at each phase of a root rotation and of a canary upgrade. Their
+ * golden trees, chart conformance and the ecosystem tier cover them; the other suites that run
+ * every example do not (they add little over the examples above and would double the suite's time).
+ */
+export const PHASE_EXAMPLES = ['root-rotation-1-trust-both', 'root-rotation-2-sign-with-new', 'root-rotation-3-drop-old', 'canary-upgrade-1-canary', 'canary-upgrade-2-migrate', 'canary-upgrade-3-finalize'] as const;
 export const SHARED_UPSTREAM = resolve(REPO, '../shared/upstream/istio-1.30.3');
 
 export function examplePath(name: string): string {

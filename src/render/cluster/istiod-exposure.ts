@@ -20,11 +20,15 @@ export function istiodGateway(): KubeObject {
   });
 }
 
-export function istiodVirtualService(mesh: MeshModel): KubeObject {
-  const rev = mesh.istio.revision;
+/**
+ * One per istiod revision on the primary. During a canary upgrade two revisions share the
+ * gateway's ports, so each route matches its own Service's SNI names, the default one's too
+ * (a '*' route would take the other revision's connections).
+ */
+export function istiodVirtualService(mesh: MeshModel, rev: string = mesh.istio.revision, options: { bySni?: boolean } = {}): KubeObject {
   const service = rev ? `istiod-${rev}` : 'istiod';
   const host = `${service}.${ISTIO_NAMESPACE}.svc.cluster.local`;
-  const sniHosts = rev ? [`${service}.${ISTIO_NAMESPACE}.svc`, host] : ['*'];
+  const sniHosts = rev || options.bySni ? [`${service}.${ISTIO_NAMESPACE}.svc`, host] : ['*'];
   const route = (port: number, targetPort: number): VirtualServiceSpecTls => ({
     match: [{ port, sniHosts }],
     route: [{ destination: { host, port: { number: targetPort } } }],

@@ -2,7 +2,7 @@ import { kubeObject, manifestFileName, type KubeObject } from '../../resource/ku
 import { Application, type ApplicationSpec, type ApplicationSpecIgnoreDifferences } from '../../imports/argoproj.io.js';
 import { ISTIO_NAMESPACE, type ClusterModel, type GitOpsModel, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
-import { isOciRepository, type ChartRelease } from '../../plan/chart-releases.js';
+import { isOciRepository, type ChartRelease, releaseVersion } from '../../plan/chart-releases.js';
 import { ARGOCD_NAMESPACE, type ArgoCdApplicationPlan, type ArgoCdClusterPlan } from '../../plan/gitops-plan.js';
 import { argocdClusterDir, manifestsDir, valuesFilePath } from '../../resource/out-layout.js';
 import { repoPath } from './repo-paths.js';
@@ -89,7 +89,7 @@ function chartApplicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterMod
         // Argo CD takes an OCI registry without its scheme (and the repository registered with enableOCI).
         repoUrl: isOciRepository(mesh) ? mesh.istio.chartRepository.replace(/^oci:\/\//, '') : mesh.istio.chartRepository,
         chart: release.chart,
-        targetRevision: mesh.istio.version,
+        targetRevision: releaseVersion(mesh, release),
         helm: { releaseName: release.release, valueFiles: [valueFile] },
       },
       { repoUrl: argo.repoURL, targetRevision: argo.targetRevision, ref: 'values' },

@@ -4,7 +4,7 @@ import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind } from '../../import
 import { Kustomization, KustomizationSpecSourceRefKind, type KustomizationSpecSourceRef } from '../../imports/kustomize.toolkit.fluxcd.io.js';
 import { ISTIO_NAMESPACE, type ClusterModel, type GitOpsModel, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
-import { isOciRepository } from '../../plan/chart-releases.js';
+import { isOciRepository, releaseVersion } from '../../plan/chart-releases.js';
 import { FLUX_NAMESPACE, type FluxClusterPlan } from '../../plan/gitops-plan.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { fluxClusterDir } from '../../resource/out-layout.js';
@@ -66,7 +66,7 @@ export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, pla
           targetNamespace: ISTIO_NAMESPACE,
           // Helm's release records beside the release, as `helm install -n istio-system` keeps them
           storageNamespace: ISTIO_NAMESPACE,
-          chart: { spec: { chart: release.chart, version: mesh.istio.version, sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: HELM_REPOSITORY_NAME } } },
+          chart: { spec: { chart: release.chart, version: releaseVersion(mesh, release), sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: HELM_REPOSITORY_NAME } } },
           dependsOn: dependsOn ? [{ name: dependsOn }] : undefined,
           // Keep trying instead of stalling: istio-system comes from the manifests Kustomization,
           // and a remote's gateway pods can be created only once its remote secret is in the

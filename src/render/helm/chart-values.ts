@@ -5,17 +5,22 @@ import { EAST_WEST_GATEWAY_RELEASE, type ChartRelease } from '../../plan/chart-r
 import { eastWestGatewayValues, ingressGatewayValues, type GatewayValues } from './gateway-values.js';
 import { istioBaseValues, istiodValues, type IstioBaseValues, type IstiodValues } from './istio-values.js';
 import { cniValues, ztunnelValues, type CniValues, type ZtunnelValues } from '../ambient/ambient-values.js';
+import { withUpgrade } from './upgrade-values.js';
 
 /** The values of one release: typed per chart. */
 export type HelmValues = IstioBaseValues | IstiodValues | GatewayValues | CniValues | ZtunnelValues;
 
 /** The values of one planned release: written to its values file and carried by the Flux HelmRelease. */
 export function chartValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan, release: ChartRelease): HelmValues {
+  return withUpgrade(releaseValues(mesh, meshPlan, plan, release), release);
+}
+
+function releaseValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan, release: ChartRelease): HelmValues {
   switch (release.chart) {
     case 'base':
       return istioBaseValues(mesh, plan);
     case 'istiod':
-      return istiodValues(mesh, plan, meshPlan.clusterLocalHosts);
+      return istiodValues(mesh, plan, meshPlan.clusterLocalHosts, meshPlan.rotation?.multiRoot ?? false);
     case 'gateway':
       return release.release === EAST_WEST_GATEWAY_RELEASE ? eastWestGatewayValues(mesh, plan.cluster) : ingressGatewayValues(mesh, plan.cluster);
     case 'cni':

@@ -25,8 +25,17 @@ export interface IstiodValues {
   global: IstiodGlobalValues;
   istiodRemote?: { injectionPath: string };
   meshConfig?: MeshConfigValues;
-  /** istiod's environment (the chart merges pilot.env into it) */
-  env?: { AMBIENT_ENABLE_MULTI_NETWORK?: 'true' };
+  /** revision tags this release's webhooks answer for (templates/revision-tags-mwc.yaml): a canary upgrade */
+  revisionTags?: string[];
+  /** istiod's own environment (`env` in the chart's values.yaml since 1.24; istioctl's pilot.env) */
+  env?: PilotEnv;
+}
+
+/** istiod environment variables meshgen sets: multi-root trust during a root rotation; ambient multi-network. */
+export interface PilotEnv {
+  ISTIO_MULTIROOT_MESH?: 'true';
+  /** ambient namespaces across networks (issue #17) */
+  AMBIENT_ENABLE_MULTI_NETWORK?: 'true';
 }
 
 /** istiod's `global` values meshgen sets. */
@@ -52,6 +61,8 @@ export interface MeshConfigValues {
 export interface ProxyMetadata {
   ISTIO_META_DNS_CAPTURE?: 'true';
   ISTIO_META_DNS_AUTO_ALLOCATE?: 'true';
+  /** the agent takes trust bundle changes from istiod (PCDS) and re-requests its certificate: a root rotation */
+  PROXY_CONFIG_XDS_AGENT?: 'true';
 }
 
 export function istioBaseValues(mesh: MeshModel, plan: ClusterPlan): IstioBaseValues {
@@ -63,7 +74,7 @@ export function istioBaseValues(mesh: MeshModel, plan: ClusterPlan): IstioBaseVa
   return values;
 }
 
-export function istiodValues(mesh: MeshModel, plan: ClusterPlan, clusterLocalHosts: readonly string[]): IstiodValues {
+export function istiodValues(mesh: MeshModel, plan: ClusterPlan, clusterLocalHosts: readonly string[], multiRoot = false): IstiodValues {
   const cluster = plan.cluster;
   const global: IstiodGlobalValues = {
     meshID: mesh.meshID,
@@ -80,14 +91,19 @@ export function istiodValues(mesh: MeshModel, plan: ClusterPlan, clusterLocalHos
     values.istiodRemote = { injectionPath: `/inject/cluster/${cluster.name}/net/${cluster.network}` };
   } else {
     if (plan.exposeIstiod) global.externalIstiod = true;
-    values.meshConfig = { trustDomain: mesh.trustDomain, ...dnsProxying(mesh), ...clusterLocalServices(clusterLocalHosts) };
+    values.meshConfig = { trustDomain: mesh.trustDomain, ...dnsProxying(mesh, multiRoot), ...clusterLocalServices(clusterLocalHosts) };
     if (plan.ambient) {
       // ambient clusters are primaries: a mesh with ambient namespaces has no remotes (MG2901)
       const { profile, env, serviceScopeConfigs } = istiodAmbientValues(plan.ambient);
       values.profile = profile;
-      if (env) values.env = env;
+      if (env) values.env = { ...env };
       if (serviceScopeConfigs) values.meshConfig.serviceScopeConfigs = serviceScopeConfigs;
     }
+    // A root rotation: istiod rejects a changed root bundle in cacerts without ISTIO_MULTIROOT_MESH
+    // and sends proxies the bundle only with it; PROXY_CONFIG_XDS_AGENT makes the agents take it
+    // (istio/istio pilot/pkg/bootstrap/istio_ca.go, security/pkg/nodeagent/cache/secretcache.go;
+    // the values of tests/integration/security/cacert_rotation/main_test.go).
+    if (multiRoot) values.env = { ...values.env, ISTIO_MULTIROOT_MESH: 'true' };
   }
   if (mesh.istio.revision) values.revision = mesh.istio.revision;
   return values;
@@ -102,8 +118,9 @@ function clusterLocalServices(hosts: readonly string[]): Pick<MeshConfigValues, 
 }
 
 /** Sidecar DNS proxying mesh-wide. */
-function dnsProxying(mesh: MeshModel): Pick<MeshConfigValues, 'defaultConfig'> {
+function dnsProxying(mesh: MeshModel, multiRoot: boolean): Pick<MeshConfigValues, 'defaultConfig'> {
   const proxyMetadata: ProxyMetadata = {};
+  if (multiRoot) proxyMetadata.PROXY_CONFIG_XDS_AGENT = 'true';
   if (mesh.dns.capture) proxyMetadata.ISTIO_META_DNS_CAPTURE = 'true';
   if (mesh.dns.autoAllocate) proxyMetadata.ISTIO_META_DNS_AUTO_ALLOCATE = 'true';
   return Object.keys(proxyMetadata).length ? { defaultConfig: { proxyMetadata } } : {};
