@@ -156,7 +156,7 @@ export function loadStage(host: Host, meshFile: string): LoadedMesh {
   const schemaProblems = validateSchema(source, value);
   if (hasErrors(schemaProblems)) return { source, diagnostics: schemaProblems };
   const document = value as MeshDocument;
-  return { source, document, diagnostics: checkSemantics(source, document) };
+  return { source, document, diagnostics: checkSemantics(source, document, host.now()) };
 }
 
 const PKI_DIR_PATH: YamlPath = ['spec', 'pki', 'dir'];

@@ -5,6 +5,7 @@ import { planGitOps, type GitOpsClusterPlan } from './gitops-plan.js';
 import { planLegacyCluster, type LegacyClusterPlan } from './legacy-plan.js';
 import { planServices } from './services-plan.js';
 import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
+import { planEscapeHatches, type EscapeHatchPlan } from './overlays-plan.js';
 
 // What one cluster gets, and why. The renderers follow this plan and never re-derive topology;
 // out/README.md quotes the reasons so a reviewer can see where each part comes from.
@@ -48,6 +49,8 @@ export interface ClusterPlan {
   /** spec.legacy.global: .global ServiceEntries, DNS stub and their Istio config */
   legacy?: LegacyClusterPlan;
   gitops: GitOpsClusterPlan;
+  /** Helm values overlays per release, and the cluster's extra manifests */
+  escapeHatches: EscapeHatchPlan;
   reasons: string[];
 }
 
@@ -96,6 +99,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
 
   const readers = readersOf(topology, cluster.name);
   const releases = chartReleases({ istioOperator, onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway });
+  const escapeHatches = planEscapeHatches(mesh, cluster, releases, reasons);
   return {
     cluster,
     labelNetwork,
@@ -113,6 +117,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
     ...planServices(mesh, cluster),
     legacy,
     gitops: planGitOps(mesh, cluster, releases),
+    escapeHatches,
     reasons,
   };
 }

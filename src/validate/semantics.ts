@@ -16,6 +16,7 @@ import { checkServices } from './checks/services.js';
 import { checkDns } from './checks/dns.js';
 import { checkLegacyGlobal } from './checks/legacy-global.js';
 import { checkGitops } from './checks/gitops.js';
+import { checkHelmOverlays } from './checks/helm-overlays.js';
 
 // Checks of meaning, on a document whose shape the schema already accepted. Each check
 // reports at the node the user has to change, and every check runs, so that one run
@@ -36,14 +37,16 @@ export const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkDns,
   checkLegacyGlobal,
   checkGitops,
+  checkHelmOverlays,
 ];
 
-export function checkSemantics(source: MeshSource, document: MeshDocument): Diagnostic[] {
+export function checkSemantics(source: MeshSource, document: MeshDocument, today?: Date): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const context: Context = {
     document,
     at: (path: YamlPath, which: 'value' | 'key' = 'value') => ({ file: source.file, position: positionOf(source, path, which) }),
     report: (d) => diagnostics.push(d),
+    today,
   };
   for (const check of SEMANTIC_CHECKS) check(context);
   return diagnostics;

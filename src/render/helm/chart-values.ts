@@ -4,12 +4,20 @@ import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { EAST_WEST_GATEWAY_RELEASE, type ChartRelease } from '../../plan/chart-releases.js';
 import { eastWestGatewayValues, ingressGatewayValues, type GatewayValues } from './gateway-values.js';
 import { istioBaseValues, istiodValues, type IstioBaseValues, type IstiodValues } from './istio-values.js';
+import { mergeValues } from '../../rules/helm-overlays.js';
 
 /** The values of one release: typed per chart. */
 export type HelmValues = IstioBaseValues | IstiodValues | GatewayValues;
 
 /** The values of one planned release: written to its values file and carried by the Flux HelmRelease. */
 export function chartValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan, release: ChartRelease): HelmValues {
+  const layers = plan.escapeHatches.valuesOverlays.get(release.release) ?? [];
+  // the user's overlays (spec.helm, then clusters[].helm), merged as Helm merges values files
+  return layers.reduce<HelmValues>((values, layer) => mergeValues(values, layer.values), meshgenValues(mesh, meshPlan, plan, release));
+}
+
+/** The values meshgen derives from mesh.yaml for one release. */
+function meshgenValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan, release: ChartRelease): HelmValues {
   switch (release.chart) {
     case 'base':
       return istioBaseValues(mesh, plan);
