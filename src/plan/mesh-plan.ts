@@ -1,6 +1,7 @@
 import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
 import { clustersRead, primariesOf, type TopologyInput } from '../rules/topology.js';
 import { remoteSecretPath } from '../resource/out-layout.js';
+import { networkingApiVersion } from '../rules/istio-versions.js';
 import { planCluster, type ClusterPlan } from './cluster-plan.js';
 import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
 
@@ -34,6 +35,8 @@ export interface MeshPlan {
   remoteSecrets: RemoteSecretPlan[];
   /** hosts whose traffic stays in the caller's cluster (MeshConfig.serviceSettings), sorted */
   clusterLocalHosts: string[];
+  /** the apiVersion of Istio's networking config in istio.version (v1 from 1.22, v1beta1 before) */
+  networkingApiVersion: string;
 }
 
 export function remoteSecretName(cluster: string): string {
@@ -59,5 +62,6 @@ export function planMesh(mesh: MeshModel): MeshPlan {
     remoteSecrets,
     // a legacy .global mesh has no cross-cluster endpoints to keep out
     clusterLocalHosts: mesh.legacyGlobal ? [] : mesh.services.filter((s) => s.clusterLocal).map((s) => s.host).sort(),
+    networkingApiVersion: networkingApiVersion(mesh.istio.parsed),
   };
 }

@@ -61,7 +61,8 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
     // once before synthesis (construct ids must be unique), once after (a workload may collide with an object)
     const objects = rejectDuplicates(clusterObjects(mesh, plan), name, diagnostics);
     const manifests: string[] = [];
-    for (const object of rejectDuplicates(synthesizeCluster(name, objects, verificationWorkloads(plan)), name, diagnostics)) {
+    const synthesized = synthesizeCluster(name, objects, verificationWorkloads(plan)).map((o) => atIstioVersion(o, meshPlan.networkingApiVersion));
+    for (const object of rejectDuplicates(synthesized, name, diagnostics)) {
       const inCluster = manifestInCluster(resIdOf(object));
       manifests.push(inCluster);
       add(`${name}/${inCluster}`, object);
@@ -90,6 +91,14 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
   addFile(files, { path: GITIGNORE_PATH, content: outGitignore(mesh), private: false });
   if (mesh.verification) addFile(files, { path: VERIFY_SCRIPT_PATH, content: verifyScript(mesh, sourceLabel), private: false, executable: true });
   return { files, diagnostics, remoteSecrets };
+}
+
+/**
+ * Istio's networking config is built from the networking.istio.io/v1 types (src/imports/); a
+ * release before 1.22 serves the same schema as v1beta1 (1.6-1.7: v1alpha3), as the plan says.
+ */
+function atIstioVersion(object: KubeObject, apiVersion: string): KubeObject {
+  return object.apiVersion === 'networking.istio.io/v1' && apiVersion !== object.apiVersion ? { ...object, apiVersion } : object;
 }
 
 /** One cluster's objects, in the order the plan lists its parts. */
