@@ -28,6 +28,8 @@ import { isComplete, remoteSecret } from './secrets/remote-secret.js';
 import { outGitignore } from './secrets/gitignore.js';
 import { gitopsFiles } from './gitops/gitops-files.js';
 import { meshReadme } from './docs/readme.js';
+import { posix } from 'node:path';
+import type { ExtraObject } from '../load/extra-manifests.js';
 import { verifyScript } from './docs/verify-script.js';
 
 // The render stage: the plan turned into files. Pure, like helm's engine: it returns the whole
@@ -43,6 +45,8 @@ export interface RenderInput {
   credentials?: ReadonlyMap<string, ClusterCredentials>;
   /** CA material of the clusters that run istiod */
   caMaterial?: ReadonlyMap<string, ClusterCaMaterial>;
+  /** clusters[].extraManifests as the load stage read them, by cluster */
+  extraManifests?: ReadonlyMap<string, readonly ExtraObject[]>;
 }
 
 export interface RenderedMesh {
@@ -51,7 +55,7 @@ export interface RenderedMesh {
   remoteSecrets: { rendered: number; notRendered: number };
 }
 
-export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map() }: RenderInput): RenderedMesh {
+export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), extraManifests = new Map() }: RenderInput): RenderedMesh {
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
   const add = (path: string, value: unknown) => addFile(files, { path, content: yamlFile(sourceLabel, value), private: false });
@@ -66,6 +70,16 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
       const inCluster = manifestInCluster(resIdOf(object));
       manifests.push(inCluster);
       add(`${name}/${inCluster}`, object);
+    }
+    const extraDir = plan.escapeHatches.extraManifests;
+    if (extraDir !== undefined) {
+      for (const extra of extraManifests.get(name) ?? []) {
+        const inCluster = extraManifest(name, extra, new Set(manifests), diagnostics);
+        if (!inCluster) continue;
+        manifests.push(inCluster);
+        // its header names the user's file, relative to out/'s parent like the mesh file
+        addFile(files, { path: `${name}/${inCluster}`, content: yamlFile(posix.join(posix.dirname(sourceLabel), extraDir, extra.relativePath), extra.object), private: false });
+      }
     }
     for (const release of plan.releases) add(valuesFilePath(name, release.release), chartValues(mesh, meshPlan, plan, release));
     if (plan.legacy?.istioOperator) add(istioOperatorPath(name), istioOperator(mesh, plan));
@@ -113,6 +127,21 @@ function clusterObjects(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
     ...trafficPolicies(plan),
     ...(plan.legacy ? [...legacyGlobalObjects(mesh, plan), ...clusterDnsObjects(plan.legacy)] : []),
   ];
+}
+
+/** Where one of the user's objects goes in the cluster, or undefined when meshgen renders that object itself. */
+function extraManifest(cluster: string, extra: ExtraObject, taken: ReadonlySet<string>, diagnostics: Diagnostic[]): string | undefined {
+  const id = resIdOf(extra.object);
+  const inCluster = manifestInCluster(id);
+  if (!taken.has(inCluster)) return inCluster;
+  diagnostics.push(
+    error(Codes.ExtraManifestCollision, `meshgen renders ${describeResId(id)} for cluster "${cluster}" itself`, {
+      file: extra.file,
+      position: extra.namePosition,
+      hint: "remove it from extraManifests; change meshgen's object through mesh.yaml (or a Helm values overlay) instead",
+    }),
+  );
+  return undefined;
 }
 
 /** Two objects with one ResId would overwrite each other: an error, never a silent loss. */
