@@ -37,7 +37,7 @@ export const DiagnosticCatalog = {
   UnsupportedIstioVersion: {
     code: 'MG2004',
     severity: 'error',
-    summary: 'an `istio.version` meshgen does not render (it renders 1.24.x to 1.31.x, and 1.6.x to 1.7.x with `legacy.global`)',
+    summary: 'an `istio.version` meshgen does not render (it renders 1.13.x to 1.31.x, and 1.6.x to 1.7.x with `legacy.global`)',
   },
   InvalidCidr: { code: 'MG2005', severity: 'error', summary: 'a CIDR that does not parse, or two CIDRs on one network that overlap' },
   ConflictingFields: { code: 'MG2006', severity: 'error', summary: 'two fields set that cannot be set together' },
