@@ -36,6 +36,8 @@ export interface ClusterPlan {
    * (secrets.mode plain), or created by hand from spec.pki.dir (secrets.mode omit).
    */
   cacerts?: SecretDelivery;
+  /** how Istio is installed here: Helm releases, or istioctl from istioctl/istio-operator.yaml */
+  installer: 'helm' | 'istioctl';
   /** Helm releases in install order (none where istioctl installs Istio) */
   releases: ChartRelease[];
   /** application namespaces, sorted, with the verification namespace where it is added */
@@ -75,6 +77,9 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
   const legacyReasons: string[] = [];
   const legacy = planLegacyCluster(mesh, cluster, legacyReasons);
   const istioOperator = legacy?.istioOperator ?? false;
+  // spec.istio.installer: istioctl on current Istio: the same parts, as IstioOperator components instead of Helm releases
+  const installer = istioOperator || mesh.istio.installer === 'istioctl' ? 'istioctl' : 'helm';
+  if (installer === 'istioctl' && !istioOperator) reasons.push(`installed with istioctl from istioctl/istio-operator.yaml (profile ${cluster.role === 'remote' ? 'remote' : 'default'}${cluster.role === 'remote' ? ', its gateways injected by the primary once the remote secret is there' : ''})`);
   // Istio 1.6-1.7 (legacy only): istio-ingressgateway from the IstioOperator is the gateway; no istio/gateway release
   const eastWestGateway = cluster.eastWestGateway.enabled && !istioOperator;
   if (eastWestGateway && !exposeIstiod) {
@@ -98,7 +103,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
   reasons.push(...legacyReasons);
 
   const readers = readersOf(topology, cluster.name);
-  const releases = chartReleases({ istioOperator, onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway });
+  const releases = chartReleases({ istioOperator: installer === 'istioctl', onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway });
   const escapeHatches = planEscapeHatches(mesh, cluster, releases, reasons);
   return {
     cluster,
@@ -113,6 +118,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
     readerTokenSecret: readers.length > 0,
     caMaterial: cluster.role === 'primary',
     ...(cluster.role === 'primary' ? { cacerts: secretDelivery(mesh) } : {}),
+    installer,
     releases,
     ...planServices(mesh, cluster),
     legacy,

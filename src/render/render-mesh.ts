@@ -23,6 +23,7 @@ import { chartValues } from './helm/chart-values.js';
 import { legacyGlobalObjects } from './legacy-global/service-entries.js';
 import { clusterDnsObjects } from './legacy-global/cluster-dns.js';
 import { istioOperator } from './legacy-global/istio-operator.js';
+import { currentIstioOperator } from './istioctl/istio-operator.js';
 import { caMaterialFiles } from './secrets/ca-material.js';
 import { isComplete, remoteSecret } from './secrets/remote-secret.js';
 import { outGitignore } from './secrets/gitignore.js';
@@ -83,6 +84,7 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
     }
     for (const release of plan.releases) add(valuesFilePath(name, release.release), chartValues(mesh, meshPlan, plan, release));
     if (plan.legacy?.istioOperator) add(istioOperatorPath(name), istioOperator(mesh, plan));
+    else if (plan.installer === 'istioctl') add(istioOperatorPath(name), currentIstioOperator(mesh, plan, meshPlan.clusterLocalHosts));
     add(clusterKustomizationPath(name), kustomization(manifests));
     const material = caMaterial.get(name);
     if (material) for (const file of caMaterialFiles(plan, material, sourceLabel)) addFile(files, file);
