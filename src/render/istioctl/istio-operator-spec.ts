@@ -42,6 +42,7 @@ export interface OperatorServicePort {
   name: string;
   port: number;
   targetPort: number;
+  protocol: 'TCP';
   nodePort?: number;
 }
 

@@ -16,12 +16,15 @@ import type { CurrentIstioOperator, OperatorGateway, OperatorGatewayK8s, Operato
 // Service ports 15021 (status), 15443 (tls), 15012 (tls-istiod), 15017 (tls-webhook), and the
 // gateway injection template.
 
-/** gen-eastwest-gateway.sh's Service ports, in its order. */
+/**
+ * gen-eastwest-gateway.sh's Service ports, in its order, with `protocol: TCP` written out as the
+ * istio/gateway chart does from 1.30 (the API server defaults it; tools reading files do not).
+ */
 const EAST_WEST_PORTS: readonly OperatorServicePort[] = [
-  { name: 'status-port', port: 15021, targetPort: 15021 },
-  { name: 'tls', port: 15443, targetPort: 15443 },
-  { name: 'tls-istiod', port: 15012, targetPort: 15012 },
-  { name: 'tls-webhook', port: 15017, targetPort: 15017 },
+  { name: 'status-port', port: 15021, targetPort: 15021, protocol: 'TCP' },
+  { name: 'tls', port: 15443, targetPort: 15443, protocol: 'TCP' },
+  { name: 'tls-istiod', port: 15012, targetPort: 15012, protocol: 'TCP' },
+  { name: 'tls-webhook', port: 15017, targetPort: 15017, protocol: 'TCP' },
 ];
 
 export function currentIstioOperator(mesh: MeshModel, plan: ClusterPlan, clusterLocalHosts: readonly string[]): CurrentIstioOperator {
