@@ -77,3 +77,42 @@ describe('end of life', () => {
     expect(diagnosticsOf(twoNetworks('1.30.3'), new Date('2030-01-01T00:00:00Z'))).toEqual([]);
   });
 });
+
+describe('legacy .global on Istio 1.5', () => {
+  const legacy15 = (extra = '', istio = '') =>
+    meshText(`istio: { version: "1.5.10"${istio} }
+legacy: { global: { enabled: true${extra} } }
+clusters:
+  - name: east
+    network: net-1
+    dns: { istiocorednsAddress: 10.96.20.53 }`);
+
+  it('is rendered: an IstioOperator in the 1.5 shape (trust domain in values.global, no meshConfig, no meshID, no globalDomainSuffix)', () => {
+    const iop = renderText(legacy15()).yaml('east/istioctl/istio-operator.yaml');
+    expect(iop.spec.meshConfig).toBeUndefined();
+    expect(iop.spec.addonComponents).toEqual({ istiocoredns: { enabled: true } });
+    expect(iop.spec.values.global).toEqual({
+      trustDomain: 'cluster.local',
+      network: 'net-1',
+      multiCluster: { enabled: true, clusterName: 'east' },
+      podDNSSearchNamespaces: ['global', '{{ valueOrDefault .DeploymentMeta.Namespace "default" }}.global'],
+      controlPlaneSecurityEnabled: true,
+    });
+    expect(iop.spec.values.security).toEqual({ selfSigned: false });
+  });
+
+  it('a suffix other than "global" is MG2708 on the suffix, naming 1.6', () => {
+    const problems = diagnosticsOf(legacy15(', suffix: mesh')).filter((d) => d.code.startsWith('MG'));
+    expect(problems.map((d) => [d.code, d.line, d.col])).toEqual([['MG2708', 8, 46]]);
+    expect(problems[0].message).toContain('first in Istio 1.6');
+  });
+
+  it('a revision is MG2708 on the revision', () => {
+    const problems = diagnosticsOf(legacy15('', ', revision: canary')).filter((d) => d.code.startsWith('MG'));
+    expect(problems.map((d) => [d.code, d.line, d.col])).toEqual([['MG2708', 7, 41]]);
+  });
+
+  it('Istio 1.4 is still refused (MG2004)', () => {
+    expect(diagnosticsOf(legacy15().replace('1.5.10', '1.4.10')).filter((d) => d.code.startsWith('MG')).map((d) => d.code)).toEqual(['MG2004']);
+  });
+});

@@ -37,7 +37,7 @@ export const DiagnosticCatalog = {
   UnsupportedIstioVersion: {
     code: 'MG2004',
     severity: 'error',
-    summary: 'an `istio.version` meshgen does not render (it renders 1.13.x to 1.31.x, and 1.6.x to 1.7.x with `legacy.global`)',
+    summary: 'an `istio.version` meshgen does not render (it renders 1.13.x to 1.31.x, and 1.5.x to 1.7.x with `legacy.global`)',
   },
   InvalidCidr: { code: 'MG2005', severity: 'error', summary: 'a CIDR that does not parse, or two CIDRs on one network that overlap' },
   ConflictingFields: { code: 'MG2006', severity: 'error', summary: 'two fields set that cannot be set together' },
@@ -78,9 +78,9 @@ export const DiagnosticCatalog = {
   LegacyIngressGatewayConflict: {
     code: 'MG2311',
     severity: 'error',
-    summary: '`ingressGateway` on Istio 1.6-1.7, where istio-ingressgateway already is the cross-cluster gateway',
+    summary: '`ingressGateway` on Istio 1.5-1.7, where istio-ingressgateway already is the cross-cluster gateway',
   },
-  DnsProxyingNeedsNewerIstio: { code: 'MG2312', severity: 'error', summary: '`dns.capture` or `dns.autoAllocate` on Istio 1.6-1.7, which have no DNS proxying' },
+  DnsProxyingNeedsNewerIstio: { code: 'MG2312', severity: 'error', summary: '`dns.capture` or `dns.autoAllocate` on Istio 1.5-1.7, which have no DNS proxying' },
   // GitOps wrappers
   ArgoCdDestinationMissing: {
     code: 'MG2401',
@@ -173,7 +173,7 @@ export const DiagnosticCatalog = {
   IstiocorednsAddressMissing: {
     code: 'W2302',
     severity: 'warning',
-    summary: 'the `.global` DNS stub is not rendered yet: `dns.istiocorednsAddress` is not given (Istio 1.6-1.7)',
+    summary: 'the `.global` DNS stub is not rendered yet: `dns.istiocorednsAddress` is not given (Istio 1.5-1.7)',
   },
   GlobalNamesOnlyInSidecars: { code: 'W2303', severity: 'warning', summary: 'kube-dns with `dns.capture`: only pods with a sidecar resolve the `.global` names' },
   AmbientNotInstalled: { code: 'W2501', severity: 'warning', summary: 'an ambient namespace: meshgen does not install istio-cni and ztunnel yet' },

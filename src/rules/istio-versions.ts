@@ -18,16 +18,17 @@ export const OLDEST_SUPPORTED_MINOR = 13;
 export const NEWEST_SUPPORTED_MINOR = 31;
 
 // --- legacy .global model (issue #6) -------------------------------------------------------
-// Istio 1.6 and 1.7 are rendered only for spec.legacy.global: an IstioOperator for istioctl
-// with istiocoredns and the multiCluster values of those releases. 1.4
-// and 1.5 used other install values (the monolithic Helm chart, no globalDomainSuffix), and
-// 1.8 deprecated the .global model; neither is rendered.
-export const LEGACY_OLDEST_MINOR = 6;
+// Istio 1.5 to 1.7 are rendered only for spec.legacy.global: an IstioOperator for istioctl
+// with istiocoredns and the multiCluster values of those releases (1.5's shape after its
+// operator/data/examples/multicluster/values-istio-multicluster-gateways.yaml@1.5.10: no
+// globalDomainSuffix, no meshConfig, no revision). 1.4's IstioControlPlane
+// (install.istio.io/v1alpha2) is not rendered, and 1.8 deprecated the .global model.
+export const LEGACY_OLDEST_MINOR = 5;
 export const LEGACY_NEWEST_MINOR = 7;
 /** istiocoredns was removed in 1.9 (commit d5893dc37b2). */
 const LAST_MINOR_WITH_ISTIOCOREDNS = 8;
 
-/** A release rendered only for the legacy .global model (1.6.x, 1.7.x). */
+/** A release rendered only for the legacy .global model (1.5.x to 1.7.x). */
 export function isLegacyOnly(v: IstioVersion): boolean {
   return v.major === 1 && v.minor >= LEGACY_OLDEST_MINOR && v.minor <= LEGACY_NEWEST_MINOR;
 }
@@ -88,6 +89,27 @@ export const FEATURES = {
     firstMinor: 24,
     source: 'github.com/istio/istio manifests/charts/istiod/files/profile-remote.yaml, first in release-1.24',
   },
+  /** values.global.multiCluster.globalDomainSuffix and includeEnvoyFilter (1.5 hard-codes "global") */
+  globalDomainSuffix: {
+    what: 'a .global suffix other than "global" (values.global.multiCluster.globalDomainSuffix)',
+    why: 'its charts and istiocoredns hard-code the .global zone',
+    firstMinor: 6,
+    source: 'github.com/istio/istio manifests/profiles/default.yaml, multiCluster.globalDomainSuffix first in release-1.6',
+  },
+  /** IstioOperator spec.revision (control-plane revisions) */
+  revision: {
+    what: 'control-plane revisions (IstioOperator spec.revision)',
+    why: 'spec.istio.revision installs a revisioned control plane',
+    firstMinor: 6,
+    source: 'github.com/istio/api operator/v1alpha1/operator.proto, revision first in release-1.6',
+  },
+  /** IstioOperator spec.meshConfig and values.global.meshID */
+  meshConfigField: {
+    what: 'IstioOperator spec.meshConfig and values.global.meshID',
+    why: 'meshgen sets the trust domain there',
+    firstMinor: 6,
+    source: 'istio-operator-profiles: 1.5.4/default.yaml has values.global.trustDomain and no meshID, 1.6.14 has both meshConfig and meshID',
+  },
 } as const satisfies Record<string, VersionedFeature>;
 
 export function hasFeature(v: IstioVersion, feature: VersionedFeature): boolean {
@@ -135,9 +157,11 @@ export const END_OF_LIFE: Readonly<Record<string, string>> = {
   '1.29': '2026-08-31',
 };
 
-/** The end-of-life date of `v`'s minor when it is on or before `today` (YYYY-MM-DD); undefined while supported or unknown. */
+/** When `v`'s minor reached its end of life ("2025-12-22", or "before 2020-11-21" for minors older than 1.6), if that is not after `today`; undefined while supported or unknown. */
 export function endOfLife(v: IstioVersion, today: Date): string | undefined {
   // releases older than 1.6 went out of support before 1.6 did
-  const date = v.major === 1 && v.minor < 6 ? END_OF_LIFE['1.6'] : END_OF_LIFE[`${v.major}.${v.minor}`];
-  return date !== undefined && date <= today.toISOString().slice(0, 10) ? date : undefined;
+  const older = v.major === 1 && v.minor < 6;
+  const date = older ? END_OF_LIFE['1.6'] : END_OF_LIFE[`${v.major}.${v.minor}`];
+  if (date === undefined || date > today.toISOString().slice(0, 10)) return undefined;
+  return older ? `before ${date}` : date;
 }

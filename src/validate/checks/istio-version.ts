@@ -1,6 +1,6 @@
 import { error, warning } from '../../diagnostics/diagnostic.js';
 import { Codes } from '../../diagnostics/catalog.js';
-import { endOfLife, FEATURES, hasFeature, isLegacyOnly, isSupported, legacyRange, parseIstioVersion, supportedRange } from '../../rules/istio-versions.js';
+import { endOfLife, FEATURES, hasFeature, isLegacyOnly, isSupported, legacyRange, parseIstioVersion, supportedRange, type VersionedFeature } from '../../rules/istio-versions.js';
 import { isLegacyGlobal } from '../../rules/topology.js';
 import type { Context } from './check-context.js';
 
@@ -35,10 +35,24 @@ export function checkIstioVersion({ document, at, report, today }: Context) {
     });
   }
 
+  // the legacy .global model on 1.5: what that release's install API lacks
+  if (isLegacyOnly(parsed) && legacyGlobal) {
+    const suffix = document.spec.legacy?.global?.suffix;
+    const lacking = (feature: VersionedFeature, path: (string | number)[]) =>
+      report(
+        error(Codes.IstioVersionLacksFeature, `Istio ${version} lacks ${feature.what} (first in Istio 1.${feature.firstMinor})`, {
+          ...at(path),
+          hint: `${feature.why}: remove it, or use istio.version 1.${feature.firstMinor}.0 or newer`,
+        }),
+      );
+    if (suffix !== undefined && suffix !== 'global' && !hasFeature(parsed, FEATURES.globalDomainSuffix)) lacking(FEATURES.globalDomainSuffix, ['spec', 'legacy', 'global', 'suffix']);
+    if (document.spec.istio.revision && !hasFeature(parsed, FEATURES.revision)) lacking(FEATURES.revision, ['spec', 'istio', 'revision']);
+  }
+
   const eol = today ? endOfLife(parsed, today) : undefined;
   if (eol) {
     report(
-      warning(Codes.IstioVersionEndOfLife, `Istio 1.${parsed.minor} reached its end of life on ${eol}: it gets no more security fixes`, {
+      warning(Codes.IstioVersionEndOfLife, `Istio 1.${parsed.minor} reached its end of life (${eol}): it gets no more security fixes`, {
         ...at(['spec', 'istio', 'version']),
         hint: 'plan an upgrade to a supported minor (https://istio.io/latest/docs/releases/supported-releases/)',
       }),
