@@ -130,6 +130,15 @@ describe('refusals, each pointing into the user\'s file', () => {
     expect(problems.map((p) => `${p.code} ${p.file}`)).toEqual(['MG1202 /repo/extra/east/link.yaml']);
   });
 
+  it('a symbolic link to a directory inside it is MG1202 and is never read', async () => {
+    const host = hostWith({ 'web.yaml': DEPLOYMENT });
+    host.mkdir('/secret');
+    host.writeFile('/secret/key.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: stolen }\n', { mode: 0o600 });
+    host.symlink('/secret', '/repo/extra/east/sub');
+    const { problems } = await buildWith(host);
+    expect(problems.map((p) => `${p.code} ${p.file}`)).toEqual(['MG1202 /repo/extra/east/sub']);
+  });
+
   it('the directory being a symbolic link is MG1201 on extraManifests in mesh.yaml', async () => {
     const host = new MemoryHost({ files: { '/repo/mesh.yaml': MESH, '/elsewhere/web.yaml': DEPLOYMENT } });
     host.mkdir('/repo/extra');

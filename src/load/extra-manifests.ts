@@ -84,16 +84,17 @@ function yamlFiles(host: Host, root: string, below: string, diagnostics: Diagnos
     const relativePath = below ? `${below}/${name}` : name;
     const stat = host.lstat(`${root}/${relativePath}`);
     if (!stat) continue;
+    const yaml = /\.ya?ml$/.test(name);
     if (stat.kind === 'directory') files.push(...yamlFiles(host, root, relativePath, diagnostics, display));
-    else if (!/\.ya?ml$/.test(name)) continue;
-    else if (stat.kind === 'symlink') {
+    // a link is refused where it stands for a YAML file or a directory (it would be read), never followed
+    else if (stat.kind === 'symlink' && (yaml || host.stat(`${root}/${relativePath}`)?.kind === 'directory')) {
       diagnostics.push(
         error(Codes.ExtraManifestFileUnreadable, `${posix.join(display, relativePath)} is a symbolic link`, {
           file: posix.join(display, relativePath),
           hint: 'meshgen never follows a symbolic link in an extraManifests directory (it could lead to a key or a token): copy the file in instead',
         }),
       );
-    } else files.push(relativePath);
+    } else if (yaml && stat.kind !== 'symlink') files.push(relativePath); // a FIFO or device is refused by readFile
   }
   return files;
 }
