@@ -116,3 +116,18 @@ clusters:
     expect(diagnosticsOf(legacy15().replace('1.5.10', '1.4.10')).filter((d) => d.code.startsWith('MG')).map((d) => d.code)).toEqual(['MG2004']);
   });
 });
+
+describe('the remote-profile gate is the Helm path\'s', () => {
+  it('a remote on 1.23 installed with istioctl (its own remote profile) is accepted', () => {
+    const text = meshText(`istio: { version: "1.23.6", installer: istioctl }
+clusters:
+  - name: east
+    network: net-1
+    eastWestGateway: { address: 203.0.113.10 }
+  - name: west
+    network: net-1
+    role: remote
+    controlPlane: east`);
+    expect(diagnosticsOf(text).filter((d) => d.code.startsWith('MG'))).toEqual([]);
+  });
+});

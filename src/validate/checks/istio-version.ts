@@ -22,7 +22,8 @@ export function checkIstioVersion({ document, at, report, today }: Context) {
   }
 
   // what the mesh uses that this release does not have
-  if (!isLegacyOnly(parsed) && !hasFeature(parsed, FEATURES.remoteProfile)) {
+  // (the Helm path: istioctl's own `remote` profile is older)
+  if (!isLegacyOnly(parsed) && document.spec.istio.installer !== 'istioctl' && !hasFeature(parsed, FEATURES.remoteProfile)) {
     document.spec.clusters.forEach((c, i) => {
       if (c.role !== 'remote') return;
       const feature = FEATURES.remoteProfile;
