@@ -6,6 +6,7 @@ import { nodeHost } from './host/node-host.js';
 import { nodeAt, parseMeshSource, positionOf, type MeshSource, type YamlPath } from './load/mesh-source.js';
 import type { MeshDocument } from './rules/mesh-spec.js';
 import { validateSchema } from './validate/schema.js';
+import { readExtraManifests, type ExtraManifests } from './load/extra-manifests.js';
 import { checkSemantics } from './validate/semantics.js';
 import { buildModel, type MeshModel } from './model/mesh-model.js';
 import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
@@ -89,7 +90,7 @@ export async function build(options: BuildOptions, host: Host = nodeHost(options
 async function buildStages(options: BuildOptions, host: Host, held: Workspace[]): Promise<BuildResult> {
   const run = new Run(options.strict);
   const loaded = run.add(loadStage(host, options.meshFile));
-  const sources = sourcesOf(loaded.source);
+  const sources = sourcesOf(loaded.source, loaded.extraManifests);
   if (run.failed || !loaded.document) return run.result({ sources });
   const mesh = buildModel(loaded.document);
   const plan = planMesh(mesh);
@@ -107,7 +108,7 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, plan));
   // loaded only by a build: the renderers pull in cdk8s, which validate and certs status never need
   const { renderMesh } = await import('./render/render-mesh.js');
-  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, trustRootPem: pki.rootCertPem, rotationRoots: pki.rotation }));
+  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, trustRootPem: pki.rootCertPem, rotationRoots: pki.rotation, extraManifests: loaded.extraManifests?.byCluster }));
   // the facts the review summary compares are recorded in the manifest (emit/summary.ts)
   const review = reviewFacts(mesh, plan, pki.material);
   const files = withManifest(rendered.files, review);
@@ -143,7 +144,7 @@ export function validate(options: { meshFile: string; strict?: boolean }, host: 
   const run = new Run(options.strict);
   const loaded = run.add(loadStage(host, options.meshFile));
   const mesh = !run.failed && loaded.document ? buildModel(loaded.document) : undefined;
-  return run.result({ sources: sourcesOf(loaded.source), mesh });
+  return run.result({ sources: sourcesOf(loaded.source, loaded.extraManifests), mesh });
 }
 
 /** `meshgen certs status`: the mesh's CA certificates and whether each one verifies. */
@@ -197,6 +198,8 @@ export interface LoadedMesh {
   source?: MeshSource;
   /** present when the file passed the schema; semantic errors may still be in `diagnostics` */
   document?: MeshDocument;
+  /** clusters[].extraManifests, read once the mesh file is clean */
+  extraManifests?: ExtraManifests;
   diagnostics: Diagnostic[];
 }
 
@@ -211,7 +214,10 @@ export function loadStage(host: Host, meshFile: string): LoadedMesh {
   const schemaProblems = validateSchema(source, value);
   if (hasErrors(schemaProblems)) return { source, diagnostics: schemaProblems };
   const document = value as MeshDocument;
-  return { source, document, diagnostics: checkSemantics(source, document) };
+  const semantics = checkSemantics(source, document, host.now());
+  if (hasErrors(semantics)) return { source, document, diagnostics: semantics };
+  const extraManifests = readExtraManifests(host, meshFile, source, document);
+  return { source, document, extraManifests, diagnostics: [...semantics, ...extraManifests.diagnostics] };
 }
 
 const PKI_DIR_PATH: YamlPath = ['spec', 'pki', 'dir'];
@@ -372,8 +378,10 @@ function readMeshFile(host: Host, meshFile: string): string | Diagnostic {
   }
 }
 
-function sourcesOf(source: MeshSource | undefined): Map<string, string> {
-  return source ? new Map([[source.file, source.text]]) : new Map();
+function sourcesOf(source: MeshSource | undefined, extra?: ExtraManifests): Map<string, string> {
+  const sources = source ? new Map([[source.file, source.text]]) : new Map<string, string>();
+  for (const [file, text] of extra?.sources ?? []) sources.set(file, text);
+  return sources;
 }
 
 /** The mesh file as named in generated headers: relative to out/'s parent, so it reads like a repo path. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { EXAMPLES, examplePath } from './helpers/fixtures.js';
-import { meshText, renderText } from './helpers/render.js';
+import { meshText, renderExample, renderText } from './helpers/render.js';
 import { parseCorefile, type ServerBlock } from './helpers/corefile.js';
 
 // The Corefiles meshgen emits for the legacy .global zone (istio.io "Replicated control planes", "Setup DNS"). Every expectation below is written
@@ -193,17 +193,19 @@ describe('the plugins a CoreDNS version gets', () => {
 
 describe('every Corefile of the examples', () => {
   const corefiles = EXAMPLES.flatMap((example) => {
-    const { files } = renderText(readFileSync(examplePath(example), 'utf8'));
+    const { files } = renderExample(example);
     return [...files]
       .filter(([path]) => path.endsWith(`/${COREDNS}`) || path.endsWith(`/${COREDNS_CUSTOM}`))
       .flatMap(([path, text]) => Object.entries(parse(text).data as Record<string, string>).map(([key, corefile]) => [`${example}: ${path} ${key}`, corefile] as const));
   });
 
-  it('there are three: legacy-global has coredns and coredns-custom, legacy-global-istio-1.7 has coredns', () => {
+  it('there are five: legacy-global has coredns and coredns-custom, legacy-global-istio-1.7 has coredns, legacy-global-istio-1.5 two coredns', () => {
     expect(corefiles.map(([label]) => label)).toEqual([
       'legacy-global: cluster1/manifests/core_ConfigMap_kube-system_coredns.yaml Corefile',
       'legacy-global: cluster2/manifests/core_ConfigMap_kube-system_coredns-custom.yaml global.server',
       'legacy-global-istio-1.7: cluster1/manifests/core_ConfigMap_kube-system_coredns.yaml Corefile',
+      'legacy-global-istio-1.5: cluster1/manifests/core_ConfigMap_kube-system_coredns.yaml Corefile',
+      'legacy-global-istio-1.5: cluster2/manifests/core_ConfigMap_kube-system_coredns.yaml Corefile',
     ]);
   });
 

@@ -18,12 +18,12 @@ const environments: NodeJS.ProcessEnv[] = [
 ];
 
 /**
- * A copy of the example (mesh file, CA and credentials) at dir/mesh.yaml, so every run names
+ * A copy of the example (mesh file, CA, credentials and extra manifests) at dir/mesh.yaml, so every run names
  * the same source and uses the same CA.
  */
 function copyExample(example: string, meshText: string): string {
   const dir = tempDir();
-  for (const sub of ['pki', 'credentials']) {
+  for (const sub of ['pki', 'credentials', 'extra']) {
     // a legacy .global mesh reads no credentials, so its example has none
     if (existsSync(join(dirname(examplePath(example)), sub))) cpSync(join(dirname(examplePath(example)), sub), join(dir, sub), { recursive: true });
   }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { build } from '../src/pipeline.js';
 import { EXAMPLES, examplePath, tempDir } from './helpers/fixtures.js';
-import { meshText, renderText } from './helpers/render.js';
+import { meshText, renderExample, renderText } from './helpers/render.js';
 
 // out/README.md lets a reviewer understand the mesh without reading the rest of out/: the
 // diagram shows every cluster in its network, who reads whom and how remotes reach istiod;
@@ -51,7 +51,7 @@ describe.each(EXAMPLES)('the topology diagram of %s', (example) => {
   const text = readFileSync(examplePath(example), 'utf8');
   const spec = parse(text).spec;
   const clusters: { name: string; network: string; role?: string; controlPlane?: string }[] = spec.clusters;
-  const diagram = parseDiagram(renderText(text).files.get('README.md')!);
+  const diagram = parseDiagram(renderExample(example).files.get('README.md')!);
   const idOf = (cluster: string) => {
     const ids = [...diagram.nodes].filter(([, label]) => label.startsWith(`${cluster} (`)).map(([id]) => id);
     expect(ids, `one node for ${cluster}`).toHaveLength(1);

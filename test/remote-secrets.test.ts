@@ -86,7 +86,11 @@ describe('remote secrets', () => {
     for (const path of secrets) {
       const secret = parse(readFileSync(join(out, path), 'utf8'));
       const [key] = Object.keys(secret.stringData);
-      const clusterName = parse(readFileSync(join(out, key, 'helm/istiod.values.yaml'), 'utf8')).global.multiCluster.clusterName;
+      // where the cluster's identity is installed from: the istiod values, or the IstioOperator (installer istioctl)
+      const helmValues = join(out, key, 'helm/istiod.values.yaml');
+      const clusterName = existsSync(helmValues)
+        ? parse(readFileSync(helmValues, 'utf8')).global.multiCluster.clusterName
+        : parse(readFileSync(join(out, key, 'istioctl/istio-operator.yaml'), 'utf8')).spec.values.global.multiCluster.clusterName;
       expect(key, path).toBe(clusterName);
       expect(secret.metadata.name, path).toBe(`istio-remote-secret-${clusterName}`);
       expect(parse(secret.stringData[key]).users[0].name, path).toBe(clusterName);

@@ -37,7 +37,7 @@ export const DiagnosticCatalog = {
   UnsupportedIstioVersion: {
     code: 'MG2004',
     severity: 'error',
-    summary: 'an `istio.version` meshgen does not render (it renders 1.24.x to 1.31.x, and 1.6.x to 1.7.x with `legacy.global`)',
+    summary: 'an `istio.version` meshgen does not render (it renders 1.13.x to 1.31.x, and 1.5.x to 1.7.x with `legacy.global`)',
   },
   InvalidCidr: { code: 'MG2005', severity: 'error', summary: 'a CIDR that does not parse, or two CIDRs on one network that overlap' },
   ConflictingFields: { code: 'MG2006', severity: 'error', summary: 'two fields set that cannot be set together' },
@@ -78,9 +78,9 @@ export const DiagnosticCatalog = {
   LegacyIngressGatewayConflict: {
     code: 'MG2311',
     severity: 'error',
-    summary: '`ingressGateway` on Istio 1.6-1.7, where istio-ingressgateway already is the cross-cluster gateway',
+    summary: '`ingressGateway` on Istio 1.5-1.7, where istio-ingressgateway already is the cross-cluster gateway',
   },
-  DnsProxyingNeedsNewerIstio: { code: 'MG2312', severity: 'error', summary: '`dns.capture` or `dns.autoAllocate` on Istio 1.6-1.7, which have no DNS proxying' },
+  DnsProxyingNeedsNewerIstio: { code: 'MG2312', severity: 'error', summary: '`dns.capture` or `dns.autoAllocate` on Istio 1.5-1.7, which have no DNS proxying' },
   // GitOps wrappers
   ArgoCdDestinationMissing: {
     code: 'MG2401',
@@ -206,13 +206,26 @@ export const DiagnosticCatalog = {
   IstiocorednsAddressMissing: {
     code: 'W2302',
     severity: 'warning',
-    summary: 'the `.global` DNS stub is not rendered yet: `dns.istiocorednsAddress` is not given (Istio 1.6-1.7)',
+    summary: 'the `.global` DNS stub is not rendered yet: `dns.istiocorednsAddress` is not given (Istio 1.5-1.7)',
   },
   GlobalNamesOnlyInSidecars: { code: 'W2303', severity: 'warning', summary: 'kube-dns with `dns.capture`: only pods with a sidecar resolve the `.global` names' },
   VerificationNeedsTwoClusters: { code: 'W2502', severity: 'warning', summary: 'verification in a mesh of one cluster' },
   // ambient multicluster (issue #17); W2501 ("meshgen does not install istio-cni and ztunnel yet") is retired
   AmbientSingleNetworkAlpha: { code: 'W2901', severity: 'warning', summary: 'an ambient namespace in several clusters on one network: single-network ambient multicluster is alpha' },
   AmbientMultiNetworkAlpha: { code: 'W2902', severity: 'warning', summary: 'ambient namespaces across networks on Istio 1.27-1.28, where multi-network ambient is alpha (beta from 1.29)' },
+  // Escape hatches and installer paths (issue 15: Helm values overlays, extra manifests, istioctl, the version window)
+  ExtraManifestsDirUnreadable: { code: 'MG1201', severity: 'error', summary: '`extraManifests` names no readable directory (missing, a file, or a symbolic link)' },
+  ExtraManifestFileUnreadable: { code: 'MG1202', severity: 'error', summary: 'a file in an `extraManifests` directory cannot be read (a symbolic link, not a regular file, larger than 1 MiB)' },
+  ExtraManifestYaml: { code: 'MG1203', severity: 'error', summary: 'a file in an `extraManifests` directory is not valid YAML (syntax, duplicate key, alias, tag)' },
+  HelmOverlayUnknownKey: { code: 'MG2701', severity: 'error', summary: 'a Helm values overlay key that the chart of `istio.version` does not read (the hint suggests the closest key)' },
+  HelmOverlayOwnedKey: { code: 'MG2702', severity: 'error', summary: 'a Helm values overlay sets a value meshgen derives from mesh.yaml (mesh ID, cluster name, network, revision, ...); the hint names the field to change' },
+  HelmOverlayWithoutRelease: { code: 'MG2703', severity: 'error', summary: 'a cluster\'s Helm values overlay for a release the cluster does not install' },
+  ExtraManifestInvalid: { code: 'MG2704', severity: 'error', summary: 'an object in `extraManifests` without `apiVersion`, `kind` or `metadata.name`, or not a mapping' },
+  ExtraManifestCollision: { code: 'MG2705', severity: 'error', summary: 'an object in `extraManifests` that meshgen renders itself for that cluster' },
+  ExtraManifestDuplicate: { code: 'MG2706', severity: 'error', summary: 'the same object (group, kind, namespace, name) twice in one cluster\'s `extraManifests`' },
+  ExtraManifestPrivate: { code: 'MG2707', severity: 'error', summary: 'a Secret with `data` or `stringData` in `extraManifests`: out/ is committed, so secret values would be in git in plain text' },
+  IstioVersionLacksFeature: { code: 'MG2708', severity: 'error', summary: 'a feature the mesh uses that `istio.version` does not have; the message names the first release that has it' },
+  IstioVersionEndOfLife: { code: 'W2701', severity: 'warning', summary: 'an `istio.version` whose minor release is past its end of life (no more security fixes)' },
   CertificateExpiresSoon: { code: 'W3001', severity: 'warning', summary: 'a CA certificate expires within 30 days' },
   KeyFileReadable: { code: 'W3002', severity: 'warning', summary: 'a CA key file that group or others may read; the hint gives the `chmod 600` to run' },
   ManifestMissing: { code: 'W4101', severity: 'warning', summary: 'out/ holds files but no `.meshgen-manifest.json`, so none of them will be pruned' },

@@ -2,6 +2,7 @@ import { compareText } from '../diagnostics/diagnostic.js';
 import { parseIstioVersion, type IstioVersion } from '../rules/istio-versions.js';
 import type { CertManagerSpec, ClusterSpec, MeshDocument, MeshSpec, RotationSpec, ServiceSpec, UpgradeSpec } from '../rules/mesh-spec.js';
 import { buildLegacyGlobal, type LegacyGlobalModel } from './legacy-global.js';
+import type { HelmOverlays } from '../rules/helm-overlays.js';
 
 // The normalized mesh: every default applied, every derived fact computed once, clusters
 // sorted by name so that the order of mesh.yaml never changes the output.
@@ -61,6 +62,10 @@ export interface ClusterModel {
   eastWestGateway: EastWestGatewayModel;
   ingressGateway: GatewayModel;
   dns: { provider: 'coredns' | 'coredns-custom' | 'kube-dns'; version?: string; istiocorednsAddress?: string };
+  /** clusters[].helm: Helm values overlays by release */
+  helm: HelmOverlays;
+  /** clusters[].extraManifests: a directory of the user's objects, relative to mesh.yaml */
+  extraManifests?: string;
   /** position in spec.clusters, for diagnostics and for features where the user's order matters */
   index: number;
 }
@@ -118,7 +123,9 @@ export interface MeshModel {
   name: string;
   meshID: string;
   trustDomain: string;
-  istio: { version: string; parsed: IstioVersion; revision: string; chartRepository: string; upgrade?: UpgradeModel };
+  istio: { version: string; parsed: IstioVersion; revision: string; chartRepository: string; installer: 'helm' | 'istioctl'; upgrade?: UpgradeModel };
+  /** spec.helm: mesh-wide Helm values overlays by release */
+  helm: HelmOverlays;
   pki: { dir: string; root: CaProfile; intermediate: CaProfile; provider: 'meshgen' | 'cert-manager'; certManager?: CertManagerModel; rotation?: RotationModel };
   secretsMode: 'plain' | 'omit' | 'external-secrets';
   /** secrets.mode external-secrets: the store and the prefix of every key in it */
@@ -184,6 +191,8 @@ export function buildModel(document: MeshDocument): MeshModel {
           annotations: ingress.annotations ?? {},
         },
         dns: { provider: c.dns?.provider ?? 'coredns', version: c.dns?.version, istiocorednsAddress: c.dns?.istiocorednsAddress },
+        helm: c.helm ?? {},
+        ...(c.extraManifests !== undefined ? { extraManifests: c.extraManifests } : {}),
         index,
       };
     })
@@ -198,8 +207,10 @@ export function buildModel(document: MeshDocument): MeshModel {
       parsed,
       revision: spec.istio.revision ?? '',
       chartRepository: spec.istio.chartRepository ?? DEFAULT_CHART_REPOSITORY,
+      installer: spec.istio.installer ?? 'helm',
       ...upgradeModel(spec.istio.upgrade),
     },
+    helm: spec.helm ?? {},
     pki: {
       dir: spec.pki?.dir ?? 'pki',
       // The defaults are the profile of Istio's tools/certs/Makefile.selfsigned.mk.

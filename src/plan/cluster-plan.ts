@@ -8,6 +8,7 @@ import { planServices } from './services-plan.js';
 import { planAmbientCluster, type AmbientClusterPlan } from './ambient-plan.js';
 import { cacertsDelivery, type SecretDelivery } from './secret-delivery.js';
 import { planByReference, type ByReferenceClusterPlan } from './by-reference-plan.js';
+import { planEscapeHatches, type EscapeHatchPlan } from './overlays-plan.js';
 
 // What one cluster gets, and why. The renderers follow this plan and never re-derive topology;
 // out/README.md quotes the reasons so a reviewer can see where each part comes from.
@@ -41,6 +42,8 @@ export interface ClusterPlan {
   cacerts?: SecretDelivery;
   /** the objects that carry private material by reference (External Secrets, cert-manager) */
   byReference: ByReferenceClusterPlan;
+  /** how Istio is installed here: Helm releases, or istioctl from istioctl/istio-operator.yaml */
+  installer: 'helm' | 'istioctl';
   /** Helm releases in install order (none where istioctl installs Istio) */
   releases: ChartRelease[];
   /** application namespaces, sorted, with the verification namespace where it is added */
@@ -56,6 +59,8 @@ export interface ClusterPlan {
   /** spec.legacy.global: .global ServiceEntries, DNS stub and their Istio config */
   legacy?: LegacyClusterPlan;
   gitops: GitOpsClusterPlan;
+  /** Helm values overlays per release, and the cluster's extra manifests */
+  escapeHatches: EscapeHatchPlan;
   reasons: string[];
 }
 
@@ -80,6 +85,9 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
   const legacyReasons: string[] = [];
   const legacy = planLegacyCluster(mesh, cluster, legacyReasons);
   const istioOperator = legacy?.istioOperator ?? false;
+  // spec.istio.installer: istioctl on current Istio: the same parts, as IstioOperator components instead of Helm releases
+  const installer = istioOperator || mesh.istio.installer === 'istioctl' ? 'istioctl' : 'helm';
+  if (installer === 'istioctl' && !istioOperator) reasons.push(`installed with istioctl from istioctl/istio-operator.yaml (profile ${cluster.role === 'remote' ? 'remote' : 'default'}${cluster.role === 'remote' ? ', its gateways injected by the primary once the remote secret is there' : ''})`);
   // Istio 1.6-1.7 (legacy only): istio-ingressgateway from the IstioOperator is the gateway; no istio/gateway release
   const eastWestGateway = cluster.eastWestGateway.enabled && !istioOperator;
   if (eastWestGateway && !exposeIstiod) {
@@ -105,8 +113,9 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
 
   const readers = readersOf(topology, cluster.name);
   // spec.istio.upgrade: the old and the new istiod side by side, each release at its chart version
-  const releases = upgradeReleases(planUpgrade(mesh), chartReleases({ istioOperator, onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway, ambient: ambient !== undefined }));
+  const releases = upgradeReleases(planUpgrade(mesh), chartReleases({ istioOperator: installer === 'istioctl', onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway, ambient: ambient !== undefined }));
   const byReference = planByReference(mesh, topology, cluster, readers);
+  const escapeHatches = planEscapeHatches(mesh, cluster, releases, reasons);
   return {
     cluster,
     labelNetwork,
@@ -121,11 +130,13 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
     caMaterial: cluster.role === 'primary',
     ...(cluster.role === 'primary' ? { cacerts: cacertsDelivery(mesh) } : {}),
     byReference,
+    installer,
     releases,
     ...planServices(mesh, cluster),
     ambient,
     legacy,
     gitops: planGitOps(mesh, cluster, releases, ambient, byReference.cacertsObject ? [byReference.cacertsObject] : []),
+    escapeHatches,
     reasons,
   };
 }

@@ -42,7 +42,9 @@ export function planLegacyCluster(mesh: MeshModel, cluster: ClusterModel, reason
 
   reasons.push(`legacy .${legacy.suffix}: a ServiceEntry with a virtual IP for every service; its endpoints are the serving clusters' gateways on 15443, or the Kubernetes Service where this cluster serves it`);
   if (istioOperator) {
-    reasons.push(`Istio ${mesh.istio.version}: installed with istioctl from istioctl/istio-operator.yaml (istiocoredns, multiCluster with globalDomainSuffix ${legacy.suffix}); the charts render the 15443 Gateway on istio-ingressgateway, its EnvoyFilter and the *.${legacy.suffix} DestinationRule`);
+    // 1.5 has no globalDomainSuffix: its charts hard-code the global zone (validation enforces it)
+    const multiCluster = version.minor >= 6 ? `multiCluster with globalDomainSuffix ${legacy.suffix}` : 'multiCluster; the .global zone is built into 1.5';
+    reasons.push(`Istio ${mesh.istio.version}: installed with istioctl from istioctl/istio-operator.yaml (istiocoredns, ${multiCluster}); the charts render the 15443 Gateway on istio-ingressgateway, its EnvoyFilter and the *.${legacy.suffix} DestinationRule`);
   }
   if (gateway) reasons.push(`Gateway on 15443 (AUTO_PASSTHROUGH, *.${legacy.suffix}) on the east-west gateway: serves ${served.join(', ')} to the other clusters`);
 

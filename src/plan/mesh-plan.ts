@@ -1,6 +1,7 @@
 import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
 import { clustersRead, primariesOf, type TopologyInput } from '../rules/topology.js';
 import { remoteSecretPath } from '../resource/out-layout.js';
+import { networkingApiVersion } from '../rules/istio-versions.js';
 import { planCluster, type ClusterPlan } from './cluster-plan.js';
 import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
 import { planRotation, type RotationPlan } from './rotation-plan.js';
@@ -40,6 +41,8 @@ export interface MeshPlan {
   rotation?: RotationPlan;
   /** spec.istio.upgrade: the phase of a canary control-plane upgrade in progress */
   upgrade?: UpgradePlan;
+  /** the apiVersion of Istio's networking config in istio.version (v1 from 1.22, v1beta1 before) */
+  networkingApiVersion: string;
 }
 
 export function remoteSecretName(cluster: string): string {
@@ -67,5 +70,6 @@ export function planMesh(mesh: MeshModel): MeshPlan {
     clusterLocalHosts: mesh.legacyGlobal ? [] : mesh.services.filter((s) => s.clusterLocal).map((s) => s.host).sort(),
     ...(mesh.pki.rotation ? { rotation: planRotation(mesh) } : {}),
     ...(mesh.istio.upgrade ? { upgrade: planUpgrade(mesh) } : {}),
+    networkingApiVersion: networkingApiVersion(mesh.istio.parsed),
   };
 }

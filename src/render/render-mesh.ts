@@ -25,6 +25,7 @@ import { chartValues } from './helm/chart-values.js';
 import { legacyGlobalObjects } from './legacy-global/service-entries.js';
 import { clusterDnsObjects } from './legacy-global/cluster-dns.js';
 import { istioOperator } from './legacy-global/istio-operator.js';
+import { currentIstioOperator } from './istioctl/istio-operator.js';
 import { caMaterialFiles } from './secrets/ca-material.js';
 import { isComplete, remoteSecret } from './secrets/remote-secret.js';
 import { outGitignore } from './secrets/gitignore.js';
@@ -32,6 +33,8 @@ import { byReferenceObjects } from './secrets/by-reference.js';
 import { gitopsFiles } from './gitops/gitops-files.js';
 import { meshReadme } from './docs/readme.js';
 import type { RotationRoots } from './docs/rotation-section.js';
+import { posix } from 'node:path';
+import type { ExtraObject } from '../load/extra-manifests.js';
 import { verifyScript } from './docs/verify-script.js';
 
 // The render stage: the plan turned into files. Pure, like helm's engine: it returns the whole
@@ -51,6 +54,8 @@ export interface RenderInput {
   trustRootPem?: string;
   /** spec.pki.rotation: root A and root B, for out/README.md */
   rotationRoots?: RotationRoots;
+  /** clusters[].extraManifests as the load stage read them, by cluster */
+  extraManifests?: ReadonlyMap<string, readonly ExtraObject[]>;
 }
 
 export interface RenderedMesh {
@@ -59,7 +64,7 @@ export interface RenderedMesh {
   remoteSecrets: { rendered: number; notRendered: number };
 }
 
-export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), trustRootPem, rotationRoots }: RenderInput): RenderedMesh {
+export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), trustRootPem, rotationRoots, extraManifests = new Map() }: RenderInput): RenderedMesh {
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
   const add = (path: string, value: unknown) => addFile(files, { path, content: yamlFile(sourceLabel, value), private: false });
@@ -69,13 +74,25 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
     // once before synthesis (construct ids must be unique), once after (a workload may collide with an object)
     const objects = rejectDuplicates(clusterObjects(mesh, plan, meshPlan.upgrade), name, diagnostics);
     const manifests: string[] = [];
-    for (const object of rejectDuplicates(synthesizeCluster(name, objects, verificationWorkloads(plan)), name, diagnostics)) {
+    const synthesized = synthesizeCluster(name, objects, verificationWorkloads(plan)).map((o) => atIstioVersion(o, meshPlan.networkingApiVersion));
+    for (const object of rejectDuplicates(synthesized, name, diagnostics)) {
       const inCluster = manifestInCluster(resIdOf(object));
       manifests.push(inCluster);
       add(`${name}/${inCluster}`, object);
     }
+    const extraDir = plan.escapeHatches.extraManifests;
+    if (extraDir !== undefined) {
+      for (const extra of extraManifests.get(name) ?? []) {
+        const inCluster = extraManifest(name, extra, new Set(manifests), diagnostics);
+        if (!inCluster) continue;
+        manifests.push(inCluster);
+        // its header names the user's file, relative to out/'s parent like the mesh file
+        addFile(files, { path: `${name}/${inCluster}`, content: yamlFile(posix.join(posix.dirname(sourceLabel), extraDir, extra.relativePath), extra.object), private: false });
+      }
+    }
     for (const release of plan.releases) add(valuesFilePath(name, release.release), chartValues(mesh, meshPlan, plan, release));
     if (plan.legacy?.istioOperator) add(istioOperatorPath(name), istioOperator(mesh, plan));
+    else if (plan.installer === 'istioctl') add(istioOperatorPath(name), currentIstioOperator(mesh, plan, meshPlan.clusterLocalHosts));
     add(clusterKustomizationPath(name), kustomization(manifests));
     const material = caMaterial.get(name);
     if (material) for (const file of caMaterialFiles(plan, material, sourceLabel)) addFile(files, file);
@@ -101,6 +118,14 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
   return { files, diagnostics, remoteSecrets };
 }
 
+/**
+ * Istio's networking config is built from the networking.istio.io/v1 types (src/imports/); a
+ * release before 1.22 serves the same schema as v1beta1 (1.6-1.7: v1alpha3), as the plan says.
+ */
+function atIstioVersion(object: KubeObject, apiVersion: string): KubeObject {
+  return object.apiVersion === 'networking.istio.io/v1' && apiVersion !== object.apiVersion ? { ...object, apiVersion } : object;
+}
+
 /** One cluster's objects, in the order the plan lists its parts. */
 function clusterObjects(mesh: MeshModel, plan: ClusterPlan, upgrade?: UpgradePlan): KubeObject[] {
   // spec.istio.upgrade: a route through the east-west gateway for each istiod revision running
@@ -117,6 +142,21 @@ function clusterObjects(mesh: MeshModel, plan: ClusterPlan, upgrade?: UpgradePla
     ...trafficPolicies(plan),
     ...(plan.legacy ? [...legacyGlobalObjects(mesh, plan), ...clusterDnsObjects(plan.legacy)] : []),
   ];
+}
+
+/** Where one of the user's objects goes in the cluster, or undefined when meshgen renders that object itself. */
+function extraManifest(cluster: string, extra: ExtraObject, taken: ReadonlySet<string>, diagnostics: Diagnostic[]): string | undefined {
+  const id = resIdOf(extra.object);
+  const inCluster = manifestInCluster(id);
+  if (!taken.has(inCluster)) return inCluster;
+  diagnostics.push(
+    error(Codes.ExtraManifestCollision, `meshgen renders ${describeResId(id)} for cluster "${cluster}" itself`, {
+      file: extra.file,
+      position: extra.namePosition,
+      hint: "remove it from extraManifests; change meshgen's object through mesh.yaml (or a Helm values overlay) instead",
+    }),
+  );
+  return undefined;
 }
 
 /** Two objects with one ResId would overwrite each other: an error, never a silent loss. */

@@ -1,3 +1,5 @@
+import type { HelmOverlays } from './helm-overlays.js';
+
 // The shape of mesh.yaml after schema validation (schemas/mesh.schema.json is the source of truth).
 // Everything optional here is defaulted in mesh-model.ts.
 
@@ -31,7 +33,9 @@ export interface UpgradeSpec {
 export interface MeshSpec {
   meshID?: string;
   trustDomain?: string;
-  istio: { version: string; revision?: string; chartRepository?: string; upgrade?: UpgradeSpec };
+  istio: { version: string; revision?: string; chartRepository?: string; installer?: 'helm' | 'istioctl'; upgrade?: UpgradeSpec };
+  /** mesh-wide Helm values overlays by release (clusters[].helm wins over these) */
+  helm?: HelmOverlays;
   networks?: string[];
   pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec; provider?: 'meshgen' | 'cert-manager'; certManager?: CertManagerSpec; rotation?: RotationSpec };
   secrets?: { mode?: 'plain' | 'omit' | 'external-secrets'; externalSecrets?: ExternalSecretsSpec };
@@ -94,6 +98,10 @@ export interface ClusterSpec {
     serviceType?: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
     annotations?: Record<string, string>;
   };
+  /** Helm values overlays by release, over spec.helm */
+  helm?: HelmOverlays;
+  /** a directory of the user's own objects, relative to mesh.yaml */
+  extraManifests?: string;
   /** istiocorednsAddress: legacy.global on Istio with istiocoredns, the ClusterIP the .global stub forwards to */
   dns?: { provider?: 'coredns' | 'coredns-custom' | 'kube-dns'; version?: string; istiocorednsAddress?: string };
 }

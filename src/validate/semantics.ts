@@ -19,6 +19,7 @@ import { checkGitops } from './checks/gitops.js';
 import { checkAmbient } from './checks/ambient.js';
 import { checkSecretsByReference } from './checks/secrets-by-reference.js';
 import { checkLifecycle } from './checks/lifecycle.js';
+import { checkHelmOverlays } from './checks/helm-overlays.js';
 
 // Checks of meaning, on a document whose shape the schema already accepted. Each check
 // reports at the node the user has to change, and every check runs, so that one run
@@ -42,14 +43,16 @@ export const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkAmbient,
   checkSecretsByReference,
   checkLifecycle,
+  checkHelmOverlays,
 ];
 
-export function checkSemantics(source: MeshSource, document: MeshDocument): Diagnostic[] {
+export function checkSemantics(source: MeshSource, document: MeshDocument, today?: Date): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const context: Context = {
     document,
     at: (path: YamlPath, which: 'value' | 'key' = 'value') => ({ file: source.file, position: positionOf(source, path, which) }),
     report: (d) => diagnostics.push(d),
+    today,
   };
   for (const check of SEMANTIC_CHECKS) check(context);
   return diagnostics;

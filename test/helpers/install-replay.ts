@@ -165,7 +165,8 @@ export function replayInstall(commands: readonly string[], clusters: readonly Re
       state.get(target.name)!.remoteSecrets.add(option('--name')!);
       return;
     }
-    if (words[0] === 'istioctl' && words[1] === 'install') {
+    // `istioctl install`, or on Istio 1.5 `istioctl manifest apply`
+    if (words[0] === 'istioctl' && (words[1] === 'install' || (words[1] === 'manifest' && words[2] === 'apply'))) {
       const cluster = clusterOf(option('--context')!);
       read(option('-f')!);
       const s = state.get(cluster.name)!;

@@ -4,18 +4,30 @@ import { MemoryHost } from '../../src/host/memory-host.js';
 import { buildModel, type MeshModel } from '../../src/model/mesh-model.js';
 import { renderMesh } from '../../src/render/render-mesh.js';
 import { planMesh } from '../../src/plan/mesh-plan.js';
+import { join } from 'node:path';
+import { MEMORY_REPO, memoryHostWith } from './memory.js';
 
 /**
  * The build's own stages for mesh text, in memory: load and validate, model, plan, then render
  * without CA material or credentials (so no certs/ or secret content), failing loudly if the
  * mesh is not valid.
  */
-export function renderText(text: string): { mesh: MeshModel; files: Map<string, string>; yaml: (path: string) => any } {
-  const loaded = loadStage(new MemoryHost({ files: { '/mesh.yaml': text } }), '/mesh.yaml');
+export function renderText(text: string): RenderedText {
+  return renderLoaded(loadStage(new MemoryHost({ files: { '/mesh.yaml': text } }), '/mesh.yaml'));
+}
+
+/** renderText of an example with the files beside its mesh.yaml (its extraManifests directories), in memory. */
+export function renderExample(example: string): RenderedText {
+  return renderLoaded(loadStage(memoryHostWith([`examples/${example}`]), join(MEMORY_REPO, 'examples', example, 'mesh.yaml')));
+}
+
+type RenderedText = { mesh: MeshModel; files: Map<string, string>; yaml: (path: string) => any };
+
+function renderLoaded(loaded: ReturnType<typeof loadStage>): RenderedText {
   const problems = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (problems.length || !loaded.document) throw new Error(`invalid test mesh: ${problems.map((d) => d.message).join('; ')}`);
   const mesh = buildModel(loaded.document);
-  const rendered = renderMesh({ mesh, plan: planMesh(mesh), sourceLabel: 'mesh.yaml' });
+  const rendered = renderMesh({ mesh, plan: planMesh(mesh), sourceLabel: 'mesh.yaml', extraManifests: loaded.extraManifests?.byCluster });
   const files = new Map([...rendered.files].map(([path, f]) => [path, f.content ?? '']));
   return {
     mesh,

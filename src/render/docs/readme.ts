@@ -55,7 +55,7 @@ export function meshReadme(
     '',
     '## Install order',
     '',
-    `With \`kubectl\` and \`${mesh.legacyGlobal && isLegacyOnly(mesh.istio.parsed) ? 'istioctl' : 'helm'}\`, in the order below. Run the commands from this`,
+    `With \`kubectl\` and \`${(mesh.legacyGlobal && isLegacyOnly(mesh.istio.parsed)) || mesh.istio.installer === 'istioctl' ? 'istioctl' : 'helm'}\`, in the order below. Run the commands from this`,
     'directory; they name each cluster\'s kubectl context by a variable, so set those first:',
     '',
     '```sh',
@@ -138,6 +138,8 @@ function installSteps(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan): s
   const steps: string[] = [];
   // legacy .global on Istio 1.6-1.7: istioctl installs what the charts would, and waits for it
   if (plan.legacy?.istioOperator) steps.push(istioctlInstallStep(mesh, ctx, istioOperatorPath(c.name)));
+  // spec.istio.installer: istioctl: one IstioOperator installs istiod (or the remote profile) and the gateways
+  else if (plan.installer === 'istioctl') steps.push(`istioctl install --context ${ctx} -y -f ${istioOperatorPath(c.name)}   # istioctl ${mesh.istio.version}`);
   steps.push(...ambientInstallSteps(plan, ctx));
   const helm = (release: ChartRelease) =>
     `helm upgrade --install ${release.release} ${helmChartArguments(mesh, release.chart)} --version ${releaseVersion(mesh, release)} --kube-context ${ctx} -n ${ISTIO_NAMESPACE} -f ${valuesFilePath(c.name, release.release)}${release.chart === 'istiod' ? ' --wait' : ''}`;

@@ -6,16 +6,21 @@ import { eastWestGatewayValues, ingressGatewayValues, type GatewayValues } from 
 import { istioBaseValues, istiodValues, type IstioBaseValues, type IstiodValues } from './istio-values.js';
 import { cniValues, ztunnelValues, type CniValues, type ZtunnelValues } from '../ambient/ambient-values.js';
 import { withUpgrade } from './upgrade-values.js';
+import { mergeValues } from '../../rules/helm-overlays.js';
 
 /** The values of one release: typed per chart. */
 export type HelmValues = IstioBaseValues | IstiodValues | GatewayValues | CniValues | ZtunnelValues;
 
 /** The values of one planned release: written to its values file and carried by the Flux HelmRelease. */
 export function chartValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan, release: ChartRelease): HelmValues {
-  return withUpgrade(releaseValues(mesh, meshPlan, plan, release), release);
+  const layers = plan.escapeHatches.valuesOverlays.get(release.release) ?? [];
+  // the user's overlays (spec.helm, then clusters[].helm), merged as Helm merges values files,
+  // over meshgen's values; then a canary upgrade's revision and tags, which the upgrade plan owns
+  return withUpgrade(layers.reduce<HelmValues>((values, layer) => mergeValues(values, layer.values), meshgenValues(mesh, meshPlan, plan, release)), release);
 }
 
-function releaseValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan, release: ChartRelease): HelmValues {
+/** The values meshgen derives from mesh.yaml for one release. */
+function meshgenValues(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan, release: ChartRelease): HelmValues {
   switch (release.chart) {
     case 'base':
       return istioBaseValues(mesh, plan);

@@ -25,7 +25,7 @@ export interface IstioOperatorSpec {
   /** add-ons of 1.6-1.7 by name, like `istiocoredns` (removed in 1.8) */
   addonComponents?: { istiocoredns?: ExternalComponentSpec };
   components?: IstioComponentSetSpec;
-  values?: { global?: IstioOperatorGlobalValues };
+  values?: { global?: IstioOperatorGlobalValues; security?: { selfSigned?: boolean } };
 }
 
 export interface ExternalComponentSpec {
@@ -51,6 +51,8 @@ export interface KubernetesResourcesSpec {
 /** `values.global` of the 1.6-1.7 charts: the keys of the multicluster-gateways example. */
 export interface IstioOperatorGlobalValues {
   meshID?: string;
+  /** 1.5: the trust domain (1.6 moved it to spec.meshConfig) */
+  trustDomain?: string;
   network?: string;
   multiCluster?: { enabled?: boolean; clusterName?: string; globalDomainSuffix?: string; includeEnvoyFilter?: boolean };
   podDNSSearchNamespaces?: string[];

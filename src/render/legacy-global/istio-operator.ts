@@ -1,8 +1,9 @@
 import { ISTIO_NAMESPACE, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import type { IstioOperator, IstioOperatorSpec, KubernetesResourcesSpec } from './istio-operator-spec.js';
+import { FEATURES, hasFeature } from '../../rules/istio-versions.js';
 
-// Istio 1.6-1.7 with the legacy .global model: what `istioctl install -f` takes, after
+// Istio 1.5-1.7 with the legacy .global model: what `istioctl install -f` takes, after
 // Istio's own example manifests/examples/multicluster/values-istio-multicluster-gateways.yaml
 // (@release-1.6/1.7). Those releases predate the base/istiod/gateway
 // charts meshgen renders values for, so this file replaces helm/ for them.
@@ -44,6 +45,31 @@ export function istioOperator(mesh: MeshModel, plan: ClusterPlan): IstioOperator
     apiVersion: 'install.istio.io/v1alpha1',
     kind: 'IstioOperator',
     metadata: { name: cluster.name, namespace: ISTIO_NAMESPACE },
-    spec,
+    spec: hasFeature(mesh.istio.parsed, FEATURES.meshConfigField) ? spec : asIstio15(spec, mesh.trustDomain),
   };
 }
+
+/**
+ * Istio 1.5's IstioOperator (operator/data/examples/multicluster/values-istio-multicluster-gateways.yaml
+ * and operator/data/profiles/default.yaml @1.5.x): no spec.meshConfig (the trust domain is
+ * values.global.trustDomain), no meshID, no globalDomainSuffix or includeEnvoyFilter (the zone is
+ * always "global", which validation enforces), a second search domain <namespace>.global, and
+ * security.selfSigned: false so that the plugged-in CA (cacerts) is used.
+ */
+function asIstio15(spec: IstioOperatorSpec, trustDomain: string): IstioOperatorSpec {
+  const { meshConfig: _meshConfig, values, ...rest } = spec;
+  const { meshID: _meshID, multiCluster, ...global } = values!.global!;
+  return {
+    ...rest,
+    values: {
+      global: {
+        ...global,
+        trustDomain,
+        multiCluster: { enabled: true, clusterName: multiCluster!.clusterName },
+        podDNSSearchNamespaces: ['global', '{{ valueOrDefault .DeploymentMeta.Namespace "default" }}.global'],
+      },
+      security: { selfSigned: false },
+    },
+  };
+}
+

@@ -54,7 +54,11 @@ export function legacyReadmeSection(mesh: MeshModel, plans: readonly ClusterPlan
   return lines;
 }
 
-/** Istio 1.6-1.7 install with the istioctl of that very release. */
+/**
+ * Istio 1.5-1.7 install with the istioctl of that very release: `istioctl install` from 1.6
+ * (operator/cmd/mesh/manifest-apply.go@1.6.14), `istioctl manifest apply` in 1.5.
+ */
 export function istioctlInstallStep(mesh: MeshModel, context: string, operatorPath: string): string {
-  return `istioctl install --context ${context} -f ${operatorPath}   # istioctl ${mesh.istio.version}`;
+  const command = mesh.istio.parsed.minor >= 6 ? 'install' : 'manifest apply';
+  return `istioctl ${command} --context ${context} -f ${operatorPath}   # istioctl ${mesh.istio.version}`;
 }

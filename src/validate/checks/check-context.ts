@@ -7,6 +7,8 @@ export interface Context {
   document: MeshDocument;
   at: (path: YamlPath, which?: 'value' | 'key') => Pick<Diagnostic, 'file' | 'position'>;
   report: (d: Diagnostic) => void;
+  /** today, from the Host's clock (end-of-life warnings); absent where no clock is given */
+  today?: Date;
 }
 
 export type SemanticCheck = (context: Context) => void;

@@ -228,7 +228,7 @@ function checkIstioOperatorInput({ document, at, report }: Context) {
     report(
       error(Codes.LegacyIngressGatewayConflict, `cluster "${c.name}" enables ingressGateway, but on Istio ${spec.istio.version} istio-ingressgateway is the cross-cluster gateway`, {
         ...at(['spec', 'clusters', i, 'ingressGateway', 'enabled']),
-        hint: 'remove ingressGateway: on Istio 1.6-1.7 the one istio-ingressgateway carries both, configured by eastWestGateway (serviceType, annotations, address)',
+        hint: 'remove ingressGateway: on Istio 1.5-1.7 the one istio-ingressgateway carries both, configured by eastWestGateway (serviceType, annotations, address)',
       }),
     );
   });
@@ -237,7 +237,7 @@ function checkIstioOperatorInput({ document, at, report }: Context) {
     report(
       error(Codes.DnsProxyingNeedsNewerIstio, `dns.${key} needs Istio 1.8 or newer; this mesh uses ${spec.istio.version}`, {
         ...at(['spec', 'dns', key]),
-        hint: 'on Istio 1.6-1.7 the .global names are answered by istiocoredns through the cluster DNS stub; remove it',
+        hint: 'on Istio 1.5-1.7 the .global names are answered by istiocoredns through the cluster DNS stub; remove it',
       }),
     );
   }
