@@ -122,6 +122,7 @@ export const DiagnosticCatalog = {
     severity: 'error',
     summary: "ambient across clusters, and a primary's intermediate CA that does not chain to the one shared root in `spec.pki.dir`",
   },
+  AmbientWithIstioctlInstaller: { code: 'MG2906', severity: 'error', summary: 'an ambient namespace with `istio.installer: istioctl`: meshgen renders the ambient data plane (istio-cni, ztunnel) as Helm releases only' },
 
   // day-2 lifecycle: canary control-plane upgrade (spec.istio.upgrade)
   UpgradeVersionWindow: { code: 'MG2801', severity: 'error', summary: '`istio.upgrade.version` is not newer than `istio.version`, or more than two minor versions ahead of it (Istio supports canary upgrades of at most two minors)' },
@@ -129,6 +130,7 @@ export const DiagnosticCatalog = {
   UpgradeRevisionClash: { code: 'MG2803', severity: 'error', summary: '`istio.upgrade.revision` is the current `istio.revision`, or a name the upgrade uses for its revision tags (`prod-stable`, `prod-canary`, `default`)' },
   UpgradeUnknownNamespace: { code: 'MG2804', severity: 'error', summary: '`istio.upgrade.namespaces` names a namespace `spec.namespaces` does not define, or is set outside the `migrate` phase' },
   UpgradeNotSupported: { code: 'MG2805', severity: 'error', summary: 'a canary upgrade of a mesh meshgen installs without Helm (the legacy `.global` model on Istio 1.6-1.7)' },
+  UpgradeOfInstallerOrDataPlane: { code: 'MG2807', severity: 'error', summary: 'a canary upgrade meshgen does not stage: with `istio.installer: istioctl`, or with ambient namespaces (istio-cni and ztunnel are upgraded in place, not by revision)' },
   RotationOnLegacyInstall: { code: 'MG2806', severity: 'error', summary: 'a root rotation on an Istio meshgen installs with istioctl 1.6-1.7, which has no multi-root trust (`ISTIO_MULTIROOT_MESH`)' },
   // MG3xxx: CA material under spec.pki.dir
   PemUnreadable: {

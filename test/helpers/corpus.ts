@@ -29,7 +29,7 @@ export interface CorpusExpectations {
 
 export function badCorpusFiles(): string[] {
   return readdirSync(BAD_CORPUS_DIR)
-    .filter((name) => /^\d\d-[a-z0-9][-a-zA-Z0-9.]*\.yaml$/.test(name))
+    .filter((name) => /^\d{2,3}-[a-z0-9][-a-zA-Z0-9.]*\.yaml$/.test(name))
     .sort();
 }
 

@@ -44,6 +44,16 @@ export function checkAmbient({ document, at, report }: Context): void {
     }
   }
 
+  if (spec.istio.installer === 'istioctl') {
+    const { n, i } = ambient[0]!;
+    report(
+      error(Codes.AmbientWithIstioctlInstaller, `namespace "${n.name}" uses the ambient data plane, but istio.installer is istioctl`, {
+        ...injectionAt(i),
+        hint: 'meshgen renders istio-cni and ztunnel as Helm releases: use istio.installer: helm (the default), or keep the namespace on sidecars',
+      }),
+    );
+  }
+
   const multicluster = ambient.filter(({ n }) => clustersOf(n).length > 1);
   if (!multicluster.length) return;
 

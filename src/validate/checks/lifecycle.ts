@@ -29,8 +29,26 @@ export function checkLifecycle({ document, at, report }: Context) {
       }),
     );
   }
+  if (document.spec.pki?.rotation && document.spec.pki.provider === 'cert-manager') {
+    report(
+      error(Codes.RotationNotSupported, 'a root rotation with pki.provider cert-manager: the issuer owns the root, and meshgen holds none of its keys', {
+        ...at(['spec', 'pki', 'rotation'], 'key'),
+        hint: "rotate the root at the issuer (cert-manager's CA Issuer or your PKI), then point pki.certManager.rootCertFile at the new root; remove spec.pki.rotation",
+      }),
+    );
+  }
   const upgrade = istio.upgrade;
   if (!upgrade) return;
+  const ambient = (document.spec.namespaces ?? []).some((n) => n.injection === 'ambient');
+  if (istio.installer === 'istioctl' || ambient) {
+    report(
+      error(Codes.UpgradeOfInstallerOrDataPlane, istio.installer === 'istioctl' ? 'a canary upgrade with istio.installer istioctl is not rendered: meshgen stages upgrades as Helm releases' : 'a canary upgrade of a mesh with ambient namespaces is not rendered: istio-cni and ztunnel are not upgraded by revision', {
+        ...at(['spec', 'istio', 'upgrade'], 'key'),
+        hint: istio.installer === 'istioctl' ? 'use istio.installer: helm, or upgrade with istioctl (istioctl install --set revision=...) outside meshgen' : "upgrade istio-cni and ztunnel in place first (Istio's ambient upgrade guide), or move the namespaces to sidecars for the upgrade",
+      }),
+    );
+    return;
+  }
   if (legacyInstall) {
     report(error(Codes.UpgradeNotSupported, `a canary upgrade of Istio ${istio.version} is not rendered: meshgen installs it with istioctl, not Helm`, { ...at(['spec', 'istio', 'upgrade'], 'key'), hint: 'canary upgrades start from Istio 1.24 or later' }));
     return;
