@@ -4,6 +4,7 @@ import { chartReleases, type ChartRelease } from './chart-releases.js';
 import { planGitOps, type GitOpsClusterPlan } from './gitops-plan.js';
 import { planLegacyCluster, type LegacyClusterPlan } from './legacy-plan.js';
 import { planServices } from './services-plan.js';
+import { planIngress, type IngressPlan } from './ingress-plan.js';
 import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
 
 // What one cluster gets, and why. The renderers follow this plan and never re-derive topology;
@@ -18,6 +19,8 @@ export interface ClusterPlan {
   /** Gateway cross-network-gateway on 15443 */
   crossNetworkGateway: boolean;
   ingressGateway: boolean;
+  /** the ingress gateway's namespace and name, the services it serves, the Ingress in front */
+  ingress?: IngressPlan;
   /** primaries: the remotes this istiod manages (sorted) */
   servedRemotes: string[];
   /** primaries serving remotes: istiod-gateway + istiod-vs, EXTERNAL_ISTIOD */
@@ -43,8 +46,8 @@ export interface ClusterPlan {
   dnsServices: ServiceModel[];
   /** services with a cross-cluster traffic policy that this cluster's istiod applies */
   trafficPolicies: ServiceModel[];
-  /** Istio's helloworld/sleep verification: the helloworld version this cluster runs */
-  verification?: { helloworldVersion: 'v1' | 'v2' };
+  /** Istio's helloworld/sleep verification: the helloworld version this cluster runs, and where */
+  verification?: { helloworldVersion: string; namespace: string };
   /** spec.legacy.global: .global ServiceEntries, DNS stub and their Istio config */
   legacy?: LegacyClusterPlan;
   gitops: GitOpsClusterPlan;
@@ -91,17 +94,18 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
   if (crossNetworkGateway) reasons.push(`cross-network-gateway: exposes services to other networks on port 15443${servedRemotes.length ? ', on this cluster\'s and its remotes\' east-west gateways' : ''}`);
 
   const ingressGateway = cluster.ingressGateway.enabled && !istioOperator;
-  if (ingressGateway) reasons.push('ingress gateway: enabled in mesh.yaml');
+  const ingress = planIngress(mesh, cluster, ingressGateway, reasons);
   reasons.push(...legacyReasons);
 
   const readers = readersOf(topology, cluster.name);
-  const releases = chartReleases({ istioOperator, onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway });
+  const releases = chartReleases({ istioOperator, onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway, ingressNamespace: cluster.ingressGateway.namespace });
   return {
     cluster,
     labelNetwork,
     eastWestGateway,
     crossNetworkGateway,
     ingressGateway,
+    ingress,
     servedRemotes,
     exposeIstiod,
     controlPlane,

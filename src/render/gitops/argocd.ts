@@ -1,4 +1,4 @@
-import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
+import { kubeObject, manifestFileName, type KubeObject } from '../../resource/kube-object.js';
 import { Application, type ApplicationSpec, type ApplicationSpecIgnoreDifferences } from '../../imports/argoproj.io.js';
 import { ISTIO_NAMESPACE, type ClusterModel, type GitOpsModel, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
@@ -44,7 +44,7 @@ export function argoCdApplications(mesh: MeshModel, argo: ArgoCd, plan: ClusterP
   return argoPlan.applications.map((application) =>
     kubeObject(Application, {
       metadata: { name: application.name, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE_ANNOTATION]: String(application.wave) } },
-      spec: { project: PROJECT, destination: { server, namespace: ISTIO_NAMESPACE }, ...applicationSpec(mesh, argo, cluster, application) },
+      spec: { project: PROJECT, destination: { server, namespace: application.release?.namespace ?? ISTIO_NAMESPACE }, ...applicationSpec(mesh, argo, cluster, application, namespaceManifests(plan)) },
     }),
   );
 }
@@ -52,7 +52,18 @@ export function argoCdApplications(mesh: MeshModel, argo: ArgoCd, plan: ClusterP
 /** What an Application syncs, and how: everything in its spec but the project and destination. */
 type SyncSpec = Omit<ApplicationSpec, 'project' | 'destination'>;
 
-function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, application: ArgoCdApplicationPlan): SyncSpec {
+/**
+ * The Namespaces the charts install into: istio-system, and the ingress gateway's namespace
+ * where it has one. As one file name, or a glob of several (Argo CD's directory include/exclude).
+ */
+function namespaceManifests(plan: ClusterPlan): string {
+  const files = [...new Set(plan.releases.map((r) => r.namespace))]
+    .map((name) => manifestFileName({ group: '', kind: 'Namespace', namespace: '', name }))
+    .filter((file) => file !== NAMESPACE_MANIFEST);
+  return files.length ? `{${[NAMESPACE_MANIFEST, ...files].join(',')}}` : NAMESPACE_MANIFEST;
+}
+
+function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, application: ArgoCdApplicationPlan, namespaces: string): SyncSpec {
   if (application.release) return chartApplicationSpec(mesh, argo, cluster, application.release);
   // The Namespace is its own Application so that it exists before the charts; the manifests
   // Application leaves it out, so no two Applications ever manage one object. Never pruned:
@@ -63,7 +74,7 @@ function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, a
       repoUrl: argo.repoURL,
       targetRevision: argo.targetRevision,
       path: repoPath(argo.path, manifestsDir(cluster.name)),
-      directory: namespaceOnly ? { include: NAMESPACE_MANIFEST } : { exclude: NAMESPACE_MANIFEST },
+      directory: namespaceOnly ? { include: namespaces } : { exclude: namespaces },
     },
     syncPolicy: { automated: { prune: !namespaceOnly, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
   };
