@@ -83,11 +83,9 @@ export function checkIncludeIpRanges({ document, at, report }: Context) {
       );
       return;
     }
-    if (typeof given === 'string') {
-      if (given !== 'auto') {
-        report(error(Codes.IncludeIpRangesInvalid, `proxy.includeIPRanges of cluster "${c.name}" is "${given}"`, { ...at(path), hint: 'write auto, or a list of ranges such as [10.10.0.0/16, 10.96.0.0/16]' }));
-        return;
-      }
+    // the schema leaves the value open (a string or a list): its shape is checked here
+    const value: unknown = given;
+    if (typeof value === 'string' && value === 'auto') {
       const onNetwork = clusters.filter((o) => o.network === c.network && (o.podCIDR !== undefined || o.serviceCIDR !== undefined));
       if (onNetwork.length === 0) {
         report(
@@ -99,8 +97,17 @@ export function checkIncludeIpRanges({ document, at, report }: Context) {
       }
       return;
     }
-    given.forEach((range, r) => {
-      if (!parseCidr(range)) report(error(Codes.IncludeIpRangesInvalid, `"${range}" in proxy.includeIPRanges of cluster "${c.name}" is not a CIDR range`, { ...at([...path, r]), hint: 'write it as address/prefix, e.g. 10.10.0.0/16' }));
+    if (!Array.isArray(value) || value.length === 0) {
+      report(error(Codes.IncludeIpRangesInvalid, `proxy.includeIPRanges of cluster "${c.name}" is ${JSON.stringify(value)}`, { ...at(path), hint: 'write auto, or a list of ranges such as [10.10.0.0/16, 10.96.0.0/16]' }));
+      return;
+    }
+    const seen = new Set<string>();
+    (value as unknown[]).forEach((range, r) => {
+      const bad = typeof range !== 'string' || !parseCidr(range);
+      if (bad || seen.has(range)) {
+        report(error(Codes.IncludeIpRangesInvalid, `${JSON.stringify(range)} in proxy.includeIPRanges of cluster "${c.name}" is ${bad ? 'not a CIDR range' : 'listed twice'}`, { ...at([...path, r]), hint: 'write each range once, as address/prefix, e.g. 10.10.0.0/16' }));
+      }
+      if (typeof range === 'string') seen.add(range);
     });
   });
 }
