@@ -264,14 +264,14 @@ function exposeModel(e: ExposeSpec, s: ServiceSpec): ExposeModel {
 
 /**
  * proxy.includeIPRanges: `auto` is every podCIDR and serviceCIDR of the clusters on this cluster's
- * network (in the order of spec.clusters, pod range first, each once), as a sidecar on a flat
+ * network (clusters by name, pod range first, each once), as a sidecar on a flat
  * network reaches them directly; validation guarantees there is at least one.
  */
 function includeIPRanges(c: ClusterSpec, all: readonly ClusterSpec[]): Pick<ClusterModel, 'includeIPRanges'> {
   const given = c.proxy?.includeIPRanges;
   if (given === undefined) return {};
   if (given !== 'auto') return { includeIPRanges: { ranges: [...given], auto: false } };
-  const ranges = all.filter((o) => o.network === c.network).flatMap((o) => [o.podCIDR, o.serviceCIDR]).filter((r): r is string => r !== undefined);
+  const ranges = [...all].sort((a, b) => compareText(a.name, b.name)).filter((o) => o.network === c.network).flatMap((o) => [o.podCIDR, o.serviceCIDR]).filter((r): r is string => r !== undefined);
   return { includeIPRanges: { ranges: [...new Set(ranges)], auto: true } };
 }
 
