@@ -183,7 +183,7 @@ export const DiagnosticCatalog = {
   ManifestMissing: { code: 'W4101', severity: 'warning', summary: 'out/ holds files but no `.meshgen-manifest.json`, so none of them will be pruned' },
   UnknownOutputFile: { code: 'W4102', severity: 'warning', summary: 'a file meshgen did not write in a directory it owns (manifests/, helm/, certs/, argocd/, flux/); `--check` counts it as drift, and it is never deleted' },
   NamespaceLeftInCluster: { code: 'W4103', severity: 'warning', summary: 'a Namespace leaves out/, but no GitOps tool prunes it (nor does kubectl apply -k): it stays in the cluster until deleted by hand' },
-  // north-south traffic, sidecar capture, verification, shared intermediates (issue #15, second half)
+  // north-south traffic, sidecar capture, verification (issue #15, second half)
   ExposeWithoutIngressGateway: { code: 'MG2750', severity: 'error', summary: '`expose.clusters` names a cluster whose `ingressGateway` is not enabled' },
   ExposeNotReachable: { code: 'MG2751', severity: 'error', summary: 'an exposed service cannot be reached from that cluster\'s ingress gateway (it does not run there and is `clusterLocal`, or the mesh is legacy `.global`)' },
   ExposeHostInvalid: { code: 'MG2752', severity: 'error', summary: 'an `expose.hosts` entry that is not a DNS name (optionally `*.`-prefixed), or a host two services expose on one cluster' },
@@ -202,7 +202,6 @@ export const DiagnosticCatalog = {
   VerificationNamespaceReserved: { code: 'MG2765', severity: 'error', summary: '`verification.namespace` is a namespace meshgen or Kubernetes owns' },
   VerificationLegacyWithoutGlobalName: { code: 'MG2766', severity: 'error', summary: 'verification in a legacy `.global` mesh without helloworld among `spec.services`, served by every cluster' },
   IngressSettingsWithoutGateway: { code: 'W2750', severity: 'warning', summary: '`ingressGateway` settings (`ingress`, `nodePorts`, `namespace`, `name`) on a cluster whose ingress gateway is not enabled' },
-  SharedIntermediate: { code: 'W2751', severity: 'warning', summary: 'one intermediate CA for several primaries (`pki.intermediates: shared`): per-cluster intermediates are safer' },
 } as const satisfies Record<string, CatalogEntry>;
 
 type Catalog = typeof DiagnosticCatalog;

@@ -120,7 +120,7 @@ export interface MeshModel {
   meshID: string;
   trustDomain: string;
   istio: { version: string; parsed: IstioVersion; revision: string; chartRepository: string };
-  pki: { dir: string; root: CaProfile; intermediate: CaProfile; intermediates: 'per-cluster' | 'shared' };
+  pki: { dir: string; root: CaProfile; intermediate: CaProfile };
   secretsMode: 'plain' | 'omit';
   dns: { capture: boolean; autoAllocate: boolean };
   /** sorted by name */
@@ -211,7 +211,6 @@ export function buildModel(document: MeshDocument): MeshModel {
       // The defaults are the profile of Istio's tools/certs/Makefile.selfsigned.mk.
       root: caProfile(spec.pki?.root, 'Root CA'),
       intermediate: caProfile(spec.pki?.intermediate, 'Intermediate CA'),
-      intermediates: spec.pki?.intermediates ?? 'per-cluster',
     },
     secretsMode: spec.secrets?.mode ?? 'plain',
     dns: { capture: spec.dns?.capture ?? false, autoAllocate: spec.dns?.autoAllocate ?? false },

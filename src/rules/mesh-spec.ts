@@ -19,7 +19,7 @@ export interface MeshSpec {
   trustDomain?: string;
   istio: { version: string; revision?: string; chartRepository?: string };
   networks?: string[];
-  pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec; intermediates?: 'per-cluster' | 'shared' };
+  pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec };
   secrets?: { mode?: 'plain' | 'omit' };
   dns?: { capture?: boolean; autoAllocate?: boolean };
   clusters: ClusterSpec[];
