@@ -46,6 +46,7 @@ const KNOWN_KEYWORDS = new Set([
   '$schema', '$id', '$defs', '$ref', 'title', 'description', 'default', 'examples',
   'type', 'const', 'enum', 'properties', 'required', 'additionalProperties', 'items',
   'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'maxItems', 'uniqueItems',
+  'anyOf',
 ]);
 
 /** docs/mesh-yaml.md: every key of mesh.yaml, one table per mapping, in schema order. */
@@ -125,7 +126,8 @@ function describeValue(root, node, path) {
   const format = referencedFormat(root, node);
   if (format) notes.push(`Format: ${format}`);
   let type;
-  if ('const' in schema) type = `\`${schema.const}\``;
+  if (schema.anyOf) type = schema.anyOf.map((alternative, i) => describeValue(root, alternative, `${path}|${i}`).type).join(' or ');
+  else if ('const' in schema) type = `\`${schema.const}\``;
   else if (schema.enum) type = schema.enum.map((v) => `\`${v}\``).join(' \\| ');
   else if (schema.type === 'array') {
     const items = resolve(root, schema.items, `${path}[]`);

@@ -7,6 +7,7 @@ import { clusterOfPath } from './resource/out-layout.js';
 import { byReferenceSummary } from './plan/by-reference-plan.js';
 import type { ChangeKind } from './emit/out-dir.js';
 import { checkReportLines, driftCount } from './emit/check-report.js';
+import { COMMAND_USAGE } from './cli-help.js';
 
 // A thin bin: parse argv, call the library, print, exit. 0 success; 1 invalid input,
 // failed check or a build error the user can fix; 2 usage error. Only a bug prints a stack.
@@ -20,6 +21,7 @@ Usage:
   meshgen certs status [MESH_FILE]
   meshgen certs rotate-intermediate CLUSTER [MESH_FILE]
   meshgen --help | --version
+  meshgen COMMAND --help      the usage of one command
 
 MESH_FILE defaults to ./mesh.yaml; --out defaults to ./out.
   --check    render in memory and compare with DIR; write nothing; exit 1 on any difference,
@@ -101,6 +103,12 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     args = parseArgs(argv);
     if (args.flags.has('--version')) {
       out(version());
+      return 0;
+    }
+    if (args.flags.has('--help') && args.command) {
+      const usage = COMMAND_USAGE[args.command];
+      if (!usage) throw new UsageError(`unknown command "${args.command}"`);
+      out(usage);
       return 0;
     }
     if (args.flags.has('--help') || !args.command) {

@@ -21,6 +21,8 @@ import { EXAMPLES, PHASE_EXAMPLES, SHARED_UPSTREAM, examplePath, readTree, runCl
 import { byReferenceObjectProblems, isByReferenceKind, secretsCrdsAvailable } from './helpers/secrets-crds.js';
 import { chartDefaults, gatewayApiAvailable, gatewayApiObjectProblems, gatewayValuesProblems, istioObjectProblems, unknownChartKeys, upstreamAvailable } from './helpers/conformance.js';
 import { mergeValues } from '../src/rules/helm-overlays.js';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { meshText, renderText } from './helpers/render.js';
 
 // Every object meshgen emits must be accepted by the API server, and every values file must
 // use only keys its chart reads (the istiod chart has no schema and ignores typos silently).
@@ -58,6 +60,7 @@ const MODEL_CLASSES: Record<string, { model: new (value: any) => Validatable; ap
   // the user's own objects of examples/eks-aks-helm-overlays (clusters[].extraManifests)
   'policy/v1/PodDisruptionBudget': { model: PodDisruptionBudget },
   'networking.k8s.io/v1/NetworkPolicy': { model: NetworkPolicy },
+  'networking.k8s.io/v1/Ingress': { model: Ingress },
   'networking.istio.io/v1/Gateway': { model: GatewayV1beta1, apiVersion: 'networking.istio.io/v1beta1' },
   'networking.istio.io/v1/VirtualService': { model: VirtualServiceV1beta1, apiVersion: 'networking.istio.io/v1beta1' },
   'networking.istio.io/v1/ServiceEntry': { model: ServiceEntryV1beta1, apiVersion: 'networking.istio.io/v1beta1' },
@@ -238,5 +241,47 @@ describe.skipIf(!upstreamAvailable)('the conformance checks themselves', () => {
     expect(istioObjectProblems(gateway({ port: { number: 15443, name: 'tls', protocol: 'TLS' }, hosts: ['*'], tls: { mode: 'AUTO_PASSTHROUGH' } }))).toEqual([]);
     expect(istioObjectProblems(gateway({ port: { number: 15443, name: 'tls', protocol: 'TLS' }, hosts: ['*'], tls: { mdoe: 'AUTO_PASSTHROUGH' } }))).not.toEqual([]);
     expect(istioObjectProblems(gateway({ port: { number: 'x', name: 'tls', protocol: 'TLS' }, hosts: ['*'] }))).not.toEqual([]);
+  });
+});
+
+// North-south objects in every TLS shape, which no single example holds: against the CRDs
+// (Gateway, VirtualService) and the Kubernetes models (Ingress, Namespace).
+describe.skipIf(!upstreamAvailable)('north-south objects in every TLS shape', () => {
+  const shapes = {
+    http: '',
+    simple: ', tls: { mode: SIMPLE, credentialName: shop-tls }',
+    'simple without redirect': ', tls: { mode: SIMPLE, credentialName: shop-tls, httpsRedirect: false }',
+    passthrough: ', tls: { mode: PASSTHROUGH }',
+  };
+  const mesh = (tls: string) =>
+    meshText(`istio: { version: "1.30.3" }
+clusters:
+  - { name: east, network: net-1, ingressGateway: { enabled: true, ingress: { className: nginx } } }
+namespaces: [{ name: shop }]
+services:
+  - { name: web, namespace: shop, ports: [{ name: http, port: 8080, protocol: HTTP }], expose: { hosts: [shop.example.com, "*.shop.example.com"], clusters: [east]${tls} } }`);
+
+  it.each(Object.entries(shapes))('%s: the Gateway and VirtualService validate against their CRDs', (_, tls) => {
+    const { yaml } = renderText(mesh(tls).replace(', ingress: { className: nginx }', ''));
+    for (const kind of ['Gateway', 'VirtualService']) {
+      const object = yaml(`east/manifests/networking.istio.io_${kind}_istio-ingress_web-shop.yaml`);
+      expect(istioObjectProblems(object), kind).toEqual([]);
+      const known = MODEL_CLASSES[`${object.apiVersion}/${kind}`];
+      expect(() => new known.model({ ...object, apiVersion: known.apiVersion ?? object.apiVersion }).validate(), kind).not.toThrow();
+    }
+  });
+
+  it('the Ingress and the gateway Namespace validate against the Kubernetes models', () => {
+    const { yaml } = renderText(mesh(''));
+    for (const path of ['east/manifests/networking.k8s.io_Ingress_istio-ingress_istio-ingressgateway.yaml', 'east/manifests/core_Namespace__istio-ingress.yaml']) {
+      const object = yaml(path);
+      expect(() => new MODEL_CLASSES[`${object.apiVersion}/${object.kind}`].model(object).validate(), path).not.toThrow();
+    }
+  });
+
+  it('negative control: a Gateway server without a port fails its CRD', () => {
+    const gateway = renderText(mesh('')).yaml('east/manifests/networking.istio.io_Gateway_istio-ingress_web-shop.yaml');
+    delete gateway.spec.servers[0].port;
+    expect(istioObjectProblems(gateway)).not.toEqual([]);
   });
 });

@@ -68,8 +68,8 @@ describe.each(EXAMPLES)('example %s', (example) => {
     expect(reordered).not.toEqual(meshText);
     const [a, b] = [await buildHere(example, reordered), await buildHere(example, meshText)];
     const differing = [...new Set([...a.keys(), ...b.keys()])].filter((path) => !a.get(path)?.equals(b.get(path) ?? Buffer.alloc(0))).sort();
-    // The one thing mesh.yaml's order decides: helloworld v1 runs in its first cluster, v2 in the next.
-    const verificationOnly = /(helloworld-v[12]\.yaml|kustomization\.yaml|\.meshgen-manifest\.json|verify\.sh)$/;
+    // The one thing mesh.yaml's order decides: helloworld v1 runs in its first cluster, v2 in the next, and so on.
+    const verificationOnly = /(helloworld-v\d+\.yaml|kustomization\.yaml|\.meshgen-manifest\.json|verify\.sh)$/;
     if (meshText.includes('verification:')) {
       expect(differing.length).toBeGreaterThan(0);
       expect(differing.filter((p) => !verificationOnly.test(p))).toEqual([]);

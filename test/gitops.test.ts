@@ -39,7 +39,12 @@ describe('Argo CD', () => {
   it('targets every Application of a cluster at that cluster\'s API server', () => {
     const own = [...files.keys()].filter((p) => p.startsWith('argocd/west/'));
     expect(own.length).toBe(6);
-    for (const path of own) expect(yaml(path).spec.destination, path).toEqual({ server: 'https://203.0.113.2:6443', namespace: 'istio-system' });
+    for (const path of own) expect(yaml(path).spec.destination.server, path).toBe('https://203.0.113.2:6443');
+  });
+
+  it('installs each chart into its release\'s namespace: the ingress gateway into istio-ingress, the rest into istio-system', () => {
+    expect(yaml(app('istio-ingressgateway')).spec.destination.namespace).toBe('istio-ingress');
+    for (const part of ['namespace', 'istio-base', 'istiod', 'istio-eastwestgateway', 'manifests']) expect(yaml(app(part)).spec.destination.namespace, part).toBe('istio-system');
   });
 
   it('orders the sync waves as the manual install: Namespace, base, istiod, gateways, manifests', () => {
@@ -97,14 +102,18 @@ clusters:
     }
   });
 
+  it('lists only istio-system in the Namespace Application of a cluster without an ingress gateway', () => {
+    expect(yaml(app('namespace', 'east')).spec.source.directory).toEqual({ include: 'core_Namespace__istio-system.yaml' });
+  });
+
   it('manages the Namespace in its own Application, never pruned, and leaves it out of the manifests Application', () => {
     const namespace = yaml(app('namespace')).spec;
     expect(namespace.source.path).toBe('deploy/out/west/manifests');
-    expect(namespace.source.directory).toEqual({ include: 'core_Namespace__istio-system.yaml' });
+    expect(namespace.source.directory).toEqual({ include: '{core_Namespace__istio-system.yaml,core_Namespace__istio-ingress.yaml}' });
     expect(namespace.syncPolicy.automated.prune).toBe(false);
     const manifests = yaml(app('manifests')).spec;
     expect(manifests.source.path).toBe('deploy/out/west/manifests');
-    expect(manifests.source.directory).toEqual({ exclude: 'core_Namespace__istio-system.yaml' });
+    expect(manifests.source.directory).toEqual({ exclude: '{core_Namespace__istio-system.yaml,core_Namespace__istio-ingress.yaml}' });
     expect(manifests.syncPolicy.automated.prune).toBe(true);
   });
 

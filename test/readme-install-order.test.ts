@@ -30,7 +30,7 @@ async function built(example: string, edit: (mesh: string) => string = (m) => m)
   return { files, clusters, plan: result.plan!, readme: files('README.md')! };
 }
 
-const omitSecrets = (mesh: string) => mesh.replace(/^spec:\n/m, 'spec:\n  secrets: { mode: omit }\n');
+const omitSecrets = (mesh: string) => (/^ {4}mode: omit\b/m.test(mesh) ? mesh : mesh.replace(/^spec:\n/m, 'spec:\n  secrets: { mode: omit }\n'));
 const withVerification = (mesh: string) => (/^\s+verification:/m.test(mesh) ? mesh : mesh.replace(/^spec:\n/m, 'spec:\n  verification: { enabled: true }\n'));
 
 const variants: [string, string, (mesh: string) => string][] = [

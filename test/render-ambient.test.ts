@@ -203,7 +203,8 @@ describe('README and verify.sh', () => {
 });
 
 describe('checks', () => {
-  const codes = (text: string) => validate({ meshFile: '/mesh.yaml' }, new MemoryHost({ files: { '/mesh.yaml': text } })).diagnostics.map((d) => d.code);
+  // W2701 (a minor past its end of life, by today's date) is the version check's concern, not ambient's
+  const codes = (text: string) => validate({ meshFile: '/mesh.yaml' }, new MemoryHost({ files: { '/mesh.yaml': text } })).diagnostics.map((d) => d.code).filter((c) => c !== 'W2701');
 
   it('accept an ambient namespace of one cluster on Istio 1.24 (ambient itself is older than ambient multicluster)', () => {
     expect(codes(mesh('  - { name: shop, injection: ambient, clusters: [east] }', { version: '1.24.6' }))).toEqual([]);

@@ -123,12 +123,38 @@ clusters:
   - { name: mike, network: net-3 }
 verification: { enabled: true }`;
 
-  it('runs helloworld v1 in the first cluster of mesh.yaml, v2 in the next, alternating', () => {
+  it('runs helloworld v1 in the first cluster of mesh.yaml, v2 in the second, v3 in the third', () => {
     const { files } = renderText(meshText(THREE));
     const versions = (c: string) => [...files.keys()].filter((p) => p.startsWith(`${c}/manifests/apps_Deployment_sample_helloworld-`)).map((p) => p.slice(-7, -5));
     expect(versions('zulu')).toEqual(['v1']);
     expect(versions('alpha')).toEqual(['v2']);
-    expect(versions('mike')).toEqual(['v1']);
+    expect(versions('mike')).toEqual(['v3']);
+  });
+
+  it('runs v3 on Istio\'s v1 image with SERVICE_VERSION=v3, which the app answers with (Istio publishes v1 and v2 only)', () => {
+    const container = renderText(meshText(THREE)).yaml('mike/manifests/apps_Deployment_sample_helloworld-v3.yaml').spec.template.spec.containers[0];
+    expect(container.image).toBe('docker.io/istio/examples-helloworld-v1:1.0');
+    expect(container.env).toEqual([{ name: 'SERVICE_VERSION', value: 'v3' }]);
+  });
+
+  it('keeps v1 and v2 on their own images without an environment override', () => {
+    const container = renderText(meshText(THREE)).yaml('alpha/manifests/apps_Deployment_sample_helloworld-v2.yaml').spec.template.spec.containers[0];
+    expect(container.image).toBe('docker.io/istio/examples-helloworld-v2:1.0');
+    expect(container.env).toBeUndefined();
+  });
+
+  it('puts every verification object into verification.namespace when it is given', () => {
+    const { files } = renderText(meshText(THREE.replace('verification: { enabled: true }', 'verification: { enabled: true, namespace: mesh-check }')));
+    const zulu = [...files.keys()].filter((p) => p.startsWith('zulu/manifests/') && /helloworld|sleep|Namespace__mesh-check/.test(p)).sort();
+    expect(zulu).toEqual([
+      'zulu/manifests/apps_Deployment_mesh-check_helloworld-v1.yaml',
+      'zulu/manifests/apps_Deployment_mesh-check_sleep.yaml',
+      'zulu/manifests/core_Namespace__mesh-check.yaml',
+      'zulu/manifests/core_ServiceAccount_mesh-check_sleep.yaml',
+      'zulu/manifests/core_Service_mesh-check_helloworld.yaml',
+    ]);
+    expect(files.get('verify.sh')).toContain('-n mesh-check exec deploy/sleep');
+    expect(files.get('verify.sh')).toContain('http://helloworld.mesh-check:5000/hello');
   });
 
   it('gives every cluster the injected sample namespace, the helloworld Service and a sleep client', () => {

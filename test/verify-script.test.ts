@@ -36,7 +36,7 @@ v="\${versions[$(( n % \${#versions[@]} ))]}"
 echo "Hello version: $v, instance: helloworld-$v-5d9c7b8f4-abcde"
 `;
 
-function setUp(): { script: string; env: NodeJS.ProcessEnv } {
+function setUp(mesh = MESH): { script: string; env: NodeJS.ProcessEnv } {
   const dir = tempDir();
   const bin = join(dir, 'bin');
   mkdirSync(bin);
@@ -44,9 +44,9 @@ function setUp(): { script: string; env: NodeJS.ProcessEnv } {
   writeFileSync(join(bin, 'kubectl'), FAKE_KUBECTL);
   chmodSync(join(bin, 'kubectl'), 0o755);
   const script = join(dir, 'verify.sh');
-  writeFileSync(script, renderText(MESH).files.get('verify.sh')!);
+  writeFileSync(script, renderText(mesh).files.get('verify.sh')!);
   chmodSync(script, 0o755);
-  return { script, env: { PATH: `${bin}:${process.env.PATH}`, FAKE_STATE: join(dir, 'state'), CTX_EAST: 'ctx-east', CTX_WEST: 'ctx-west', REQUESTS: '6' } };
+  return { script, env: { PATH: `${bin}:${process.env.PATH}`, FAKE_STATE: join(dir, 'state'), CTX_EAST: 'ctx-east', CTX_WEST: 'ctx-west', CTX_NORTH: 'ctx-north', REQUESTS: '6' } };
 }
 
 function run(script: string, env: NodeJS.ProcessEnv) {
@@ -94,5 +94,41 @@ describe('verify.sh', () => {
     const result = run(script, { ...env, CTX_WEST: undefined, FAKE_VERSIONS_ctx_east: 'v1 v2' });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('set CTX_WEST to the kubectl context of cluster west');
+  });
+
+  describe('with three clusters', () => {
+    const THREE = MESH.replace('  - { name: west, network: net-2 }', '  - { name: west, network: net-2 }\n    - { name: north, network: net-3 }');
+
+    it('succeeds when every cluster reaches all three versions', () => {
+      const { script, env } = setUp(THREE);
+      const result = run(script, { ...env, FAKE_VERSIONS_ctx_east: 'v1 v2 v3', FAKE_VERSIONS_ctx_west: 'v3 v2 v1', FAKE_VERSIONS_ctx_north: 'v2 v3 v1' });
+      expect(result.stdout).toContain('ok   north (v3)');
+      expect(result.status).toBe(0);
+    });
+
+    it('fails when one pair is broken, naming the version and the cluster never reached', () => {
+      const { script, env } = setUp(THREE);
+      const result = run(script, { ...env, FAKE_VERSIONS_ctx_east: 'v1 v2', FAKE_VERSIONS_ctx_west: 'v3 v2 v1', FAKE_VERSIONS_ctx_north: 'v2 v3 v1' });
+      expect(result.stdout).toContain('FAIL east (v1): reached v2 v1, never v3 (north)');
+      expect(result.stdout).toContain('ok   west (v2)');
+      expect(result.status).toBe(1);
+    });
+  });
+
+  it('calls helloworld in verification.namespace', () => {
+    const text = renderText(MESH.replace('verification: { enabled: true }', 'verification: { enabled: true, namespace: mesh-check }')).files.get('verify.sh')!;
+    expect(text).toContain('-n mesh-check exec deploy/sleep -c sleep -- curl -sS --max-time 5 http://helloworld.mesh-check:5000/hello');
+  });
+
+  it('in a legacy .global mesh, calls helloworld by its .global name', () => {
+    const legacy = meshText(`istio: { version: "1.30.3" }
+legacy: { global: { enabled: true } }
+clusters:
+  - { name: east, network: net-1, eastWestGateway: { address: 203.0.113.1 } }
+  - { name: west, network: net-2, eastWestGateway: { address: 203.0.113.2 } }
+services:
+  - { name: helloworld, namespace: sample, ports: [{ name: http, port: 5000, protocol: HTTP }], clusters: [east, west] }
+verification: { enabled: true }`);
+    expect(renderText(legacy).files.get('verify.sh')).toContain('http://helloworld.sample.global:5000/hello');
   });
 });

@@ -246,6 +246,25 @@ export const DiagnosticCatalog = {
   CertManagerRootNotCa: { code: 'MG3151', severity: 'error', summary: 'a certificate in `pki.certManager.rootCertFile` is not a CA certificate' },
   CertManagerRootExpired: { code: 'MG3152', severity: 'error', summary: 'a certificate in `pki.certManager.rootCertFile` is expired or not yet valid' },
   CertManagerRootNotSelfSigned: { code: 'W3150', severity: 'warning', summary: 'a certificate in `pki.certManager.rootCertFile` is not self-signed: the clusters trust it as their root all the same' },
+  // north-south traffic, sidecar capture, verification (issue #15, second half)
+  ExposeWithoutIngressGateway: { code: 'MG2750', severity: 'error', summary: '`expose.clusters` names a cluster whose `ingressGateway` is not enabled' },
+  ExposeNotReachable: { code: 'MG2751', severity: 'error', summary: 'an exposed service cannot be reached from that cluster\'s ingress gateway (it does not run there and is `clusterLocal`, or the mesh is legacy `.global`)' },
+  ExposeHostInvalid: { code: 'MG2752', severity: 'error', summary: 'an `expose.hosts` entry that is not a DNS name (optionally `*.`-prefixed), or a host two services expose on one cluster' },
+  ExposeTlsFields: { code: 'MG2753', severity: 'error', summary: '`expose.tls` fields that do not fit its mode (SIMPLE needs `credentialName`; PASSTHROUGH takes neither `credentialName` nor `httpsRedirect`)' },
+  ExposePortUnknown: { code: 'MG2754', severity: 'error', summary: '`expose.port` is not one of the service\'s ports, or is missing while the service has no single port' },
+  ExposeTlsBehindIngress: { code: 'MG2755', severity: 'error', summary: 'an exposed service with `tls` on a gateway that has an `ingress` in front, which sends plain HTTP to port 80' },
+  ExposeOnRemote: { code: 'MG2756', severity: 'error', summary: '`expose.clusters` names a remote cluster, whose gateway takes its config from its primary\'s istiod' },
+  AlbHealthCheckWithoutNodePort: { code: 'MG2757', severity: 'error', summary: 'an Ingress of class alb in instance mode, whose health check needs the node port of the status port (`ingressGateway.nodePorts.status`, on a NodePort or LoadBalancer gateway)' },
+  NodePortsOnClusterIp: { code: 'MG2758', severity: 'error', summary: '`ingressGateway.nodePorts` on a ClusterIP gateway, which has no node ports' },
+  IngressNamespaceConflict: { code: 'MG2759', severity: 'error', summary: '`ingressGateway.namespace` is a Kubernetes namespace or one declared in `spec.namespaces`' },
+  IncludeIpRangesAutoWithoutCidrs: { code: 'MG2760', severity: 'error', summary: '`proxy.includeIPRanges: auto` on a network where no cluster gives a `podCIDR` or `serviceCIDR`' },
+  IncludeIpRangesInvalid: { code: 'MG2761', severity: 'error', summary: '`proxy.includeIPRanges` is neither `auto` nor a list of CIDR ranges' },
+  IncludeIpRangesOnRemote: { code: 'MG2762', severity: 'error', summary: '`proxy.includeIPRanges` on a remote, whose pods are injected by its primary\'s istiod' },
+  PodCidrOverlapsServiceCidr: { code: 'MG2763', severity: 'error', summary: 'a `podCIDR` that overlaps the `serviceCIDR` of another cluster on its network' },
+  OwnCidrsOverlap: { code: 'MG2764', severity: 'error', summary: 'a cluster whose own `podCIDR` and `serviceCIDR` overlap' },
+  VerificationNamespaceReserved: { code: 'MG2765', severity: 'error', summary: '`verification.namespace` is a namespace meshgen or Kubernetes owns' },
+  VerificationLegacyWithoutGlobalName: { code: 'MG2766', severity: 'error', summary: 'verification in a legacy `.global` mesh without helloworld among `spec.services`, served by every cluster' },
+  IngressSettingsWithoutGateway: { code: 'W2750', severity: 'warning', summary: '`ingressGateway` settings (`ingress`, `nodePorts`, `namespace`, `name`) on a cluster whose ingress gateway is not enabled' },
 } as const satisfies Record<string, CatalogEntry>;
 
 type Catalog = typeof DiagnosticCatalog;

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UsageError } from '../usage-error.js';
 import { clusterNames, INIT_TOPOLOGIES, MAX_INIT_CLUSTERS, meshNameFor, meshTemplate, minimumClusters, type InitTopology } from './mesh-template.js';
 
@@ -26,7 +27,7 @@ export function initMesh(options: InitOptions): InitResult {
   if (existsSync(file)) {
     return { ok: false, message: `meshgen: ${file} already exists; meshgen init never overwrites a mesh file. Move it aside, or name another directory: meshgen init DIR` };
   }
-  const text = meshTemplate({ topology, clusters, name: meshNameFor(basename(resolve(options.dir))) });
+  const text = meshTemplate({ topology, clusters, name: meshNameFor(basename(resolve(options.dir))), schemaPath: schemaPathFrom(options.dir) });
   try {
     mkdirSync(options.dir, { recursive: true });
     // 'wx': fail rather than overwrite, should the file appear in between
@@ -55,4 +56,16 @@ function parseClusters(text: string, topology: InitTopology): number {
     throw new UsageError(`--clusters must be a whole number from ${minimum} to ${MAX_INIT_CLUSTERS}${topology === 'primary-remote' ? ' (a primary-remote mesh has a primary and at least one remote)' : ''}; got "${text}"`);
   }
   return count;
+}
+
+/** meshgen's own schema file, where this copy of meshgen is installed (dist/init/ or src/init/ → schemas/). */
+export const INSTALLED_SCHEMA = fileURLToPath(new URL('../../schemas/mesh.schema.json', import.meta.url));
+
+/**
+ * The $schema of the mesh file in dir: the path from there to the schema of the meshgen that
+ * runs, so that it resolves however meshgen is installed (a dev dependency in node_modules/, a
+ * global install, a checkout). Relative, with forward slashes, as editors resolve it.
+ */
+export function schemaPathFrom(dir: string): string {
+  return relative(resolve(dir), INSTALLED_SCHEMA).split(sep).join('/');
 }

@@ -16,6 +16,8 @@ export interface MeshTemplateOptions {
   clusters: number;
   /** metadata.name */
   name: string;
+  /** the yaml-language-server $schema: meshgen's schema, relative to the mesh file; default as installed in ./node_modules */
+  schemaPath?: string;
 }
 
 /** The fewest clusters a topology can have: a primary-remote mesh needs a remote, an ambient multi-network mesh two networks. */
@@ -58,7 +60,7 @@ export function meshTemplate(options: MeshTemplateOptions): string {
   // a line of YAML with its comment in one column
   const line = (yaml: string, comment?: string) => (comment ? `${yaml.padEnd(33)} # ${comment}` : yaml);
   const lines = [
-    '# yaml-language-server: $schema=node_modules/meshgen/schemas/mesh.schema.json',
+    `# yaml-language-server: $schema=${options.schemaPath ?? 'node_modules/meshgen/schemas/mesh.schema.json'}`,
     '#',
     '# Written by `meshgen init`. The addresses are placeholders from the documentation ranges',
     '# (192.0.2.0/24, 198.51.100.0/24): replace them with yours, then run',

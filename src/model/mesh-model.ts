@@ -1,6 +1,6 @@
 import { compareText } from '../diagnostics/diagnostic.js';
-import { parseIstioVersion, type IstioVersion } from '../rules/istio-versions.js';
-import type { CertManagerSpec, ClusterSpec, MeshDocument, MeshSpec, RotationSpec, ServiceSpec, UpgradeSpec } from '../rules/mesh-spec.js';
+import { isLegacyOnly, parseIstioVersion, type IstioVersion } from '../rules/istio-versions.js';
+import type { CertManagerSpec, ClusterSpec, ExposeSpec, MeshDocument, MeshSpec, RotationSpec, ServiceSpec, UpgradeSpec } from '../rules/mesh-spec.js';
 import { buildLegacyGlobal, type LegacyGlobalModel } from './legacy-global.js';
 import type { HelmOverlays } from '../rules/helm-overlays.js';
 
@@ -9,6 +9,11 @@ import type { HelmOverlays } from '../rules/helm-overlays.js';
 
 export const DEFAULT_CHART_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';
 export const ISTIO_NAMESPACE = 'istio-system';
+/** Where Istio's gateway docs install an ingress gateway (helm install istio-ingress istio/gateway -n istio-ingress). */
+export const DEFAULT_INGRESS_NAMESPACE = 'istio-ingress';
+export const DEFAULT_INGRESS_GATEWAY_NAME = 'istio-ingressgateway';
+/** Istio's multicluster verification runs in `sample` unless spec.verification.namespace says otherwise. */
+export const DEFAULT_VERIFICATION_NAMESPACE = 'sample';
 
 export type Topology = 'multi-primary' | 'primary-remote';
 
@@ -40,6 +45,17 @@ export interface GatewayModel {
   annotations: Record<string, string>;
 }
 
+export interface IngressGatewayModel extends GatewayModel {
+  /** namespace of the gateway release, default istio-ingress */
+  namespace: string;
+  /** the chart's `name`: Deployment and Service; pods labelled istio=<name without "istio-"> */
+  name: string;
+  /** NodePort Services: pinned node ports of 80, 443 and the status port 15021 */
+  nodePorts: { http?: number; https?: number; status?: number };
+  /** a Kubernetes Ingress in front of the gateway */
+  ingress?: { className: string; annotations: Record<string, string> };
+}
+
 export interface EastWestGatewayModel extends GatewayModel {
   serviceType: 'LoadBalancer' | 'NodePort';
   /** `enabled: false` in mesh.yaml: no east-west gateway of either data plane (sidecar or ambient) */
@@ -60,7 +76,12 @@ export interface ClusterModel {
   apiServer?: ClusterSpec['apiServer'];
   reader?: ClusterSpec['reader'];
   eastWestGateway: EastWestGatewayModel;
-  ingressGateway: GatewayModel;
+  ingressGateway: IngressGatewayModel;
+  /**
+   * Outbound ranges the sidecars capture (global.proxy.includeIPRanges); undefined: everything.
+   * `auto` is resolved here: the podCIDR and serviceCIDR of every cluster on this network.
+   */
+  includeIPRanges?: { ranges: string[]; auto: boolean };
   dns: { provider: 'coredns' | 'coredns-custom' | 'kube-dns'; version?: string; istiocorednsAddress?: string };
   /** clusters[].helm: Helm values overlays by release */
   helm: HelmOverlays;
@@ -97,6 +118,18 @@ export interface ServiceModel {
   localityFailover: boolean;
   /** cluster → percentage, when the traffic is split by weight */
   weights?: Record<string, number>;
+  /** north-south: served by these clusters' ingress gateways */
+  expose?: ExposeModel;
+}
+
+export interface ExposeModel {
+  hosts: string[];
+  /** sorted */
+  clusters: string[];
+  /** the service port traffic goes to */
+  port: number;
+  /** undefined: plain HTTP on port 80 */
+  tls?: { mode: 'SIMPLE'; credentialName: string; httpsRedirect: boolean } | { mode: 'PASSTHROUGH' };
 }
 
 /** spec.pki.certManager with its defaults (provider cert-manager) */
@@ -143,6 +176,8 @@ export interface MeshModel {
   services: ServiceModel[];
   /** helloworld + sleep in every cluster (Istio's multicluster verification) */
   verification: boolean;
+  /** where the verification workloads run */
+  verificationNamespace: string;
   /** spec.legacy.global, when enabled: .global names, VIPs, serving clusters */
   legacyGlobal?: LegacyGlobalModel;
   gitops: GitOpsModel;
@@ -162,6 +197,9 @@ export function buildModel(document: MeshDocument): MeshModel {
   if (!parsed) throw new Error(`buildModel: unvalidated istio.version ${spec.istio.version}`);
 
   const clusterNames = spec.clusters.map((c) => c.name).sort(compareText);
+  // Istio 1.6-1.7 (legacy .global): istio-ingressgateway is the cross-cluster gateway and is on
+  // in Istio's default profile, in every cluster (values-istio-multicluster-gateways.yaml)
+  const operatorGateway = legacyGlobal !== undefined && isLegacyOnly(parsed);
   const clusters = spec.clusters
     .map((c, index): ClusterModel => {
       const ew = c.eastWestGateway ?? {};
@@ -178,7 +216,7 @@ export function buildModel(document: MeshDocument): MeshModel {
         apiServer: c.apiServer,
         reader: c.reader,
         eastWestGateway: {
-          enabled: ew.enabled ?? ((multiNetwork && sidecarCrossesNetworks(c.name)) || servesRemotes.has(c.name) || servesOtherClusters.has(c.name)),
+          enabled: ew.enabled ?? (operatorGateway || (multiNetwork && sidecarCrossesNetworks(c.name)) || servesRemotes.has(c.name) || servesOtherClusters.has(c.name)),
           disabledByUser: ew.enabled === false,
           serviceType: ew.serviceType ?? 'LoadBalancer',
           annotations: ew.annotations ?? {},
@@ -189,7 +227,12 @@ export function buildModel(document: MeshDocument): MeshModel {
           enabled: ingress.enabled ?? false,
           serviceType: ingress.serviceType ?? 'LoadBalancer',
           annotations: ingress.annotations ?? {},
+          namespace: ingress.namespace ?? DEFAULT_INGRESS_NAMESPACE,
+          name: ingress.name ?? DEFAULT_INGRESS_GATEWAY_NAME,
+          nodePorts: { ...ingress.nodePorts },
+          ...(ingress.ingress ? { ingress: { className: ingress.ingress.className, annotations: ingress.ingress.annotations ?? {} } } : {}),
         },
+        ...includeIPRanges(c, spec.clusters),
         dns: { provider: c.dns?.provider ?? 'coredns', version: c.dns?.version, istiocorednsAddress: c.dns?.istiocorednsAddress },
         helm: c.helm ?? {},
         ...(c.extraManifests !== undefined ? { extraManifests: c.extraManifests } : {}),
@@ -232,6 +275,7 @@ export function buildModel(document: MeshDocument): MeshModel {
       .sort((a, b) => compareText(a.name, b.name)),
     services: (spec.services ?? []).map((s) => serviceModel(s, clusterNames)).sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name)),
     verification: spec.verification?.enabled ?? false,
+    verificationNamespace: spec.verification?.namespace ?? DEFAULT_VERIFICATION_NAMESPACE,
     legacyGlobal,
     gitops: gitopsModel(spec.gitops),
   };
@@ -251,7 +295,7 @@ function sidecarTrafficCrossesNetworks(spec: MeshDocument['spec']): (cluster: st
   const networkOf = new Map(spec.clusters.map((c) => [c.name, c.network]));
   const sidecar = declared.filter((n) => (n.injection ?? 'sidecar') === 'sidecar').map((n) => n.clusters ?? all);
   // the verification namespace (plan/services-plan.ts) is a sidecar namespace in every cluster unless declared
-  if (spec.verification?.enabled && !declared.some((n) => n.name === 'sample')) sidecar.push(all);
+  if (spec.verification?.enabled && !declared.some((n) => n.name === (spec.verification?.namespace ?? DEFAULT_VERIFICATION_NAMESPACE))) sidecar.push(all);
   return (cluster) => sidecar.some((clusters) => clusters.includes(cluster) && clusters.some((other) => networkOf.get(other) !== networkOf.get(cluster)));
 }
 
@@ -287,7 +331,34 @@ function serviceModel(s: ServiceSpec, clusterNames: string[]): ServiceModel {
     selector: s.selector,
     localityFailover: s.trafficPolicy?.localityFailover ?? false,
     weights: s.trafficPolicy?.weights,
+    ...(s.expose ? { expose: exposeModel(s.expose, s) } : {}),
   };
+}
+
+/** Assumes validation: the port exists (or the service has exactly one), SIMPLE has a credentialName. */
+function exposeModel(e: ExposeSpec, s: ServiceSpec): ExposeModel {
+  const port = e.port ?? s.ports?.[0]?.port;
+  if (port === undefined) throw new Error(`buildModel: unvalidated expose of service ${s.name}`);
+  const tls: ExposeModel['tls'] =
+    e.tls?.mode === 'SIMPLE'
+      ? { mode: 'SIMPLE', credentialName: e.tls.credentialName ?? '', httpsRedirect: e.tls.httpsRedirect ?? true }
+      : e.tls?.mode === 'PASSTHROUGH'
+        ? { mode: 'PASSTHROUGH' }
+        : undefined;
+  return { hosts: [...e.hosts], clusters: [...e.clusters].sort(compareText), port, ...(tls ? { tls } : {}) };
+}
+
+/**
+ * proxy.includeIPRanges: `auto` is every podCIDR and serviceCIDR of the clusters on this cluster's
+ * network (clusters by name, pod range first, each once), as a sidecar on a flat
+ * network reaches them directly; validation guarantees there is at least one.
+ */
+function includeIPRanges(c: ClusterSpec, all: readonly ClusterSpec[]): Pick<ClusterModel, 'includeIPRanges'> {
+  const given = c.proxy?.includeIPRanges;
+  if (given === undefined) return {};
+  if (given !== 'auto') return { includeIPRanges: { ranges: [...given], auto: false } };
+  const ranges = [...all].sort((a, b) => compareText(a.name, b.name)).filter((o) => o.network === c.network).flatMap((o) => [o.podCIDR, o.serviceCIDR]).filter((r): r is string => r !== undefined);
+  return { includeIPRanges: { ranges: [...new Set(ranges)], auto: true } };
 }
 
 function sortedOr(given: string[] | undefined, all: string[]): string[] {

@@ -1,4 +1,4 @@
-import type { MeshModel } from '../model/mesh-model.js';
+import { DEFAULT_INGRESS_NAMESPACE, ISTIO_NAMESPACE, type MeshModel } from '../model/mesh-model.js';
 
 // The Helm releases of one cluster, in install order. The values files, the install commands
 // in out/README.md, the Argo CD Applications and the Flux HelmReleases are all made from this
@@ -11,6 +11,8 @@ export interface ChartRelease {
   release: string;
   /** chart name in spec.istio.chartRepository */
   chart: IstioChart;
+  /** the namespace it is installed in: istio-system, or the ingress gateway's own namespace */
+  namespace: string;
   /**
    * A gateway of a remote: its pods are injected by the primary's istiod through the
    * remote's webhook, which works only once the remote secret is in the primary.
@@ -53,23 +55,25 @@ export interface ReleaseInputs {
   ingressGateway: boolean;
   /** ambient namespaces in the cluster: istio-cni and ztunnel, after istiod (issue #17) */
   ambient: boolean;
+  /** ingressGateway.namespace (default istio-ingress, as Istio's gateway install docs use) */
+  ingressNamespace?: string;
 }
 
 export function chartReleases(inputs: ReleaseInputs): ChartRelease[] {
   if (inputs.istioOperator) return [];
-  const gateway = (release: string): ChartRelease => ({ release, chart: 'gateway', waitsForRemoteSecret: inputs.onRemote });
+  const gateway = (release: string, namespace: string): ChartRelease => ({ release, chart: 'gateway', namespace, waitsForRemoteSecret: inputs.onRemote });
   return [
-    { release: 'istio-base', chart: 'base', waitsForRemoteSecret: false },
-    { release: 'istiod', chart: 'istiod', waitsForRemoteSecret: false },
-    // istiod, then the CNI node agent, then ztunnel: Istio's ambient install order
+    { release: 'istio-base', chart: 'base', namespace: ISTIO_NAMESPACE, waitsForRemoteSecret: false },
+    { release: 'istiod', chart: 'istiod', namespace: ISTIO_NAMESPACE, waitsForRemoteSecret: false },
+    // istiod, then the CNI node agent, then ztunnel: Istio's ambient install order (both in istio-system)
     ...(inputs.ambient
       ? [
-          { release: CNI_RELEASE, chart: 'cni', waitsForRemoteSecret: false } as const,
-          { release: ZTUNNEL_RELEASE, chart: 'ztunnel', waitsForRemoteSecret: false } as const,
+          { release: CNI_RELEASE, chart: 'cni', namespace: ISTIO_NAMESPACE, waitsForRemoteSecret: false } as const,
+          { release: ZTUNNEL_RELEASE, chart: 'ztunnel', namespace: ISTIO_NAMESPACE, waitsForRemoteSecret: false } as const,
         ]
       : []),
-    ...(inputs.eastWestGateway ? [gateway(EAST_WEST_GATEWAY_RELEASE)] : []),
-    ...(inputs.ingressGateway ? [gateway(INGRESS_GATEWAY_RELEASE)] : []),
+    ...(inputs.eastWestGateway ? [gateway(EAST_WEST_GATEWAY_RELEASE, ISTIO_NAMESPACE)] : []),
+    ...(inputs.ingressGateway ? [gateway(INGRESS_GATEWAY_RELEASE, inputs.ingressNamespace ?? DEFAULT_INGRESS_NAMESPACE)] : []),
   ];
 }
 

@@ -9,6 +9,7 @@ import { planAmbientCluster, type AmbientClusterPlan } from './ambient-plan.js';
 import { cacertsDelivery, type SecretDelivery } from './secret-delivery.js';
 import { planByReference, type ByReferenceClusterPlan } from './by-reference-plan.js';
 import { planEscapeHatches, type EscapeHatchPlan } from './overlays-plan.js';
+import { planIngress, type IngressPlan } from './ingress-plan.js';
 
 // What one cluster gets, and why. The renderers follow this plan and never re-derive topology;
 // out/README.md quotes the reasons so a reviewer can see where each part comes from.
@@ -22,6 +23,8 @@ export interface ClusterPlan {
   /** Gateway cross-network-gateway on 15443 */
   crossNetworkGateway: boolean;
   ingressGateway: boolean;
+  /** the ingress gateway's namespace and name, the services it serves, the Ingress in front */
+  ingress?: IngressPlan;
   /** primaries: the remotes this istiod manages (sorted) */
   servedRemotes: string[];
   /** primaries serving remotes: istiod-gateway + istiod-vs, EXTERNAL_ISTIOD */
@@ -52,8 +55,8 @@ export interface ClusterPlan {
   dnsServices: ServiceModel[];
   /** services with a cross-cluster traffic policy that this cluster's istiod applies */
   trafficPolicies: ServiceModel[];
-  /** Istio's helloworld/sleep verification: the helloworld version this cluster runs */
-  verification?: { helloworldVersion: 'v1' | 'v2' };
+  /** Istio's helloworld/sleep verification: the helloworld version this cluster runs, and where */
+  verification?: { helloworldVersion: string; namespace: string };
   /** ambient namespaces here: istio-cni, ztunnel, istiod profile ambient, the ambient east-west Gateway */
   ambient?: AmbientClusterPlan;
   /** spec.legacy.global: .global ServiceEntries, DNS stub and their Istio config */
@@ -107,13 +110,13 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
   if (crossNetworkGateway) reasons.push(`cross-network-gateway: exposes services to other networks on port 15443${servedRemotes.length ? ', on this cluster\'s and its remotes\' east-west gateways' : ''}`);
 
   const ingressGateway = cluster.ingressGateway.enabled && !istioOperator;
-  if (ingressGateway) reasons.push('ingress gateway: enabled in mesh.yaml');
+  const ingress = planIngress(mesh, cluster, ingressGateway, reasons);
   reasons.push(...legacyReasons);
   const ambient = planAmbientCluster(mesh, cluster, reasons);
 
   const readers = readersOf(topology, cluster.name);
   // spec.istio.upgrade: the old and the new istiod side by side, each release at its chart version
-  const releases = upgradeReleases(planUpgrade(mesh), chartReleases({ istioOperator: installer === 'istioctl', onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway, ambient: ambient !== undefined }));
+  const releases = upgradeReleases(planUpgrade(mesh), chartReleases({ istioOperator: installer === 'istioctl', onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway, ambient: ambient !== undefined, ingressNamespace: cluster.ingressGateway.namespace }));
   const byReference = planByReference(mesh, topology, cluster, readers);
   const escapeHatches = planEscapeHatches(mesh, cluster, releases, reasons);
   return {
@@ -122,6 +125,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
     eastWestGateway,
     crossNetworkGateway,
     ingressGateway,
+    ingress,
     servedRemotes,
     exposeIstiod,
     controlPlane,

@@ -9,21 +9,19 @@ import type { ClusterModel, MeshModel, NamespaceModel, ServiceModel } from '../m
 // reaches other clusters by <name>.<namespace>.<suffix> ServiceEntries instead, and has no
 // cross-cluster endpoint discovery for traffic policies to act on.
 
-/** Istio's multicluster verification runs in `sample`, with injection on, in every cluster. */
-export const VERIFICATION_NAMESPACE = 'sample';
-
 export interface ServicesPlan {
   namespaces: NamespaceModel[];
   dnsServices: ServiceModel[];
   trafficPolicies: ServiceModel[];
-  verification?: { helloworldVersion: 'v1' | 'v2' };
+  verification?: { helloworldVersion: string; namespace: string };
 }
 
 export function planServices(mesh: MeshModel, cluster: ClusterModel): ServicesPlan {
   const declared = mesh.namespaces.filter((n) => n.clusters.includes(cluster.name));
   const namespaces: NamespaceModel[] = [...declared];
-  if (mesh.verification && !declared.some((n) => n.name === VERIFICATION_NAMESPACE)) {
-    namespaces.push({ name: VERIFICATION_NAMESPACE, injection: 'sidecar', clusters: [cluster.name] });
+  // Istio's multicluster verification runs in spec.verification.namespace (default sample), with injection on, in every cluster
+  if (mesh.verification && !declared.some((n) => n.name === mesh.verificationNamespace)) {
+    namespaces.push({ name: mesh.verificationNamespace, injection: 'sidecar', clusters: [cluster.name] });
   }
   const hasNamespace = (service: ServiceModel) => declared.some((n) => n.name === service.namespace);
   const crossClusterServices = !mesh.legacyGlobal;
@@ -32,11 +30,14 @@ export function planServices(mesh: MeshModel, cluster: ClusterModel): ServicesPl
     dnsServices: crossClusterServices && !mesh.dns.capture ? mesh.services.filter((s) => hasNamespace(s) && !s.clusters.includes(cluster.name)) : [],
     // Istio config is read by the istiod of the cluster it is applied in: primaries only
     trafficPolicies: crossClusterServices && cluster.role === 'primary' ? mesh.services.filter((s) => (s.localityFailover || s.weights) && hasNamespace(s)) : [],
-    ...(mesh.verification ? { verification: { helloworldVersion: helloworldVersion(cluster) } } : {}),
+    ...(mesh.verification ? { verification: { helloworldVersion: helloworldVersion(cluster), namespace: mesh.verificationNamespace } } : {}),
   };
 }
 
-/** v1 for the first cluster of mesh.yaml, v2 for the second, and so on alternating. */
-export function helloworldVersion(cluster: ClusterModel): 'v1' | 'v2' {
-  return cluster.index % 2 === 0 ? 'v1' : 'v2';
+/**
+ * v1 for the first cluster of mesh.yaml, v2 for the second, v3 for the third, ...: one version
+ * per cluster, so a reply names the cluster that answered and every pair of clusters is seen.
+ */
+export function helloworldVersion(cluster: ClusterModel): string {
+  return `v${cluster.index + 1}`;
 }

@@ -16,6 +16,7 @@ import { readerTokenSecret } from './cluster/reader-token-secret.js';
 import { crossNetworkGateway } from './cluster/cross-network-gateway.js';
 import { istiodGateway, istiodVirtualService } from './cluster/istiod-exposure.js';
 import { appNamespaces } from './cluster/app-namespaces.js';
+import { ingressObjects } from './cluster/ingress-gateway.js';
 import { dnsServices } from './cluster/dns-services.js';
 import { trafficPolicies } from './cluster/traffic-policy.js';
 import { verificationWorkloads } from './cluster/verification-workloads.js';
@@ -138,6 +139,7 @@ function clusterObjects(mesh: MeshModel, plan: ClusterPlan, upgrade?: UpgradePla
     ...(plan.exposeIstiod ? [istiodGateway(), ...istiodRoutes] : []),
     ...ambientEastWestGateways(mesh, plan),
     ...appNamespaces(mesh, plan, upgrade),
+    ...ingressObjects(mesh, plan),
     ...dnsServices(plan),
     ...trafficPolicies(plan),
     ...(plan.legacy ? [...legacyGlobalObjects(mesh, plan), ...clusterDnsObjects(plan.legacy)] : []),

@@ -44,7 +44,7 @@ export interface MeshSpec {
   namespaces?: { name: string; injection?: 'sidecar' | 'ambient' | 'disabled'; clusters?: string[] }[];
   services?: ServiceSpec[];
   legacy?: { global?: { enabled?: boolean; suffix?: string } };
-  verification?: { enabled?: boolean };
+  verification?: { enabled?: boolean; namespace?: string };
   gitops?: {
     argocd?: { repoURL: string; targetRevision?: string; path?: string };
     flux?: { sourceRef: { kind: 'GitRepository' | 'OCIRepository' | 'Bucket'; name: string }; path?: string };
@@ -73,6 +73,15 @@ export interface ServiceSpec {
   trafficPolicy?: { localityFailover?: boolean; weights?: Record<string, number> };
   /** legacy.global: a pinned virtual IP for <name>.<namespace>.<suffix> */
   vip?: string;
+  /** north-south: a Gateway on these clusters' ingress gateways and a VirtualService to the service */
+  expose?: ExposeSpec;
+}
+
+export interface ExposeSpec {
+  hosts: string[];
+  clusters: string[];
+  port?: number;
+  tls?: { mode: 'SIMPLE' | 'PASSTHROUGH'; credentialName?: string; httpsRedirect?: boolean };
 }
 
 export interface ClusterSpec {
@@ -95,13 +104,19 @@ export interface ClusterSpec {
   };
   ingressGateway?: {
     enabled?: boolean;
+    namespace?: string;
+    name?: string;
     serviceType?: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
     annotations?: Record<string, string>;
+    nodePorts?: { http?: number; https?: number; status?: number };
+    ingress?: { className: string; annotations?: Record<string, string> };
   };
   /** Helm values overlays by release, over spec.helm */
   helm?: HelmOverlays;
   /** a directory of the user's own objects, relative to mesh.yaml */
   extraManifests?: string;
+  /** sidecar capture: 'auto' or the ranges (the injector's global.proxy.includeIPRanges) */
+  proxy?: { includeIPRanges?: 'auto' | string[] };
   /** istiocorednsAddress: legacy.global on Istio with istiocoredns, the ClusterIP the .global stub forwards to */
   dns?: { provider?: 'coredns' | 'coredns-custom' | 'kube-dns'; version?: string; istiocorednsAddress?: string };
 }

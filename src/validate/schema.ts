@@ -40,8 +40,30 @@ function compileNow(): ValidateFunction {
 export function validateSchema(source: MeshSource, value: unknown): Diagnostic[] {
   const validate = compiledSchema();
   if (validate(value)) return [];
-  const errors = withoutMissingKeysExplainedByTypos(validate.errors ?? []);
+  const errors = oneErrorPerAnyOf(withoutMissingKeysExplainedByTypos(validate.errors ?? []));
   return dedupe(errors.map((e) => diagnosticFor(source, e)));
+}
+
+/**
+ * A value that fails an `anyOf` (proxy.includeIPRanges: a string or a list) is one mistake.
+ * When the value has the type of one alternative (a list), that alternative's errors say what
+ * is wrong inside it; otherwise the `anyOf` error alone reports a value of the wrong type.
+ */
+function oneErrorPerAnyOf(errors: ErrorObject[]): ErrorObject[] {
+  let kept = errors;
+  for (const e of errors.filter((x) => x.keyword === 'anyOf')) {
+    const alternatives = (e.schema as { type?: string }[] | undefined) ?? [];
+    const jsonType = Array.isArray(e.data) ? 'array' : e.data === null ? 'null' : typeof e.data;
+    const fitting = alternatives.findIndex((s) => s.type === jsonType);
+    const prefix = `${e.schemaPath}/`;
+    kept = kept.filter((x) => {
+      if (x === e) return fitting < 0;
+      const inside = x.instancePath === e.instancePath || x.instancePath.startsWith(`${e.instancePath}/`);
+      if (!inside || !x.schemaPath.startsWith(prefix)) return true;
+      return fitting >= 0 && x.schemaPath.startsWith(`${prefix}${fitting}/`);
+    });
+  }
+  return kept;
 }
 
 /**
@@ -116,6 +138,10 @@ function diagnosticFor(source: MeshSource, e: ErrorObject): Diagnostic {
     case 'minLength':
     case 'maxLength':
       return error(Codes.OutOfRange, `${where} ${rangeMessage(e)}`, { ...at(path), hint: schema?.description });
+    case 'anyOf': {
+      const alternatives = ((e.schema as { type?: string }[] | undefined) ?? []).map((s) => (s.type === 'array' ? 'a list' : `a ${s.type}`));
+      return error(Codes.WrongType, `${where} must be ${alternatives.join(' or ')}, not ${actualType(e.data, sourceTextAt(source, path))}`, { ...at(path), hint: schema?.description });
+    }
     case 'uniqueItems':
       return error(Codes.DuplicateName, `${where} lists the same item twice (items ${e.params.j} and ${e.params.i})`, at([...path, Number(e.params.i)]));
     default:

@@ -6,7 +6,9 @@ import { checkIstioVersion } from './checks/istio-version.js';
 import { checkUniqueNames } from './checks/unique-names.js';
 import { checkNetworks } from './checks/networks.js';
 import { checkClusterReferences } from './checks/cluster-references.js';
-import { checkCidrs } from './checks/cidrs.js';
+import { checkCidrs, checkIncludeIpRanges, checkPodServiceCidrs } from './checks/cidrs.js';
+import { checkNorthSouth } from './checks/north-south.js';
+import { checkVerification } from './checks/verification.js';
 import { checkExclusiveFields } from './checks/exclusive-fields.js';
 import { checkUrls } from './checks/urls.js';
 import { checkGateways } from './checks/gateways.js';
@@ -44,6 +46,10 @@ export const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkSecretsByReference,
   checkLifecycle,
   checkHelmOverlays,
+  checkPodServiceCidrs,
+  checkIncludeIpRanges,
+  checkNorthSouth,
+  checkVerification,
 ];
 
 export function checkSemantics(source: MeshSource, document: MeshDocument, today?: Date): Diagnostic[] {

@@ -18,6 +18,10 @@ interface Expectation {
   primaryAddress?: string;
   /** ambient namespaces in this cluster (from mesh.yaml), and whether one of them is also in a cluster on another network */
   ambient?: { namespaces: string[]; acrossNetworks: boolean };
+  /** eastWestGateway.nodePort: the node port behind 15443 */
+  eastWestNodePort?: number;
+  /** the ingress gateway as mesh.yaml describes it */
+  ingress: { name: string; nodePorts: { http?: number; https?: number; status?: number } };
 }
 
 function expectationFor(c: Case, cluster: ClusterInfo): Expectation {
@@ -27,11 +31,14 @@ function expectationFor(c: Case, cluster: ClusterInfo): Expectation {
   const networkOf = new Map(clusters.map((x) => [x.name, x.network]));
   const ambient = (mesh.spec.namespaces ?? []).filter((n: any) => n.injection === 'ambient').map((n: any) => ({ name: n.name, clusters: n.clusters ?? clusters.map((x) => x.name) }));
   const here = ambient.filter((n: any) => n.clusters.includes(cluster.name));
+  const own = clusters.find((x) => x.name === cluster.name);
   return {
     cluster,
     meshID: mesh.spec.meshID ?? mesh.metadata.name,
     primaryAddress: primary?.eastWestGateway?.address,
     ...(here.length ? { ambient: { namespaces: here.map((n: any) => n.name), acrossNetworks: here.some((n: any) => n.clusters.some((o: string) => networkOf.get(o) !== cluster.network)) } } : {}),
+    eastWestNodePort: own?.eastWestGateway?.nodePort,
+    ingress: { name: own?.ingressGateway?.name ?? 'istio-ingressgateway', nodePorts: own?.ingressGateway?.nodePorts ?? {} },
   };
 }
 
@@ -138,6 +145,25 @@ export function eastWestProblems(objects: any[], x: Expectation): string[] {
   for (const port of [15021, 15443, 15012, 15017]) if (!ports.includes(port)) problems.push(`the gateway Service has no port ${port}`);
   const proxy = deployment.spec.template.spec.containers.find((c: any) => c.name === 'istio-proxy');
   if (env(proxy, 'ISTIO_META_REQUESTED_NETWORK_VIEW') !== x.cluster.network) problems.push(`ISTIO_META_REQUESTED_NETWORK_VIEW is ${env(proxy, 'ISTIO_META_REQUESTED_NETWORK_VIEW')}, not ${x.cluster.network}`);
+  const tls = service.spec.ports.find((p: any) => p.port === 15443);
+  if (x.eastWestNodePort !== undefined && tls?.nodePort !== x.eastWestNodePort) problems.push(`the node port behind 15443 is ${tls?.nodePort}, not the pinned ${x.eastWestNodePort}`);
+  return problems;
+}
+
+/** Problems of the gateway chart's rendered ingress gateway: the name, the pod label Gateways select, pinned node ports. */
+export function ingressProblems(objects: any[], x: Expectation): string[] {
+  const problems: string[] = [];
+  const service = byKind(objects, 'Service')[0];
+  const deployment = byKind(objects, 'Deployment')[0];
+  if (!service || !deployment) return ['the ingress gateway renders no Service or no Deployment'];
+  if (service.metadata.name !== x.ingress.name) problems.push(`the ingress gateway Service is ${service.metadata.name}, not ${x.ingress.name}`);
+  const selector = x.ingress.name.replace(/^istio-/, '');
+  if (deployment.spec.template.metadata.labels?.istio !== selector) problems.push(`the ingress gateway pods are labelled istio: ${deployment.spec.template.metadata.labels?.istio}, not ${selector}`);
+  for (const [port, pinned] of [[15021, x.ingress.nodePorts.status], [80, x.ingress.nodePorts.http], [443, x.ingress.nodePorts.https]] as const) {
+    const rendered = service.spec.ports.find((p: any) => p.port === port);
+    if (!rendered) problems.push(`the ingress gateway Service has no port ${port}`);
+    else if (pinned !== undefined && rendered.nodePort !== pinned) problems.push(`the node port behind ${port} is ${rendered.nodePort}, not the pinned ${pinned}`);
+  }
   return problems;
 }
 
@@ -162,6 +188,7 @@ function renderProblems(c: Case, h: HelmRender, objects: any[]): string[] {
   if (h.chart === 'cni') return cniProblems(objects);
   if (h.chart === 'base') return baseProblems(objects);
   if (h.release === 'istio-eastwestgateway') return eastWestProblems(objects, x);
+  if (h.release === 'istio-ingressgateway') return ingressProblems(objects, x);
   return byKind(objects, 'Deployment').length === 1 ? [] : [`${h.release} renders ${byKind(objects, 'Deployment').length} Deployments`];
 }
 
@@ -201,8 +228,9 @@ describe.each(withHelm.map((c) => [c.name, c] as const))('%s', (_, c) => {
   });
 });
 
-/** Leaf paths of a values object (an array counts as one leaf). */
+/** Leaf paths of a values object: an array of mappings (such as service.ports) by index, any other array as one leaf. */
 function leaves(value: any, path: string[] = []): string[][] {
+  if (Array.isArray(value) && value.length && value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) return value.flatMap((v, i) => leaves(v, [...path, String(i)]));
   if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length) return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
   return path.length ? [path] : [];
 }
@@ -344,6 +372,46 @@ describe('negative controls: the same checks fail on broken output', () => {
     const spokeA = expectationFor(c, c.clusters.find((x) => x.name === 'spoke-a')!);
     expect(istiodProblems(yamlDocs(r.stdout), { ...spokeA, primaryAddress: 'istiod.hub-a.example.com' })).toEqual([]);
     expect(istiodProblems(yamlDocs(r.stdout), { ...spokeA, primaryAddress: 'istiod.other.example.com' }).join('\n')).toMatch(/not an ExternalName to istiod\.other\.example\.com/);
+  });
+
+  it('an east-west gateway whose pinned node port is lost fails the node-port check', () => {
+    const eks = cases.find((x) => x.name === 'eks-alb-nodeport')!;
+    const h = eks.helm.find((x) => x.cluster === 'eks-east' && x.release === 'istio-eastwestgateway')!;
+    const values = parse(readFileSync(join(eks.out, h.values), 'utf8'));
+    const expectation = expectationFor(eks, eks.clusters.find((x) => x.name === 'eks-east')!);
+    const file = join(work, 'controls', 'helm', 'eks-east-ew.values.yaml');
+    writeFileMkdir(file, stringify(values));
+    expect(eastWestProblems(yamlDocs(helmTemplate(helm, work, h.release, CHART_DIRS[h.chart], h.namespace, file).stdout), expectation)).toEqual([]);
+    for (const port of values.service.ports) delete port.nodePort;
+    writeFileMkdir(file, stringify(values));
+    expect(eastWestProblems(yamlDocs(helmTemplate(helm, work, h.release, CHART_DIRS[h.chart], h.namespace, file).stdout), expectation).join('\n')).toMatch(/node port behind 15443 is undefined, not the pinned 31443/);
+  });
+
+  it('the chart\'s networkGateway path drops a nodePort given in networkGatewayPorts (why meshgen spells the ports out)', () => {
+    const eks = cases.find((x) => x.name === 'eks-alb-nodeport')!;
+    const h = eks.helm.find((x) => x.cluster === 'eks-east' && x.release === 'istio-eastwestgateway')!;
+    const values = { name: 'istio-eastwestgateway', networkGateway: 'vpc-east', networkGatewayPorts: { 'status-port': { port: 15021 }, tls: { port: 15443, nodePort: 31443 }, 'tls-istiod': { port: 15012 }, 'tls-webhook': { port: 15017 } }, service: { type: 'NodePort' } };
+    const file = join(work, 'controls', 'helm', 'eks-east-ew-networkgateway.values.yaml');
+    writeFileMkdir(file, stringify(values));
+    const r = helmTemplate(helm, work, h.release, CHART_DIRS[h.chart], h.namespace, file);
+    expect(r.status, r.stderr).toBe(0);
+    const tls = byKind(yamlDocs(r.stdout), 'Service')[0].spec.ports.find((p: any) => p.port === 15443);
+    expect(tls.nodePort).toBeUndefined();
+  });
+
+  it('an ingress gateway with another name, or without its pinned node ports, fails the ingress checks', () => {
+    const eks = cases.find((x) => x.name === 'eks-alb-nodeport')!;
+    const h = eks.helm.find((x) => x.cluster === 'eks-east' && x.release === 'istio-ingressgateway')!;
+    expect(h.namespace).toBe('istio-ingress');
+    const values = parse(readFileSync(join(eks.out, h.values), 'utf8'));
+    values.name = 'istio-other';
+    for (const port of values.service.ports) delete port.nodePort;
+    const file = join(work, 'controls', 'helm', 'eks-east-ingress.values.yaml');
+    writeFileMkdir(file, stringify(values));
+    const problems = ingressProblems(yamlDocs(helmTemplate(helm, work, h.release, CHART_DIRS[h.chart], h.namespace, file).stdout), expectationFor(eks, eks.clusters.find((x) => x.name === 'eks-east')!)).join('\n');
+    expect(problems).toMatch(/Service is istio-other, not istio-ingressgateway/);
+    expect(problems).toMatch(/pods are labelled istio: other, not ingressgateway/);
+    expect(problems).toMatch(/node port behind 15021 is undefined, not the pinned 30621/);
   });
 
   it('a gateway that is not a network gateway fails the east-west checks', () => {

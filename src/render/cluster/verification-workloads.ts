@@ -3,28 +3,30 @@ import type * as Cdk8s from 'cdk8s';
 import type * as Kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
-import { VERIFICATION_NAMESPACE } from '../../plan/services-plan.js';
 
 // Istio's multicluster verification: helloworld in every cluster (v1 in the first cluster of
-// mesh.yaml, v2 in the next, alternating) behind one helloworld Service, and a sleep client in
-// each; curling helloworld from sleep must reach both versions, hence other clusters.
+// mesh.yaml, v2 in the next, v3 in the third, ...) behind one helloworld Service, and a sleep
+// client in each; curling helloworld from sleep must reach every version, hence every cluster.
 // Facts: Istio samples/helloworld (port 5000, GET /hello) and samples/sleep (curl image).
+// Istio publishes images for v1 and v2 only; the app answers with its SERVICE_VERSION
+// environment variable (samples/helloworld/src/app.py), so v3 and later run the v1 image with
+// SERVICE_VERSION set.
 
 export const HELLOWORLD_PORT = 5000;
-const HELLOWORLD_IMAGE = (version: string) => `docker.io/istio/examples-helloworld-${version}:1.0`;
+const PUBLISHED_VERSIONS = ['v1', 'v2'];
+const HELLOWORLD_IMAGE = (version: string) => `docker.io/istio/examples-helloworld-${PUBLISHED_VERSIONS.includes(version) ? version : 'v1'}:1.0`;
 const SLEEP_IMAGE = 'curlimages/curl';
 
 export function verificationWorkloads(plan: ClusterPlan): ((scope: Construct) => void) | undefined {
   const verification = plan.verification;
-  return verification ? (scope) => addWorkloads(scope, verification.helloworldVersion) : undefined;
+  return verification ? (scope) => addWorkloads(scope, verification.helloworldVersion, verification.namespace) : undefined;
 }
 
-function addWorkloads(scope: Construct, version: string): void {
+function addWorkloads(scope: Construct, version: string, namespace: string): void {
   const require = createRequire(import.meta.url);
   const kplus = require('cdk8s-plus-27') as typeof Kplus; // loaded only when verification is on
   const { ApiObject, JsonPatch, Size } = require('cdk8s') as typeof Cdk8s;
   const { Cpu } = kplus;
-  const namespace = VERIFICATION_NAMESPACE;
   // sample images: modest resources instead of cdk8s-plus's production defaults; the images
   // run as root or a named user, so non-root cannot be enforced here
   const resources = { cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) } };
@@ -38,7 +40,15 @@ function addWorkloads(scope: Construct, version: string): void {
     select: false,
     podMetadata: { labels: helloworldLabels },
     securityContext: { ensureNonRoot: false },
-    containers: [{ name: 'helloworld', image: HELLOWORLD_IMAGE(version), portNumber: HELLOWORLD_PORT, ...container }],
+    containers: [
+      {
+        name: 'helloworld',
+        image: HELLOWORLD_IMAGE(version),
+        portNumber: HELLOWORLD_PORT,
+        ...(PUBLISHED_VERSIONS.includes(version) ? {} : { envVariables: { SERVICE_VERSION: kplus.EnvValue.fromValue(version) } }),
+        ...container,
+      },
+    ],
   });
   helloworld.select(kplus.LabelSelector.of({ labels: helloworldLabels }));
 

@@ -45,7 +45,7 @@ export function argoCdApplications(mesh: MeshModel, argo: ArgoCd, plan: ClusterP
   return argoPlan.applications.map((application) =>
     kubeObject(Application, {
       metadata: { name: application.name, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE_ANNOTATION]: String(application.wave) } },
-      spec: { project: PROJECT, destination: { server, namespace: ISTIO_NAMESPACE }, ...applicationSpec(mesh, argo, cluster, application) },
+      spec: { project: PROJECT, destination: { server, namespace: application.release?.namespace ?? ISTIO_NAMESPACE }, ...applicationSpec(mesh, argo, cluster, application, namespaceManifests(plan)) },
     }),
   );
 }
@@ -53,7 +53,18 @@ export function argoCdApplications(mesh: MeshModel, argo: ArgoCd, plan: ClusterP
 /** What an Application syncs, and how: everything in its spec but the project and destination. */
 type SyncSpec = Omit<ApplicationSpec, 'project' | 'destination'>;
 
-function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, application: ArgoCdApplicationPlan): SyncSpec {
+/**
+ * The Namespaces the charts install into: istio-system, and the ingress gateway's namespace
+ * where it has one: their manifest files (applicationSpec joins them into one glob for Argo CD).
+ */
+function namespaceManifests(plan: ClusterPlan): string[] {
+  const files = [...new Set(plan.releases.map((r) => r.namespace))]
+    .map((name) => manifestFileName({ group: '', kind: 'Namespace', namespace: '', name }))
+    .filter((file) => file !== NAMESPACE_MANIFEST);
+  return [NAMESPACE_MANIFEST, ...files];
+}
+
+function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, application: ArgoCdApplicationPlan, namespaces: readonly string[]): SyncSpec {
   if (application.release) return chartApplicationSpec(mesh, argo, cluster, application.release);
   if (application.gatewayApiCrds) return gatewayApiCrdsApplicationSpec(application.gatewayApiCrds);
   // The Namespace is its own Application so that it exists before the charts; the manifests
@@ -63,7 +74,7 @@ function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, a
   // The object that makes cacerts goes with the Namespace: Argo CD waits for its health (the
   // Certificate or ExternalSecret Ready) before the charts' waves, so istiod starts with cacerts.
   // Argo CD's directory include/exclude take one glob; {a,b} matches either file.
-  const files = [NAMESPACE_MANIFEST, ...(application.withNamespace ?? []).map(manifestFileName)];
+  const files = [...namespaces, ...(application.withNamespace ?? []).map(manifestFileName)];
   const pattern = files.length === 1 ? files[0]! : `{${files.join(',')}}`;
   return {
     source: {

@@ -2,7 +2,7 @@ import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
 import { HelmRepository, HelmRepositorySpecType } from '../../imports/source.toolkit.fluxcd.io.js';
 import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind } from '../../imports/helm.toolkit.fluxcd.io.js';
 import { Kustomization, KustomizationSpecSourceRefKind, type KustomizationSpecSourceRef } from '../../imports/kustomize.toolkit.fluxcd.io.js';
-import { ISTIO_NAMESPACE, type ClusterModel, type GitOpsModel, type MeshModel } from '../../model/mesh-model.js';
+import { type ClusterModel, type GitOpsModel, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import { isOciRepository, releaseVersion } from '../../plan/chart-releases.js';
 import { FLUX_NAMESPACE, type FluxClusterPlan } from '../../plan/gitops-plan.js';
@@ -63,9 +63,9 @@ export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, pla
           interval: INTERVAL,
           // explicit: the default would be "<targetNamespace>-<name>", unlike the manual install
           releaseName: release.release,
-          targetNamespace: ISTIO_NAMESPACE,
-          // Helm's release records beside the release, as `helm install -n istio-system` keeps them
-          storageNamespace: ISTIO_NAMESPACE,
+          targetNamespace: release.namespace,
+          // Helm's release records beside the release, as `helm install -n <namespace>` keeps them
+          storageNamespace: release.namespace,
           chart: { spec: { chart: release.chart, version: releaseVersion(mesh, release), sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: HELM_REPOSITORY_NAME } } },
           dependsOn: dependsOn ? [{ name: dependsOn }] : undefined,
           // Keep trying instead of stalling: istio-system comes from the manifests Kustomization,

@@ -46,6 +46,8 @@ export interface IstiodGlobalValues {
   configCluster?: boolean;
   remotePilotAddress?: string;
   externalIstiod?: boolean;
+  /** the injector's outbound capture (comma-separated ranges; the chart's default is "*") */
+  proxy?: { includeIPRanges: string };
 }
 
 /** `meshConfig`, which the chart passes through as Istio's MeshConfig: the fields meshgen sets. */
@@ -91,6 +93,9 @@ export function istiodValues(mesh: MeshModel, plan: ClusterPlan, clusterLocalHos
     values.istiodRemote = { injectionPath: `/inject/cluster/${cluster.name}/net/${cluster.network}` };
   } else {
     if (plan.exposeIstiod) global.externalIstiod = true;
+    // read by the injection template (traffic.sidecar.istio.io/includeOutboundIPRanges) of the
+    // pods this istiod injects, its remotes' included: only a primary's values reach them
+    if (cluster.includeIPRanges) global.proxy = { includeIPRanges: cluster.includeIPRanges.ranges.join(',') };
     values.meshConfig = { trustDomain: mesh.trustDomain, ...dnsProxying(mesh, multiRoot), ...clusterLocalServices(clusterLocalHosts) };
     if (plan.ambient) {
       // ambient clusters are primaries: a mesh with ambient namespaces has no remotes (MG2901)

@@ -27,6 +27,8 @@ export interface CurrentIstioOperatorSpec {
 /** One gateway component (GatewayComponentSpec). */
 export interface OperatorGateway {
   name: string;
+  /** where the gateway runs; default: the control plane's namespace */
+  namespace?: string;
   enabled: boolean;
   label?: Record<string, string>;
   k8s?: OperatorGatewayK8s;

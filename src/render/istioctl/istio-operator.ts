@@ -35,7 +35,20 @@ export function currentIstioOperator(mesh: MeshModel, plan: ClusterPlan, cluster
 
   const gateways: OperatorGateway[] = [];
   // the default profile turns istio-ingressgateway on: say what mesh.yaml says, either way
-  gateways.push({ name: INGRESS_GATEWAY_RELEASE, enabled: plan.ingressGateway, ...(plan.ingressGateway ? { k8s: serviceOf(cluster.ingressGateway.serviceType, cluster.ingressGateway.annotations) } : {}) });
+  const ingress = plan.ingress;
+  if (!plan.ingressGateway || !ingress) gateways.push({ name: INGRESS_GATEWAY_RELEASE, enabled: false });
+  else {
+    // ingressGateway.name and .namespace as on the Helm path, with the pod label the ingress
+    // plan's Gateways select; a renamed gateway turns the profile's own one off
+    if (ingress.name !== INGRESS_GATEWAY_RELEASE) gateways.push({ name: INGRESS_GATEWAY_RELEASE, enabled: false });
+    gateways.push({
+      name: ingress.name,
+      ...(ingress.namespace !== ISTIO_NAMESPACE ? { namespace: ingress.namespace } : {}),
+      enabled: true,
+      label: { app: ingress.name, ...ingress.selector },
+      k8s: serviceOf(cluster.ingressGateway.serviceType, cluster.ingressGateway.annotations),
+    });
+  }
   if (plan.eastWestGateway) {
     const k8s = serviceOf(cluster.eastWestGateway.serviceType, cluster.eastWestGateway.annotations);
     const nodePort = cluster.eastWestGateway.nodePort;

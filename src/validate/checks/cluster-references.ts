@@ -25,5 +25,8 @@ export function checkClusterReferences({ document, at, report }: Context) {
   (spec.services ?? []).forEach((s, i) =>
     (s.clusters ?? []).forEach((name, j) => check(name, ['spec', 'services', i, 'clusters', j], `service "${s.name}"`)),
   );
+  (spec.services ?? []).forEach((s, i) =>
+    (s.expose?.clusters ?? []).forEach((name, j) => check(name, ['spec', 'services', i, 'expose', 'clusters', j], `expose of service "${s.name}"`)),
+  );
 }
 

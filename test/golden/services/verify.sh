@@ -3,24 +3,29 @@
 #
 # Checks that traffic crosses clusters: from the sleep pod of each cluster it calls
 # http://helloworld.sample:5000/hello REQUESTS times (default 10) and reports which helloworld versions answered.
-# helloworld v1 runs in: east; v2 in: west.
-# A cluster that reaches only its own version (or nothing) fails the check: exit 1.
+# Each cluster runs its own version: v1 in east, v2 in west.
+# Every cluster must reach every version; one never reached names the two clusters whose
+# link is broken, and the check fails: exit 1.
 #
 # Needs kubectl and one context variable per cluster: CTX_EAST, CTX_WEST.
 set -euo pipefail
 
 requests="${REQUESTS:-10}"
+expected="v1:east v2:west"
 status=0
 
 # check CLUSTER CONTEXT OWN_VERSION
 check() {
   local cluster="$1" context="$2" own="$3"
-  local reply version seen=" " i
+  local reply version seen=" " missing="" entry i
   for ((i = 0; i < requests; i++)); do
     if reply="$(kubectl --context "$context" -n sample exec deploy/sleep -c sleep -- curl -sS --max-time 5 http://helloworld.sample:5000/hello 2>&1)"; then
       version="$(sed -n 's/^Hello version: \(v[0-9][0-9]*\),.*$/\1/p' <<<"$reply")"
       if [[ -n "$version" && "$seen" != *" $version "* ]]; then seen+="$version "; fi
     fi
+  done
+  for entry in $expected; do
+    if [[ "$seen" != *" ${entry%%:*} "* ]]; then missing+="${missing:+, }${entry%%:*} (${entry#*:})"; fi
   done
   seen="${seen# }"
   seen="${seen% }"
@@ -29,6 +34,9 @@ check() {
     status=1
   elif [[ "$seen" == "$own" ]]; then
     echo "FAIL $cluster: reached only $own, its own version: traffic does not cross clusters"
+    status=1
+  elif [[ -n "$missing" ]]; then
+    echo "FAIL $cluster ($own): reached $seen, never $missing: traffic from $cluster does not reach them"
     status=1
   else
     echo "ok   $cluster ($own): reached $seen"
