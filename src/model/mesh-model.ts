@@ -1,6 +1,6 @@
 import { compareText } from '../diagnostics/diagnostic.js';
 import { parseIstioVersion, type IstioVersion } from '../rules/istio-versions.js';
-import type { ClusterSpec, MeshDocument, ServiceSpec } from '../rules/mesh-spec.js';
+import type { CaKeyType, ClusterSpec, MeshDocument, ServiceSpec } from '../rules/mesh-spec.js';
 import { buildLegacyGlobal, type LegacyGlobalModel } from './legacy-global.js';
 
 // The normalized mesh: every default applied, every derived fact computed once, clusters
@@ -10,6 +10,8 @@ export const DEFAULT_CHART_REPOSITORY = 'https://istio-release.storage.googleapi
 export const ISTIO_NAMESPACE = 'istio-system';
 
 export type Topology = 'multi-primary' | 'primary-remote';
+
+export type { CaKeyType };
 
 export interface CaProfile {
   organization: string;
@@ -87,7 +89,7 @@ export interface MeshModel {
   meshID: string;
   trustDomain: string;
   istio: { version: string; parsed: IstioVersion; revision: string; chartRepository: string };
-  pki: { dir: string; root: CaProfile; intermediate: CaProfile };
+  pki: { dir: string; root: CaProfile; intermediate: CaProfile; keyType: CaKeyType };
   secretsMode: 'plain' | 'omit';
   dns: { capture: boolean; autoAllocate: boolean };
   /** sorted by name */
@@ -168,6 +170,7 @@ export function buildModel(document: MeshDocument): MeshModel {
       // The defaults are the profile of Istio's tools/certs/Makefile.selfsigned.mk.
       root: caProfile(spec.pki?.root, 'Root CA'),
       intermediate: caProfile(spec.pki?.intermediate, 'Intermediate CA'),
+      keyType: spec.pki?.keyType ?? 'rsa-4096',
     },
     secretsMode: spec.secrets?.mode ?? 'plain',
     dns: { capture: spec.dns?.capture ?? false, autoAllocate: spec.dns?.autoAllocate ?? false },

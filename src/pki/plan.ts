@@ -111,6 +111,7 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
         signer,
         intermediates: newClusters.map((cluster) => ({ cluster, profile: model.pki.intermediate })),
         now,
+        keyType: model.pki.keyType,
       });
     }
   }

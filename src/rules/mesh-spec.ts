@@ -8,6 +8,9 @@ export interface MeshDocument {
   spec: MeshSpec;
 }
 
+/** spec.pki.keyType: the key of each CA meshgen creates */
+export type CaKeyType = 'rsa-4096' | 'ecdsa-p256' | 'ecdsa-p384';
+
 export interface CaProfileSpec {
   organization?: string;
   commonName?: string;
@@ -19,7 +22,7 @@ export interface MeshSpec {
   trustDomain?: string;
   istio: { version: string; revision?: string; chartRepository?: string };
   networks?: string[];
-  pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec };
+  pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec; keyType?: CaKeyType };
   secrets?: { mode?: 'plain' | 'omit' };
   dns?: { capture?: boolean; autoAllocate?: boolean };
   clusters: ClusterSpec[];
