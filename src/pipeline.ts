@@ -96,7 +96,7 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, plan));
   // loaded only by a build: the renderers pull in cdk8s, which validate and certs status never need
   const { renderMesh } = await import('./render/render-mesh.js');
-  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material }));
+  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, renderPrivate: !options.check }));
   const files = withManifest(rendered.files);
   const emitted = run.add(compareWithOut(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name) }));
   run.add({ diagnostics: removalWarnings(emitted.diff) });

@@ -68,7 +68,7 @@ export function diffOutput(host: Host, outDir: string, files: OutputSet, options
   const diagnostics: Diagnostic[] = [];
   const diff: OutputDiff = { changes: [], uncompared: [], unknown: [], interrupted: false, staleStaging: false };
   const problems = new OwnedPathProblems(outDir);
-  const tree = new OwnedTree(host, resolve(outDir));
+  const tree = new OwnedTree(host, resolve(outDir)).rememberDirectories(); // diffOutput only reads
   const result = () => ({ diff, diagnostics: [...problems.diagnostics, ...diagnostics] });
 
   try {

@@ -43,6 +43,11 @@ export interface RenderInput {
   credentials?: ReadonlyMap<string, ClusterCredentials>;
   /** CA material of the clusters that run istiod */
   caMaterial?: ReadonlyMap<string, ClusterCaMaterial>;
+  /**
+   * false (build --check): private files (remote secrets, cacerts Secrets) are listed without
+   * content, as --check never compares them; rendering them would be work thrown away
+   */
+  renderPrivate?: boolean;
 }
 
 export interface RenderedMesh {
@@ -51,7 +56,7 @@ export interface RenderedMesh {
   remoteSecrets: { rendered: number; notRendered: number };
 }
 
-export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map() }: RenderInput): RenderedMesh {
+export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), renderPrivate = true }: RenderInput): RenderedMesh {
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
   const add = (path: string, value: unknown) => addFile(files, { path, content: yamlFile(sourceLabel, value), private: false });
@@ -70,16 +75,25 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
     if (plan.legacy?.istioOperator) add(istioOperatorPath(name), istioOperator(mesh, plan));
     add(clusterKustomizationPath(name), kustomization(manifests));
     const material = caMaterial.get(name);
-    if (material) for (const file of caMaterialFiles(plan, material, sourceLabel)) addFile(files, file);
+    if (material) for (const file of caMaterialFiles(plan, material, sourceLabel)) addFile(files, renderPrivate || !file.private ? file : { ...file, content: undefined });
   }
 
   // Remote secrets are private: their paths depend only on mesh.yaml, their content on
   // credentials that may not exist yet. A missing one is listed but not written.
+  // Every reader of a cluster gets the same Secret (name and content depend on the cluster
+  // read, only the path on the reader): each is rendered once, not once per reader.
   const remoteSecrets = { rendered: 0, notRendered: 0 };
+  const renderedSecrets = new Map<string, string>();
   for (const secret of meshPlan.remoteSecrets) {
     const given = credentials.get(secret.read.name);
-    const content = isComplete(given) ? yamlFile(sourceLabel, remoteSecret(secret, given)) : undefined;
-    remoteSecrets[content === undefined ? 'notRendered' : 'rendered']++;
+    const complete = isComplete(given);
+    remoteSecrets[complete ? 'rendered' : 'notRendered']++;
+    let content: string | undefined;
+    if (complete && renderPrivate) {
+      const key = `${secret.read.name}\0${secret.name}`;
+      content = renderedSecrets.get(key);
+      if (content === undefined) renderedSecrets.set(key, (content = yamlFile(sourceLabel, remoteSecret(secret, given))));
+    }
     addFile(files, { path: secret.path, content, private: true });
   }
 
