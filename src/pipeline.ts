@@ -40,7 +40,11 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
   /** how long to wait for another build that holds the lock of out/ or pki/; default 10 s */
   lockTimeoutMs?: number;
+  /** what the build is doing, for a progress line (the CLI shows it on a terminal) */
+  progress?: (event: BuildProgress) => void;
 }
+
+export type BuildProgress = { stage: 'keys'; keys: number } | { stage: 'render'; done: number; total: number } | { stage: 'compare' } | { stage: 'write' };
 
 export interface BuildResult {
   ok: boolean;
@@ -91,12 +95,14 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   held.push(workspace);
   const recovered = workspace.recovered;
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
-  const pki = run.add(await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir }));
+  const progress = options.progress ?? (() => {});
+  const pki = run.add(await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir, onGenerate: (keys) => progress({ stage: 'keys', keys }) }));
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, plan));
   // loaded only by a build: the renderers pull in cdk8s, which validate and certs status never need
   const { renderMesh } = await import('./render/render-mesh.js');
-  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, renderPrivate: !options.check }));
+  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, renderPrivate: !options.check, onCluster: (done, total) => progress({ stage: 'render', done, total }) }));
+  progress({ stage: 'compare' });
   const files = withManifest(rendered.files);
   const emitted = run.add(compareWithOut(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name) }));
   run.add({ diagnostics: removalWarnings(emitted.diff) });
@@ -107,6 +113,7 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   if (options.check) return { ...result, ok: isUpToDate(emitted.diff) };
 
   // everything staged first, then CA material committed, then out/: see emit/publish.ts
+  progress({ stage: 'write' });
   const published = run.add(publish(host, { outDir: options.outDir, files, diff: emitted.diff, pki: { target: pkiTarget, writes: pki.writes } }));
   return run.result({ ...result, pkiKept: published.pkiKept });
 }
@@ -165,13 +172,14 @@ const PKI_DIR_PATH: YamlPath = ['spec', 'pki', 'dir'];
  * pki: the shared root and one intermediate per primary. A build may create what is missing;
  * --check may not (it writes nothing). Planning writes nothing: the build commits the writes.
  */
-function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean; outDir: string }): Promise<PkiPlan> {
+function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean; outDir: string; onGenerate?: (keys: number) => void }): Promise<PkiPlan> {
   return planPki({
     host,
     model: pkiModelOf(mesh, plan),
     meshDir: meshDirOf(meshFile),
     pkiDirDisplay: pkiDirDisplay(mesh, meshFile),
     allowGenerate: options.allowGenerate,
+    onGenerate: options.onGenerate,
     // a build writes each primary's cacerts Secret, which needs the intermediate's key; --check does not
     requireKeys: options.allowGenerate && plan.clusters.some((p) => p.cacerts === 'file'),
     ...pkiPlace(meshFile, source, mesh, options.outDir),

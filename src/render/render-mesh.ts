@@ -48,6 +48,8 @@ export interface RenderInput {
    * content, as --check never compares them; rendering them would be work thrown away
    */
   renderPrivate?: boolean;
+  /** told after each cluster is rendered (for a progress line) */
+  onCluster?: (done: number, total: number) => void;
 }
 
 export interface RenderedMesh {
@@ -56,11 +58,12 @@ export interface RenderedMesh {
   remoteSecrets: { rendered: number; notRendered: number };
 }
 
-export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), renderPrivate = true }: RenderInput): RenderedMesh {
+export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), renderPrivate = true, onCluster }: RenderInput): RenderedMesh {
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
   const add = (path: string, value: unknown) => addFile(files, { path, content: yamlFile(sourceLabel, value), private: false });
 
+  let clustersDone = 0;
   for (const plan of meshPlan.clusters) {
     const name = plan.cluster.name;
     // once before synthesis (construct ids must be unique), once after (a workload may collide with an object)
@@ -76,6 +79,7 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
     add(clusterKustomizationPath(name), kustomization(manifests));
     const material = caMaterial.get(name);
     if (material) for (const file of caMaterialFiles(plan, material, sourceLabel)) addFile(files, renderPrivate || !file.private ? file : { ...file, content: undefined });
+    onCluster?.(++clustersDone, meshPlan.clusters.length);
   }
 
   // Remote secrets are private: their paths depend only on mesh.yaml, their content on
