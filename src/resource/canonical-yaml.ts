@@ -179,11 +179,14 @@ function keyText(key: string): string {
   return stringText(key);
 }
 
-// Strings repeat a lot (namespaces, labels, ports): their rendering is remembered.
+// Short strings repeat a lot (namespaces, labels, ports): their rendering is remembered.
+// Long ones (certificates, tokens) are not: rarely repeated, and private ones stay out of it.
 const renderedStrings = new Map<string, string>();
 const RENDERED_LIMIT = 50_000;
+const REMEMBERED_LENGTH = 100;
 
 function stringText(value: string): string {
+  if (value.length > REMEMBERED_LENGTH) return renderString(value);
   const known = renderedStrings.get(value);
   if (known !== undefined) return known;
   const text = renderString(value);
