@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { formatDiagnostic, summarizeCounts, type Diagnostic } from './diagnostics/diagnostic.js';
 import { UsageError } from './usage-error.js';
-import type { BuildResult } from './pipeline.js';
+import type { BuildProgress, BuildResult } from './pipeline.js';
 import { clusterOfPath } from './resource/out-layout.js';
 import { byReferenceSummary } from './plan/by-reference-plan.js';
 import type { ChangeKind } from './emit/out-dir.js';
@@ -97,7 +97,13 @@ function version(): string {
   return (require('../package.json') as { version: string }).version;
 }
 
-export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+/** Where a progress line may be drawn: stderr, when it is a terminal. */
+export interface ProgressStream {
+  isTTY?: boolean;
+  write(s: string): unknown;
+}
+
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, progressStream?: ProgressStream): Promise<number> {
   let args: ParsedArgs;
   try {
     args = parseArgs(argv);
@@ -124,7 +130,13 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         const check = args.flags.has('--check');
         const { build } = await import('./pipeline.js'); // loaded only when needed: --help stays instant
         const summary = args.flags.has('--summary');
-        const result = await build({ meshFile, outDir, check, strict, summary });
+        const line = progressStream?.isTTY && !args.flags.has('--quiet') ? new ProgressLine(progressStream) : undefined;
+        let result: BuildResult;
+        try {
+          result = await build({ meshFile, outDir, check, strict, summary, progress: line && ((event) => line.show(progressText(event))) });
+        } finally {
+          line?.clear();
+        }
         // --summary: the Markdown on stdout, alone (a CI job posts it); everything else on stderr
         report(result, { out: summary ? err : out, err, quiet: args.flags.has('--quiet'), check, outDir });
         if (result.summary !== undefined) out(result.summary.trimEnd());
@@ -241,6 +253,66 @@ function summaryLines(result: BuildResult, clusters: string[], outDir: string): 
   return [...counts.entries()].map(([k, c]) => `${label(k)}: ${c.added} added, ${c.changed} changed, ${c.removed} removed, ${c.unchanged} unchanged${byReference(k)}`);
 }
 
+/** The progress line's text for a stage of the build. */
+export function progressText(event: BuildProgress): string {
+  switch (event.stage) {
+    case 'keys':
+      return `generating ${event.keys} CA key${event.keys === 1 ? '' : 's'}...`;
+    case 'render':
+      return `rendering clusters: ${event.done}/${event.total}`;
+    case 'compare':
+      return 'comparing with the output directory...';
+    case 'write':
+      return 'writing the output directory...';
+  }
+}
+
+/**
+ * One line on a terminal's stderr, redrawn in place, for builds that take more than about a
+ * second: nothing is drawn before `delayMs`, then the latest text at most every `intervalMs`;
+ * clear() erases it, so the report that follows starts on a clean line.
+ */
+export class ProgressLine {
+  private text = '';
+  private drawn = false;
+  private lastDraw = 0;
+  private readonly start: number;
+  private timer?: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly stream: ProgressStream,
+    private readonly options: { delayMs?: number; intervalMs?: number; now?: () => number } = {},
+  ) {
+    this.start = this.now();
+    // a stage that takes long without telling (key generation, a slow disk) still shows once the delay is over
+    this.timer = setTimeout(() => this.draw(), this.options.delayMs ?? 1000);
+    this.timer.unref?.();
+  }
+
+  show(text: string): void {
+    this.text = text;
+    const now = this.now();
+    if (now - this.start >= (this.options.delayMs ?? 1000) && now - this.lastDraw >= (this.options.intervalMs ?? 100)) this.draw();
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.drawn) this.stream.write('\r\x1b[2K');
+    this.drawn = false;
+  }
+
+  private draw(): void {
+    if (!this.text) return;
+    this.lastDraw = this.now();
+    this.stream.write(`\r\x1b[2Kmeshgen: ${this.text}`);
+    this.drawn = true;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+}
+
 /**
  * `meshgen build | head -1`: once the reader of stdout (or stderr) exits, writes fail with
  * EPIPE. That is no error of the run, whose work is done by the time it prints: nothing more
@@ -260,7 +332,7 @@ const invokedAsBin = process.argv[1] !== undefined && /(?:^|[\\/])(cli\.(?:js|ts
 if (invokedAsBin) {
   for (const key of Object.keys(process.env)) if (key.startsWith('CDK8S_')) delete process.env[key];
   exitQuietlyWhenTheReaderGoesAway();
-  main(process.argv.slice(2), (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n')).then(
+  main(process.argv.slice(2), (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n'), process.stderr).then(
     (code) => {
       process.exitCode = code;
     },

@@ -49,7 +49,11 @@ export interface BuildOptions {
   lockTimeoutMs?: number;
   /** also make the review summary (Markdown): this build compared with the manifest in --out */
   summary?: boolean;
+  /** what the build is doing, for a progress line (the CLI shows it on a terminal) */
+  progress?: (event: BuildProgress) => void;
 }
+
+export type BuildProgress = { stage: 'keys'; keys: number } | { stage: 'render'; done: number; total: number } | { stage: 'compare' } | { stage: 'write' };
 
 export interface BuildResult {
   ok: boolean;
@@ -102,13 +106,15 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   held.push(workspace);
   const recovered = workspace.recovered;
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
+  const progress = options.progress ?? (() => {});
   // pki.provider cert-manager: no CA in pki/, only the public root the issuer chains to
-  const pki = run.add(mesh.pki.provider === 'cert-manager' ? certManagerRootStage(host, options.meshFile, loaded.source!, mesh) : await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir }));
+  const pki = run.add(mesh.pki.provider === 'cert-manager' ? certManagerRootStage(host, options.meshFile, loaded.source!, mesh) : await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir, onGenerate: (keys) => progress({ stage: 'keys', keys }) }));
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, plan));
   // loaded only by a build: the renderers pull in cdk8s, which validate and certs status never need
   const { renderMesh } = await import('./render/render-mesh.js');
-  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, trustRootPem: pki.rootCertPem, rotationRoots: pki.rotation, extraManifests: loaded.extraManifests?.byCluster }));
+  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, trustRootPem: pki.rootCertPem, rotationRoots: pki.rotation, extraManifests: loaded.extraManifests?.byCluster, renderPrivate: !options.check, onCluster: (done, total) => progress({ stage: 'render', done, total }) }));
+  progress({ stage: 'compare' });
   // the facts the review summary compares are recorded in the manifest (emit/summary.ts)
   const review = reviewFacts(mesh, plan, pki.material);
   const files = withManifest(rendered.files, review);
@@ -122,6 +128,7 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   if (options.check) return { ...result, ok: isUpToDate(emitted.diff) };
 
   // everything staged first, then CA material committed, then out/: see emit/publish.ts
+  progress({ stage: 'write' });
   const published = run.add(publish(host, { outDir: options.outDir, files, diff: emitted.diff, pki: { target: pkiTarget, writes: pki.writes } }));
   return run.result({ ...result, pkiKept: published.pkiKept });
 }
@@ -226,7 +233,7 @@ const PKI_DIR_PATH: YamlPath = ['spec', 'pki', 'dir'];
  * pki: the shared root and one intermediate per primary. A build may create what is missing;
  * --check may not (it writes nothing). Planning writes nothing: the build commits the writes.
  */
-function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean; outDir: string }): Promise<RotationPkiPlan> {
+function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, options: { allowGenerate: boolean; outDir: string; onGenerate?: (keys: number) => void }): Promise<RotationPkiPlan> {
   return planPkiWithRotation({
     // spec.pki.rotation: root B's material, and each primary's bundle and intermediate for the phase
     rotation: plan.rotation,
@@ -236,6 +243,7 @@ function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshMo
     meshDir: meshDirOf(meshFile),
     pkiDirDisplay: pkiDirDisplay(mesh, meshFile),
     allowGenerate: options.allowGenerate,
+    onGenerate: options.onGenerate,
     // a build writes each primary's cacerts Secret, which needs the intermediate's key; --check does not
     requireKeys: options.allowGenerate && plan.clusters.some((p) => p.cacerts === 'file'),
     ...pkiPlace(meshFile, source, mesh, options.outDir),

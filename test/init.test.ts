@@ -56,9 +56,12 @@ describe('meshgen init', () => {
   });
 
   it('writes a mesh that `meshgen build` builds from nothing (exit 0), creating its CA', () => {
-    // primary-remote: only the primary runs istiod, so the CA to create is two RSA keys, not three
+    // primary-remote: only the primary runs istiod; ECDSA keys, as tests make no RSA-4096 keys
     const dir = tempDir();
     expect(runCli(['init', '--topology', 'primary-remote'], { cwd: dir }).status).toBe(0);
+    const initialised = readFileSync(join(dir, 'mesh.yaml'), 'utf8');
+    expect(initialised).toMatch(/^  pki:\n/m);
+    writeFileSync(join(dir, 'mesh.yaml'), initialised.replace(/^  pki:\n/m, '  pki:\n    keyType: ecdsa-p256\n'));
     const run = runCli(['build'], { cwd: dir });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).not.toMatch(/error/);

@@ -68,7 +68,7 @@ export function diffOutput(host: Host, outDir: string, files: OutputSet, options
   const diagnostics: Diagnostic[] = [];
   const diff: OutputDiff = { changes: [], uncompared: [], unknown: [], interrupted: false, staleStaging: false };
   const problems = new OwnedPathProblems(outDir);
-  const tree = new OwnedTree(host, resolve(outDir));
+  const tree = new OwnedTree(host, resolve(outDir)).rememberDirectories(); // diffOutput only reads
   const result = () => ({ diff, diagnostics: [...problems.diagnostics, ...diagnostics] });
 
   try {
@@ -198,6 +198,7 @@ export function journalUnreadable(outDir: string, e: JournalError): Diagnostic {
 }
 
 const LEFTOVER = /^(.+)\.meshgen-tmp-\d+$/;
+const LEFTOVER_MARK = '.meshgen-tmp-';
 
 /**
  * Files in out/ that meshgen did not write, where it matters: in the directories it owns,
@@ -208,7 +209,7 @@ function scanForeignFiles(tree: OwnedTree, known: ReadonlySet<string>, clusters:
   const unknown = new Set<string>();
   const leftovers = new Set<string>();
   const visit = (path: string) => {
-    const match = LEFTOVER.exec(path);
+    const match = path.includes(LEFTOVER_MARK) ? LEFTOVER.exec(path) : null; // the test first: the pattern backtracks on every path
     if (match && known.has(match[1])) leftovers.add(path);
     else if (!known.has(path)) unknown.add(path);
   };
@@ -229,6 +230,7 @@ function scanForeignFiles(tree: OwnedTree, known: ReadonlySet<string>, clusters:
     const stat = dir === '.' ? tree.rootStat() : tree.lstat(dir);
     if (stat?.kind !== 'directory') continue;
     for (const name of tree.readdir(dir === '.' ? '' : dir)) {
+      if (!name.includes(LEFTOVER_MARK)) continue;
       const path = dir === '.' ? name : `${dir}/${name}`;
       const match = LEFTOVER.exec(path);
       if (match && known.has(match[1]) && tree.lstat(path)?.kind === 'file') leftovers.add(path);

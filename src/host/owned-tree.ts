@@ -25,11 +25,24 @@ export class OwnedPathError extends Error {
 }
 
 export class OwnedTree {
+  /** directories (and '' for the root) already found to be real directories, when remembered */
+  private verifiedDirs?: Set<string>;
+
   constructor(
     readonly host: Host,
     /** absolute */
     readonly root: string,
   ) {}
+
+  /**
+   * For a pass that only reads (a build's comparison with out/, under its lock): each
+   * directory on the way is checked once, not again for every file below it. A directory
+   * found absent is not remembered. Returns this tree.
+   */
+  rememberDirectories(): this {
+    this.verifiedDirs = new Set();
+    return this;
+  }
 
   /** The absolute path of `rel` ('' is the root). */
   path(rel: string): string {
@@ -150,15 +163,23 @@ export class OwnedTree {
 
   /** True when the root and every directory on the way to `rel` is a real directory; false when one is absent. */
   private parentsAreDirectories(rel: string): boolean {
-    if (!this.rootStat()) return false;
+    const verified = this.verifiedDirs;
+    const slash = rel.lastIndexOf('/');
+    if (verified?.has(slash < 0 ? '' : rel.slice(0, slash))) return true;
+    if (!verified?.has('')) {
+      if (!this.rootStat()) return false;
+      verified?.add('');
+    }
     const segments = rel.split('/').filter(Boolean);
     let current = '';
     for (const segment of segments.slice(0, -1)) {
       current = current ? `${current}/${segment}` : segment;
+      if (verified?.has(current)) continue;
       const stat = this.host.lstat(this.path(current));
       if (!stat) return false;
       if (stat.kind === 'symlink') throw new OwnedPathError('symlink', current, this.root);
       if (stat.kind !== 'directory') throw new OwnedPathError('not-a-directory', current, this.root);
+      verified?.add(current);
     }
     return true;
   }

@@ -1,6 +1,6 @@
 import { compareText } from '../diagnostics/diagnostic.js';
 import { isLegacyOnly, parseIstioVersion, type IstioVersion } from '../rules/istio-versions.js';
-import type { CertManagerSpec, ClusterSpec, ExposeSpec, MeshDocument, MeshSpec, RotationSpec, ServiceSpec, UpgradeSpec } from '../rules/mesh-spec.js';
+import type { CaKeyType, CertManagerSpec, ClusterSpec, ExposeSpec, MeshDocument, MeshSpec, RotationSpec, ServiceSpec, UpgradeSpec } from '../rules/mesh-spec.js';
 import { buildLegacyGlobal, type LegacyGlobalModel } from './legacy-global.js';
 import type { HelmOverlays } from '../rules/helm-overlays.js';
 
@@ -16,6 +16,8 @@ export const DEFAULT_INGRESS_GATEWAY_NAME = 'istio-ingressgateway';
 export const DEFAULT_VERIFICATION_NAMESPACE = 'sample';
 
 export type Topology = 'multi-primary' | 'primary-remote';
+
+export type { CaKeyType };
 
 export interface CaProfile {
   organization: string;
@@ -159,7 +161,7 @@ export interface MeshModel {
   istio: { version: string; parsed: IstioVersion; revision: string; chartRepository: string; installer: 'helm' | 'istioctl'; upgrade?: UpgradeModel };
   /** spec.helm: mesh-wide Helm values overlays by release */
   helm: HelmOverlays;
-  pki: { dir: string; root: CaProfile; intermediate: CaProfile; provider: 'meshgen' | 'cert-manager'; certManager?: CertManagerModel; rotation?: RotationModel };
+  pki: { dir: string; root: CaProfile; intermediate: CaProfile; keyType: CaKeyType; provider: 'meshgen' | 'cert-manager'; certManager?: CertManagerModel; rotation?: RotationModel };
   secretsMode: 'plain' | 'omit' | 'external-secrets';
   /** secrets.mode external-secrets: the store and the prefix of every key in it */
   externalSecrets?: ExternalSecretsModel;
@@ -259,6 +261,7 @@ export function buildModel(document: MeshDocument): MeshModel {
       // The defaults are the profile of Istio's tools/certs/Makefile.selfsigned.mk.
       root: caProfile(spec.pki?.root, 'Root CA'),
       intermediate: caProfile(spec.pki?.intermediate, 'Intermediate CA'),
+      keyType: spec.pki?.keyType ?? 'rsa-4096',
       provider: spec.pki?.provider ?? 'meshgen',
       certManager: certManagerModel(spec.pki?.provider, spec.pki?.certManager),
       ...rotationModel(spec.pki),

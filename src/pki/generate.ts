@@ -1,7 +1,7 @@
-import { createHash, createPrivateKey, generateKeyPair, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { asn1 as Asn1Types } from 'node-forge';
-import type { CaProfile } from '../model/mesh-model.js';
+import type { CaKeyType, CaProfile } from '../model/mesh-model.js';
 import { readCertificateFields, readSubjectKeyIdentifier, readSubjectPublicKeyBits } from './der.js';
 import { loadForge, type Forge } from './forge.js';
 import { derToPem, toLf } from './pem.js';
@@ -10,10 +10,9 @@ import {
   DAY_MS,
   intermediateRequest,
   ISTIOD_SAN_DNS,
-  rootRequest,
-  RSA_KEY_BITS,
-  RSA_PUBLIC_EXPONENT,
+  KEY_TYPES,
   SIGNATURE_HASH,
+  rootRequest,
   type CertificateRequest,
   type SubjectName,
 } from './profile.js';
@@ -45,6 +44,8 @@ export interface CaRequest {
   signer?: Signer;
   intermediates: { cluster: string; profile: CaProfile }[];
   now: Date;
+  /** spec.pki.keyType of every key made in this run; default rsa-4096 */
+  keyType?: CaKeyType;
 }
 
 export interface CreatedCa {
@@ -53,11 +54,12 @@ export interface CreatedCa {
 }
 
 export async function createCaMaterial(request: CaRequest): Promise<CreatedCa> {
+  const keyType = request.keyType ?? 'rsa-4096';
   // All keys at once: each generation runs on its own libuv thread.
   const [forge, rootKeys, intermediateKeys] = await Promise.all([
     loadForge(),
-    request.newRoot ? generateRsaKeyPair() : undefined,
-    Promise.all(request.intermediates.map(() => generateRsaKeyPair())),
+    request.newRoot ? generateCaKeyPair(keyType) : undefined,
+    Promise.all(request.intermediates.map(() => generateCaKeyPair(keyType))),
   ]);
 
   let signer = request.signer;
@@ -94,13 +96,21 @@ interface KeyPairPem {
   publicKeyPem: string;
 }
 
-async function generateRsaKeyPair(): Promise<KeyPairPem> {
-  const { privateKey, publicKey } = await generateKeyPairAsync('rsa', {
-    modulusLength: RSA_KEY_BITS,
-    publicExponent: RSA_PUBLIC_EXPONENT,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
+async function generateCaKeyPair(keyType: CaKeyType): Promise<KeyPairPem> {
+  const spec = KEY_TYPES[keyType];
+  const { privateKey, publicKey } =
+    spec.type === 'rsa'
+      ? await generateKeyPairAsync('rsa', {
+          modulusLength: spec.modulusLength,
+          publicExponent: spec.publicExponent,
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+          privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        })
+      : await generateKeyPairAsync('ec', {
+          namedCurve: spec.namedCurve,
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+          privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        });
   return { privateKeyPem: toLf(privateKey), publicKeyPem: publicKey };
 }
 
@@ -112,7 +122,12 @@ function buildCertificate(forge: Forge, request: CertificateRequest, subjectPubl
   const algorithm = signatureAlgorithm(signingKey);
 
   const cert = pki.createCertificate();
-  cert.publicKey = pki.publicKeyFromPem(subjectPublicKeyPem);
+  // forge encodes only RSA public keys: it gets a placeholder, and the subject's own
+  // SubjectPublicKeyInfo (RSA or EC, as Node encodes it) replaces it in the TBSCertificate below.
+  cert.publicKey = pki.setRsaPublicKey(new forge.jsbn.BigInteger('3', 10), new forge.jsbn.BigInteger('3', 10));
+  const spkiDer = createPublicKey(subjectPublicKeyPem).export({ type: 'spki', format: 'der' });
+  // RFC 5280 4.2.1.2 method 1, as OpenSSL computes it: SHA-1 of the subjectPublicKey bits
+  const subjectKeyIdentifier = createHash('sha1').update(readSubjectPublicKeyBits(spkiDer)).digest();
   cert.serialNumber = randomSerialNumber();
   // X.509 times have whole seconds; validity starts now, as with `openssl x509 -req -days`.
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
@@ -121,7 +136,7 @@ function buildCertificate(forge: Forge, request: CertificateRequest, subjectPubl
   const subject = subjectAttributes(forge, request.subject);
   cert.setSubject(subject);
   cert.setIssuer(subject); // replaced below by the signer's own bytes when not self-signed
-  cert.setExtensions(extensions(request, 'signer' in issuer ? issuer.signer.keyIdentifier : undefined));
+  cert.setExtensions(extensions(forge, request, subjectKeyIdentifier, 'signer' in issuer ? issuer.signer.keyIdentifier : undefined));
   cert.siginfo.algorithmOid = algorithm.oid;
 
   // getTBSCertificate exists in forge 1.x but is missing from @types/node-forge.
@@ -129,10 +144,11 @@ function buildCertificate(forge: Forge, request: CertificateRequest, subjectPubl
   const tbsFields = tbs.value as Asn1Types.Asn1[];
   // TBSCertificate: [0] version, serialNumber, signature, issuer, validity, subject, spki, [3] extensions
   tbsFields[2] = algorithmIdentifier(forge, algorithm);
+  tbsFields[6] = asn1.fromDer(util.createBuffer(spkiDer.toString('binary')));
   if ('signer' in issuer) tbsFields[3] = asn1.fromDer(util.createBuffer(issuer.signer.rawSubject.toString('binary')));
 
   const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
-  const signature = sign(SIGNATURE_HASH, tbsDer, signingKey);
+  const signature = sign(algorithm.hash, tbsDer, signingKey);
   const certificate = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
     tbs,
     algorithmIdentifier(forge, algorithm),
@@ -141,9 +157,10 @@ function buildCertificate(forge: Forge, request: CertificateRequest, subjectPubl
   return derToPem(Buffer.from(asn1.toDer(certificate).getBytes(), 'binary'), 'CERTIFICATE');
 }
 
-function extensions(request: CertificateRequest, issuerKeyIdentifier: Buffer | undefined): object[] {
+function extensions({ asn1 }: Forge, request: CertificateRequest, subjectKeyIdentifier: Buffer, issuerKeyIdentifier: Buffer | undefined): object[] {
   const common = [
-    { name: 'subjectKeyIdentifier' },
+    // given as its encoded value: forge would compute it from the (placeholder) public key it holds
+    { name: 'subjectKeyIdentifier', value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, subjectKeyIdentifier.toString('binary')) },
     request.kind === 'root'
       ? { name: 'basicConstraints', critical: true, cA: true }
       : { name: 'basicConstraints', critical: true, cA: true, pathLenConstraint: 0 },
@@ -171,13 +188,16 @@ function subjectAttributes(forge: Forge, subject: SubjectName) {
 
 interface SignatureAlgorithm {
   oid: string;
+  hash: 'sha256' | 'sha384';
   /** RSA algorithm identifiers carry NULL parameters; ECDSA ones carry none (RFC 5758) */
   nullParameters: boolean;
 }
 
 function signatureAlgorithm(key: KeyObject): SignatureAlgorithm {
-  if (key.asymmetricKeyType === 'rsa') return { oid: '1.2.840.113549.1.1.11', nullParameters: true }; // sha256WithRSAEncryption
-  if (key.asymmetricKeyType === 'ec') return { oid: '1.2.840.10045.4.3.2', nullParameters: false }; // ecdsa-with-SHA256
+  if (key.asymmetricKeyType === 'rsa') return { oid: '1.2.840.113549.1.1.11', hash: SIGNATURE_HASH, nullParameters: true }; // sha256WithRSAEncryption
+  // a P-384 key signs with SHA-384 (the hash matching its strength, as RFC 5480 section 4 advises)
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'secp384r1') return { oid: '1.2.840.10045.4.3.3', hash: 'sha384', nullParameters: false }; // ecdsa-with-SHA384
+  if (key.asymmetricKeyType === 'ec') return { oid: '1.2.840.10045.4.3.2', hash: SIGNATURE_HASH, nullParameters: false }; // ecdsa-with-SHA256
   throw new Error(`cannot sign with a ${key.asymmetricKeyType} key`);
 }
 

@@ -79,6 +79,8 @@ export interface PlanPkiInput {
   outDir?: { path: string; display: string };
   /** where spec.pki.dir is in mesh.yaml (or where it would be), for problems with the directory itself */
   dirAt?: Pick<Diagnostic, 'file' | 'position'>;
+  /** told before new keys are generated (how many): the slow part of a first build */
+  onGenerate?: (keys: number) => void;
 }
 
 export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
@@ -110,11 +112,13 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
     const signer = root.sound && root.certificate && root.key ? signerOf(root.certificate.text, root.key) : undefined;
     const newRoot = root.state === 'absent';
     if (newRoot || (signer && newClusters.length > 0)) {
+      input.onGenerate?.((newRoot ? 1 : 0) + newClusters.length);
       created = await createCaMaterial({
         newRoot: newRoot ? model.pki.root : undefined,
         signer,
         intermediates: newClusters.map((cluster) => ({ cluster, profile: model.pki.intermediate })),
         now,
+        keyType: model.pki.keyType,
       });
     }
   }

@@ -1,4 +1,4 @@
-import type { CaProfile } from '../model/mesh-model.js';
+import type { CaKeyType, CaProfile } from '../model/mesh-model.js';
 
 // The certificate profile of Istio's tools/certs (common.mk + Makefile.selfsigned.mk).
 // Subjects and validity come from mesh.yaml (spec.pki.root/intermediate),
@@ -7,6 +7,16 @@ import type { CaProfile } from '../model/mesh-model.js';
 export const RSA_KEY_BITS = 4096;
 export const RSA_PUBLIC_EXPONENT = 0x10001;
 export const SIGNATURE_HASH = 'sha256';
+
+/**
+ * How each spec.pki.keyType is generated. RSA-4096 is the Makefile's; the ECDSA curves are
+ * the ones istiod signs with (its pkcs8/EC key parsing accepts both: security/pkg/pki/util).
+ */
+export const KEY_TYPES: Record<CaKeyType, { type: 'rsa'; modulusLength: number; publicExponent: number } | { type: 'ec'; namedCurve: 'P-256' | 'P-384' }> = {
+  'rsa-4096': { type: 'rsa', modulusLength: RSA_KEY_BITS, publicExponent: RSA_PUBLIC_EXPONENT },
+  'ecdsa-p256': { type: 'ec', namedCurve: 'P-256' },
+  'ecdsa-p384': { type: 'ec', namedCurve: 'P-384' },
+};
 
 /** INTERMEDIATE_SAN_DNS: the name istiod serves its CA under. */
 export const ISTIOD_SAN_DNS = 'istiod.istio-system.svc';

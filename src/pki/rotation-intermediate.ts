@@ -82,7 +82,7 @@ export async function rotateIntermediate(input: RotateIntermediateInput): Promis
     if (host.lstat(path.join(layout.dir, retiredName))) {
       return refuse(`${displayPath(layout, retiredName)} exists already`, 'move it aside; meshgen never replaces CA material');
     }
-    const created = await createCaMaterial({ signer: signerOf(root.certificate.text, root.key), intermediates: [{ cluster, profile: input.model.pki.intermediate }], now: host.now() });
+    const created = await createCaMaterial({ signer: signerOf(root.certificate.text, root.key), intermediates: [{ cluster, profile: input.model.pki.intermediate }], now: host.now(), keyType: input.model.pki.keyType });
     const made = created.intermediates.get(cluster);
     if (!made) throw new Error('rotateIntermediate: no intermediate was created');
     const rootPem = root.certificate.text;

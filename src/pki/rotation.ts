@@ -95,7 +95,7 @@ export async function planPkiWithRotation(input: PlanPkiWithRotationInput): Prom
     } else if (!input.allowGenerate) {
       diagnostics.push(...missingMaterialErrors({ ...inspection, clusters: [] }, layoutB));
     } else if (!hasErrors(diagnostics)) {
-      const created = await createCaMaterial({ newRoot: rotation.newRoot, intermediates: [], now });
+      const created = await createCaMaterial({ newRoot: rotation.newRoot, intermediates: [], now, keyType: input.model.pki.keyType });
       if (created.root) {
         newRootPem = created.root.certPem;
         write(ROOT_KEY, created.root.keyPem, KEY_FILE_MODE);
@@ -140,6 +140,7 @@ export async function planPkiWithRotation(input: PlanPkiWithRotationInput): Prom
         signer: signerOf(inspection.root.certificate.text, newRootKey),
         intermediates: absentUnderB.map((cluster) => ({ cluster, profile: input.model.pki.intermediate })),
         now,
+        keyType: input.model.pki.keyType,
       });
       for (const [cluster, made] of created.intermediates) createdUnderB.set(cluster, made);
     }

@@ -53,12 +53,9 @@ const CERTIFICATE_KEYS: Record<'rsa-4096' | 'ecdsa-p256' | 'ecdsa-p384', Certifi
   'ecdsa-p384': { algorithm: 'ECDSA', size: 384 },
 };
 
-/**
- * The key type of new CA keys. spec.pki.keyType is not in this branch's schema yet: until it is
- * wired here, Istio's Makefile profile (RSA 4096).
- */
-export function caKeyType(_mesh: MeshModel): keyof typeof CERTIFICATE_KEYS {
-  return 'rsa-4096';
+/** The key type of new CA keys: spec.pki.keyType (default rsa-4096, Istio's Makefile profile). */
+export function caKeyType(mesh: MeshModel): keyof typeof CERTIFICATE_KEYS {
+  return mesh.pki.keyType;
 }
 
 export interface CacertsCertificatePlan {

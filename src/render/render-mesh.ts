@@ -57,6 +57,13 @@ export interface RenderInput {
   rotationRoots?: RotationRoots;
   /** clusters[].extraManifests as the load stage read them, by cluster */
   extraManifests?: ReadonlyMap<string, readonly ExtraObject[]>;
+  /**
+   * false (build --check): private files (remote secrets, cacerts Secrets) are listed without
+   * content, as --check never compares them; rendering them would be work thrown away
+   */
+  renderPrivate?: boolean;
+  /** told after each cluster is rendered (for a progress line) */
+  onCluster?: (done: number, total: number) => void;
 }
 
 export interface RenderedMesh {
@@ -65,11 +72,12 @@ export interface RenderedMesh {
   remoteSecrets: { rendered: number; notRendered: number };
 }
 
-export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), trustRootPem, rotationRoots, extraManifests = new Map() }: RenderInput): RenderedMesh {
+export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), trustRootPem, rotationRoots, extraManifests = new Map(), renderPrivate = true, onCluster }: RenderInput): RenderedMesh {
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
   const add = (path: string, value: unknown) => addFile(files, { path, content: yamlFile(sourceLabel, value), private: false });
 
+  let clustersDone = 0;
   for (const plan of meshPlan.clusters) {
     const name = plan.cluster.name;
     // once before synthesis (construct ids must be unique), once after (a workload may collide with an object)
@@ -96,17 +104,27 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
     else if (plan.installer === 'istioctl') add(istioOperatorPath(name), currentIstioOperator(mesh, plan, meshPlan.clusterLocalHosts));
     add(clusterKustomizationPath(name), kustomization(manifests));
     const material = caMaterial.get(name);
-    if (material) for (const file of caMaterialFiles(plan, material, sourceLabel)) addFile(files, file);
+    if (material) for (const file of caMaterialFiles(plan, material, sourceLabel)) addFile(files, renderPrivate || !file.private ? file : { ...file, content: undefined });
     if (plan.cacerts === 'cert-manager' && trustRootPem) addFile(files, { path: certPath(name, 'root-cert.pem'), content: trustRootPem, private: false });
+    onCluster?.(++clustersDone, meshPlan.clusters.length);
   }
 
   // Remote secrets are private: their paths depend only on mesh.yaml, their content on
   // credentials that may not exist yet. A missing one is listed but not written.
+  // Every reader of a cluster gets the same Secret (name and content depend on the cluster
+  // read, only the path on the reader): each is rendered once, not once per reader.
   const remoteSecrets = { rendered: 0, notRendered: 0 };
+  const renderedSecrets = new Map<string, string>();
   for (const secret of meshPlan.remoteSecrets) {
     const given = credentials.get(secret.read.name);
-    const content = isComplete(given) ? yamlFile(sourceLabel, remoteSecret(secret, given)) : undefined;
-    remoteSecrets[content === undefined ? 'notRendered' : 'rendered']++;
+    const complete = isComplete(given);
+    remoteSecrets[complete ? 'rendered' : 'notRendered']++;
+    let content: string | undefined;
+    if (complete && renderPrivate) {
+      const key = `${secret.read.name}\0${secret.name}`;
+      content = renderedSecrets.get(key);
+      if (content === undefined) renderedSecrets.set(key, (content = yamlFile(sourceLabel, remoteSecret(secret, given))));
+    }
     addFile(files, { path: secret.path, content, private: true });
   }
 

@@ -10,6 +10,9 @@ export interface MeshDocument {
   spec: MeshSpec;
 }
 
+/** spec.pki.keyType: the key of each CA meshgen creates */
+export type CaKeyType = 'rsa-4096' | 'ecdsa-p256' | 'ecdsa-p384';
+
 export interface CaProfileSpec {
   organization?: string;
   commonName?: string;
@@ -37,7 +40,7 @@ export interface MeshSpec {
   /** mesh-wide Helm values overlays by release (clusters[].helm wins over these) */
   helm?: HelmOverlays;
   networks?: string[];
-  pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec; provider?: 'meshgen' | 'cert-manager'; certManager?: CertManagerSpec; rotation?: RotationSpec };
+  pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec; keyType?: CaKeyType; provider?: 'meshgen' | 'cert-manager'; certManager?: CertManagerSpec; rotation?: RotationSpec };
   secrets?: { mode?: 'plain' | 'omit' | 'external-secrets'; externalSecrets?: ExternalSecretsSpec };
   dns?: { capture?: boolean; autoAllocate?: boolean };
   clusters: ClusterSpec[];

@@ -12,7 +12,9 @@ export const MESH = `${WS}/mesh.yaml`;
 export const OUT = `${WS}/out`;
 export const PKI = `${WS}/pki`;
 
+/** A mesh of one primary per name; a CA it must create gets ECDSA keys (no RSA-4096 keys in tests). */
 export function meshText(clusters: string[], extra = ''): string {
+  if (!/^  pki:/m.test(extra)) extra = `  pki: { keyType: ecdsa-p256 }\n${extra}`;
   const lines = clusters.map((name, i) => `    - { name: ${name}, network: net-${i}, apiServer: { url: "https://192.0.2.${i + 1}:6443" } }`);
   return `apiVersion: meshgen.dev/v1alpha1\nkind: Mesh\nmetadata: { name: demo }\nspec:\n  istio: { version: "1.30.3" }\n${extra}  clusters:\n${lines.join('\n')}\n`;
 }

@@ -5,8 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planPki, type PkiPlan } from '../../src/pki/index.js';
 import { cacertsSecret } from '../../src/render/secrets/cacerts-secret.js';
 import { build, check, copyMeshDir, makeTempDir, openssl, pkiFile, pkiModel, readPki, readTree, removeTempDirs, writePki, expectOnlyNewClusterWritten, diskHost, commitPki } from './helpers.js';
+import { buildModel } from '../../src/model/mesh-model.js';
+import type { MeshDocument } from '../../src/rules/mesh-spec.js';
+import { KEY_TYPES } from '../../src/pki/profile.js';
 
-// A new pki directory, made once for the file (RSA-4096 keys take a while), then copied.
+// A new pki directory, made once for the file with spec.pki.keyType ecdsa-p256 (pkiModel's
+// default: tests make no RSA-4096 keys), then copied. The RSA-4096 default is checked on the
+// committed test CA that meshgen made with it (test/fixtures/pki).
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 // a day ago, with milliseconds, so that later checks run at the real time within the validity window
@@ -18,7 +23,7 @@ let fixturePlan: PkiPlan;
 beforeAll(async () => {
   fixtureDir = makeTempDir();
   fixturePlan = await build(fixtureDir, pkiModel(['east', 'west']), now);
-}, 60_000); // three RSA-4096 keys: far more than the default 10 s hook timeout on a busy machine
+}, 30_000);
 afterAll(removeTempDirs);
 
 function certificate(file: string): X509Certificate {
@@ -79,10 +84,10 @@ describe('a first build', () => {
     expect(plan.writes.map((w) => w.path)).toEqual([path.join(meshDir, 'state/ca/root-key.pem'), path.join(meshDir, 'state/ca/root-cert.pem')]);
   });
 
-  it('root certificate: RSA 4096, sha256WithRSAEncryption, O/CN from the model, self-signed', () => {
+  it('root certificate: ECDSA P-256 as spec.pki.keyType says, ecdsa-with-SHA256, O/CN from the model, self-signed', () => {
     const root = certificate('root-cert.pem');
-    expect(root.publicKey.asymmetricKeyDetails?.modulusLength).toBe(4096);
-    expect(opensslText('root-cert.pem')).toContain('Signature Algorithm: sha256WithRSAEncryption');
+    expect(root.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(opensslText('root-cert.pem')).toContain('Signature Algorithm: ecdsa-with-SHA256');
     expect(root.subject).toBe('O=Istio\nCN=Root CA');
     expect(root.issuer).toBe(root.subject);
     expect(root.verify(root.publicKey)).toBe(true);
@@ -106,18 +111,18 @@ describe('a first build', () => {
 
   it('subject key identifiers are the SHA-1 of the public key bits, like OpenSSL "hash"', () => {
     for (const file of ['root-cert.pem', 'east/ca-cert.pem']) {
-      // for RSA, the subjectPublicKey BIT STRING holds the PKCS#1 RSAPublicKey
-      const publicKeyBits = certificate(file).publicKey.export({ type: 'pkcs1', format: 'der' });
+      // for P-256, the subjectPublicKey BIT STRING holds the uncompressed point: the last 65 bytes of the SPKI
+      const publicKeyBits = certificate(file).publicKey.export({ type: 'spki', format: 'der' }).subarray(-65);
       const expected = createHash('sha1').update(publicKeyBits).digest('hex').toUpperCase().match(/../g)!.join(':');
       expect(subjectKeyIdentifier(file)).toBe(expected);
     }
   });
 
-  it('intermediate certificate: RSA 4096, sha256WithRSAEncryption, O/CN from the model and L = cluster name', () => {
+  it('intermediate certificate: ECDSA P-256, ecdsa-with-SHA256, O/CN from the model and L = cluster name', () => {
     for (const cluster of ['east', 'west']) {
       const ca = certificate(`${cluster}/ca-cert.pem`);
-      expect(ca.publicKey.asymmetricKeyDetails?.modulusLength).toBe(4096);
-      expect(opensslText(`${cluster}/ca-cert.pem`)).toContain('Signature Algorithm: sha256WithRSAEncryption');
+      expect(ca.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+      expect(opensslText(`${cluster}/ca-cert.pem`)).toContain('Signature Algorithm: ecdsa-with-SHA256');
       expect(ca.subject).toBe(`O=Istio\nCN=Intermediate CA\nL=${cluster}`);
       expect(ca.issuer).toBe('O=Istio\nCN=Root CA');
     }
@@ -317,5 +322,52 @@ describe('cacertsSecret', () => {
   it('refuses material without a CA key rather than emit a partial bundle istiod would reject', () => {
     const { caKeyPem: _omitted, ...withoutKey } = fixturePlan.material.get('east')!;
     expect(() => cacertsSecret(withoutKey)).toThrow(/no CA key/);
+  });
+});
+
+describe('spec.pki.keyType', () => {
+  const FIXTURE_PKI = path.resolve(import.meta.dirname, '../fixtures/pki');
+
+  it('defaults to rsa-4096 in the model, which generates RSA keys of 4096 bits with exponent 65537', () => {
+    const mesh = buildModel({ apiVersion: 'meshgen.dev/v1alpha1', kind: 'Mesh', metadata: { name: 'm' }, spec: { istio: { version: '1.30.3' }, clusters: [{ name: 'east', network: 'n1' }] } } as MeshDocument);
+    expect(mesh.pki.keyType).toBe('rsa-4096');
+    expect(KEY_TYPES['rsa-4096']).toEqual({ type: 'rsa', modulusLength: 4096, publicExponent: 65537 });
+  });
+
+  it('rsa-4096: the committed test CA meshgen made with it is RSA 4096, sha256WithRSAEncryption, SKIs the SHA-1 of the PKCS#1 key', () => {
+    for (const file of ['root-cert.pem', 'east/ca-cert.pem']) {
+      const cert = new X509Certificate(fs.readFileSync(path.join(FIXTURE_PKI, file)));
+      expect(cert.publicKey.asymmetricKeyDetails?.modulusLength, file).toBe(4096);
+      const text = openssl(['x509', '-in', path.join(FIXTURE_PKI, file), '-noout', '-text', '-ext', 'subjectKeyIdentifier'], FIXTURE_PKI);
+      expect(text).toContain('Signature Algorithm: sha256WithRSAEncryption');
+      const expected = createHash('sha1').update(cert.publicKey.export({ type: 'pkcs1', format: 'der' })).digest('hex').toUpperCase().match(/../g)!.join(':');
+      expect(text).toContain(expected);
+    }
+  });
+
+  it('ecdsa-p384: P-384 keys, signed ecdsa-with-SHA384, a chain openssl verifies', async () => {
+    const meshDir = makeTempDir();
+    const plan = await build(meshDir, pkiModel(['east'], { keyType: 'ecdsa-p384' }), now);
+    expect(plan.diagnostics).toEqual([]);
+    for (const file of ['root-cert.pem', 'east/ca-cert.pem']) {
+      const cert = new X509Certificate(readPki(meshDir, file));
+      expect(cert.publicKey.asymmetricKeyDetails?.namedCurve, file).toBe('secp384r1');
+      expect(openssl(['x509', '-in', pkiFile(meshDir, file), '-noout', '-text'], meshDir)).toContain('Signature Algorithm: ecdsa-with-SHA384');
+    }
+    expect(createPrivateKey(readPki(meshDir, 'east/ca-key.pem')).asymmetricKeyDetails?.namedCurve).toBe('secp384r1');
+    expect(openssl(['verify', '-x509_strict', '-CAfile', pkiFile(meshDir, 'root-cert.pem'), pkiFile(meshDir, 'east/ca-cert.pem')], meshDir)).toContain(': OK');
+  });
+
+  it('an RSA root adopted from the committed test CA signs a new ECDSA intermediate with sha256WithRSAEncryption', async () => {
+    const meshDir = makeTempDir();
+    fs.mkdirSync(path.join(meshDir, 'pki'));
+    for (const file of ['root-cert.pem', 'root-key.pem']) fs.copyFileSync(path.join(FIXTURE_PKI, file), path.join(meshDir, 'pki', file));
+    fs.chmodSync(path.join(meshDir, 'pki/root-key.pem'), 0o600); // as meshgen keeps keys (no W3002)
+    const plan = await build(meshDir, pkiModel(['east'], { keyType: 'ecdsa-p256' }), now);
+    expect(plan.diagnostics).toEqual([]);
+    const ca = new X509Certificate(readPki(meshDir, 'east/ca-cert.pem'));
+    expect(ca.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(openssl(['x509', '-in', pkiFile(meshDir, 'east/ca-cert.pem'), '-noout', '-text'], meshDir)).toContain('Signature Algorithm: sha256WithRSAEncryption');
+    expect(openssl(['verify', '-x509_strict', '-CAfile', pkiFile(meshDir, 'root-cert.pem'), pkiFile(meshDir, 'east/ca-cert.pem')], meshDir)).toContain(': OK');
   });
 });

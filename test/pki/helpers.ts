@@ -23,7 +23,7 @@ export const INTERMEDIATE_PROFILE = { organization: 'Istio', commonName: 'Interm
 
 export function pkiModel(clusters: string[], pki: Partial<PkiModel['pki']> = {}): PkiModel {
   return {
-    pki: { dir: 'pki', root: ROOT_PROFILE, intermediate: INTERMEDIATE_PROFILE, ...pki },
+    pki: { dir: 'pki', root: ROOT_PROFILE, intermediate: INTERMEDIATE_PROFILE, keyType: 'ecdsa-p256', ...pki },
     clusters: clusters.map((name) => ({ name })),
   };
 }
@@ -121,9 +121,23 @@ export function openssl(args: string[], cwd: string): string {
 
 export type KeyKind = 'rsa4096' | 'ec';
 
-/** `openssl genrsa -out <file> 4096` (PKCS#8 with OpenSSL 3), or a P-256 key in SEC1 form when speed matters. */
+/** The committed TEST-ONLY RSA-4096 keys of test/fixtures/pki (PKCS#8, as `openssl genrsa` writes them with OpenSSL 3). */
+const FIXTURE_PKI = path.resolve(import.meta.dirname, '../fixtures/pki');
+const RSA_KEY_POOL = [
+  'root-key.pem',
+  ...fs.readdirSync(FIXTURE_PKI, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${e.name}/ca-key.pem`).sort(),
+];
+let nextRsaKey = 0;
+
+/**
+ * The key `openssl genrsa -out <file> 4096` would write: one of the committed RSA-4096 keys, a
+ * different one each call (tests generate no RSA-4096 keys); or a new P-256 key in SEC1 form.
+ */
 export function generateKey(dir: string, file: string, kind: KeyKind): void {
-  if (kind === 'rsa4096') openssl(['genrsa', '-out', file, '4096'], dir);
+  if (kind === 'rsa4096') {
+    fs.copyFileSync(path.join(FIXTURE_PKI, RSA_KEY_POOL[nextRsaKey++ % RSA_KEY_POOL.length]), path.join(dir, file));
+    fs.chmodSync(path.join(dir, file), 0o600); // as openssl genrsa writes it
+  }
   else openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', file], dir);
 }
 

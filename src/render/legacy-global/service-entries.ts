@@ -35,7 +35,8 @@ function atPlanVersion(plan: ClusterPlan, object: KubeObject): KubeObject {
 export function legacyGlobalObjects(mesh: MeshModel, plan: ClusterPlan): KubeObject[] {
   const legacy = plan.legacy;
   if (!legacy) return [];
-  const objects = legacy.services.map((service) => serviceEntry(mesh, plan, service));
+  const byName = clustersByName(mesh); // once per cluster, not once per entry
+  const objects = legacy.services.map((service) => serviceEntry(mesh, plan, service, byName));
   if (legacy.destinationRule) objects.push(globalDestinationRule(plan));
   if (legacy.gateway) objects.push(globalGateway(plan));
   return objects;
@@ -46,12 +47,19 @@ export function legacyConfigName(suffix: string): string {
   return `istio-multicluster-${suffix}`;
 }
 
+const clustersByNameOf = new WeakMap<MeshModel, Map<string, MeshModel['clusters'][number]>>();
+
+function clustersByName(mesh: MeshModel): Map<string, MeshModel['clusters'][number]> {
+  let byName = clustersByNameOf.get(mesh);
+  if (!byName) clustersByNameOf.set(mesh, (byName = new Map(mesh.clusters.map((c) => [c.name, c]))));
+  return byName;
+}
+
 /**
  * <name>.<namespace>.<suffix> as seen from `plan.cluster`: its virtual IP, and one endpoint
  * per cluster that runs the service. Named after its host, which is unique and a valid name.
  */
-export function serviceEntry(mesh: MeshModel, plan: ClusterPlan, service: LegacyServiceModel): KubeObject {
-  const byName = new Map(mesh.clusters.map((c) => [c.name, c]));
+export function serviceEntry(mesh: MeshModel, plan: ClusterPlan, service: LegacyServiceModel, byName = clustersByName(mesh)): KubeObject {
   const entry = kubeObject(ServiceEntry, {
     metadata: { name: service.host, namespace: ISTIO_NAMESPACE },
     spec: {
