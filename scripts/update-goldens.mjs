@@ -15,7 +15,7 @@
 // Every example is built before any golden tree is touched: a failed build changes nothing.
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
@@ -71,22 +71,29 @@ function main() {
 function updateFrom(scratch, examples) {
   // 1. build every example
   const built = new Map();
+  const privateIn = new Map();
   for (const example of examples) {
     const out = goldenPath(example);
     mkdirSync(dirname(join(scratch, out)), { recursive: true });
+    // a rebuild of the committed tree: encrypted files (secrets.mode sops, sealed-secrets) whose
+    // plaintext did not change are kept byte for byte only when the build finds them in place
+    if (existsSync(join(REPO, out))) cpSync(join(REPO, out), join(scratch, out), { recursive: true });
     const run = spawnSync(process.execPath, [CLI, 'build', `examples/${example}/mesh.yaml`, '--out', out, '--quiet'], { cwd: scratch, encoding: 'utf8' });
     if (run.status !== 0) fail(`building examples/${example} failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
     const tree = readTree(join(scratch, out));
     const gitignore = tree.get('.gitignore')?.bytes.toString('utf8') ?? '';
-    if (!gitignore.split('\n').includes(PRIVATE_RULE)) fail(`examples/${example}: the generated .gitignore no longer has the line ${PRIVATE_RULE}; update this script's idea of a private file`);
-    built.set(example, new Map([...tree].filter(([path]) => !isPrivate(path))));
+    const ignoresSecrets = gitignore.split('\n').includes(PRIVATE_RULE);
+    // secrets.mode sops, sealed-secrets and omit write no plain private file, and say so
+    if (!ignoresSecrets && !/^# secrets\.mode is (sops|sealed-secrets|omit)\b/m.test(gitignore)) fail(`examples/${example}: the generated .gitignore no longer has the line ${PRIVATE_RULE}; update this script's idea of a private file`);
+    privateIn.set(example, ignoresSecrets ? isPrivate : () => false);
+    built.set(example, new Map([...tree].filter(([path]) => !privateIn.get(example)(path))));
   }
 
   // 2. bring each golden tree in line with its build
   let changed = 0;
   for (const [example, tree] of built) {
     const goldenDir = join(REPO, goldenPath(example));
-    const golden = new Map([...readTree(goldenDir)].filter(([path]) => !isPrivate(path)));
+    const golden = new Map([...readTree(goldenDir)].filter(([path]) => !privateIn.get(example)(path)));
     const written = [];
     const removed = [];
     for (const [path, file] of tree) {

@@ -21,6 +21,8 @@ function goldenPath(example: string): string {
 }
 
 const isPrivate = (path: string) => /^[^/]+\/secrets\//.test(path);
+/** Under secrets.mode plain the generated .gitignore keeps <cluster>/secrets/ out of git; in sops mode those files are committed. */
+const ignoresSecrets = (dir: string) => readFileSync(join(dir, '.gitignore'), 'utf8').split('\n').includes('/*/secrets/');
 
 interface TreeFile {
   bytes: Buffer;
@@ -30,11 +32,12 @@ interface TreeFile {
 /** Every public file under dir: relative POSIX path → bytes and executable bit. */
 function publicTree(dir: string): Map<string, TreeFile> {
   const tree = new Map<string, TreeFile>();
+  const privateFile = ignoresSecrets(dir) ? isPrivate : () => false;
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const full = join(entry.parentPath, entry.name);
     const path = relative(dir, full).split(sep).join('/');
-    if (!isPrivate(path)) tree.set(path, { bytes: readFileSync(full), executable: (statSync(full).mode & 0o111) !== 0 });
+    if (!privateFile(path)) tree.set(path, { bytes: readFileSync(full), executable: (statSync(full).mode & 0o111) !== 0 });
   }
   return tree;
 }
@@ -71,6 +74,9 @@ async function renderExample(example: string): Promise<string> {
   cpSync(join(REPO, 'examples', example), join(root, 'examples', example), { recursive: true });
   const outDir = join(root, goldenPath(example));
   mkdirSync(join(outDir, '..'), { recursive: true });
+  // a rebuild of the committed tree, as in a GitOps repository: encrypted files (secrets.mode
+  // sops, sealed-secrets) are kept byte for byte only when the build finds them in place
+  cpSync(join(REPO, goldenPath(example)), outDir, { recursive: true });
   const result = await build({ meshFile: join(root, 'examples', example, 'mesh.yaml'), outDir });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   expect(result.ok).toBe(true);

@@ -105,6 +105,11 @@ export const DiagnosticCatalog = {
   },
   ReservedNamespace: { code: 'MG2506', severity: 'error', summary: 'a reserved namespace (`istio-system`, `kube-system`, ...) in `spec.namespaces`' },
 
+  // MG2601-MG2649: encrypted secrets (secrets.mode sops and sealed-secrets, issue #13)
+  AgeRecipientMalformed: { code: 'MG2601', severity: 'error', summary: 'an age recipient in `secrets.sops.age` that is not an X25519 recipient (`age1...`, Bech32)' },
+  SopsNoRecipient: { code: 'MG2602', severity: 'error', summary: '`secrets.mode: sops` and a cluster that receives private Secrets has no age recipient (neither `spec.secrets.sops.age` nor its own)' },
+  SealedCertFileMissing: { code: 'MG2603', severity: 'error', summary: '`secrets.mode: sealed-secrets` and a cluster that receives private Secrets has no `secrets.sealedSecrets.certFile`' },
+
   // MG3xxx: CA material under spec.pki.dir
   PemUnreadable: {
     code: 'MG3001',
@@ -127,6 +132,11 @@ export const DiagnosticCatalog = {
   PkiDirNotADirectory: { code: 'MG3015', severity: 'error', summary: '`spec.pki.dir`, or a cluster\'s directory in it, exists but is not a directory' },
   PkiDirInsideOut: { code: 'MG3016', severity: 'error', summary: '`spec.pki.dir` is the `--out` directory or inside it, so keys would be published with out/' },
   IntermediateKeyMissing: { code: 'MG3017', severity: 'error', summary: 'a build that writes `cacerts` (`secrets.mode: plain`) finds an intermediate certificate without its `ca-key.pem`' },
+
+  // MG3101-MG3149: sealing certificates (secrets.mode sealed-secrets, issue #13)
+  SealingCertUnreadable: { code: 'MG3101', severity: 'error', summary: 'a `secrets.sealedSecrets.certFile` that cannot be read or does not start with a PEM certificate' },
+  SealingCertNotRsa: { code: 'MG3102', severity: 'error', summary: 'a sealed-secrets controller certificate whose key is not RSA (the controller seals with RSA-OAEP only)' },
+  SealingCertExpired: { code: 'MG3103', severity: 'error', summary: 'a sealed-secrets controller certificate that has expired or is not valid yet (kubeseal refuses it too)' },
 
   // MG4xxx: output
   OutputCollision: { code: 'MG4001', severity: 'error', summary: 'two objects would be written to the same file' },
@@ -178,6 +188,8 @@ export const DiagnosticCatalog = {
   GlobalNamesOnlyInSidecars: { code: 'W2303', severity: 'warning', summary: 'kube-dns with `dns.capture`: only pods with a sidecar resolve the `.global` names' },
   AmbientNotInstalled: { code: 'W2501', severity: 'warning', summary: 'an ambient namespace: meshgen does not install istio-cni and ztunnel yet' },
   VerificationNeedsTwoClusters: { code: 'W2502', severity: 'warning', summary: 'verification in a mesh of one cluster' },
+  // W2601-W2649: encrypted secrets (issue #13)
+  SecretsSettingsUnused: { code: 'W2601', severity: 'warning', summary: 'settings of a `secrets.mode` other than the one chosen; they are ignored' },
   CertificateExpiresSoon: { code: 'W3001', severity: 'warning', summary: 'a CA certificate expires within 30 days' },
   KeyFileReadable: { code: 'W3002', severity: 'warning', summary: 'a CA key file that group or others may read; the hint gives the `chmod 600` to run' },
   ManifestMissing: { code: 'W4101', severity: 'warning', summary: 'out/ holds files but no `.meshgen-manifest.json`, so none of them will be pruned' },

@@ -40,6 +40,8 @@ export interface ClusterModel {
   serviceCIDR?: string;
   apiServer?: ClusterSpec['apiServer'];
   reader?: ClusterSpec['reader'];
+  /** this cluster's part of spec.secrets.mode */
+  secrets: { sopsAge: string[]; sealedCertFile?: string };
   eastWestGateway: EastWestGatewayModel;
   ingressGateway: GatewayModel;
   dns: { provider: 'coredns' | 'coredns-custom' | 'kube-dns'; version?: string; istiocorednsAddress?: string };
@@ -88,7 +90,11 @@ export interface MeshModel {
   trustDomain: string;
   istio: { version: string; parsed: IstioVersion; revision: string; chartRepository: string };
   pki: { dir: string; root: CaProfile; intermediate: CaProfile };
-  secretsMode: 'plain' | 'omit';
+  secretsMode: 'plain' | 'omit' | 'sops' | 'sealed-secrets';
+  /** secrets.mode sops: recipients of every encrypted file */
+  sopsAge: string[];
+  /** secrets.mode sealed-secrets: where the controller runs */
+  sealedSecrets: { controllerName: string; controllerNamespace: string };
   dns: { capture: boolean; autoAllocate: boolean };
   /** sorted by name */
   clusters: ClusterModel[];
@@ -135,6 +141,7 @@ export function buildModel(document: MeshDocument): MeshModel {
         serviceCIDR: c.serviceCIDR,
         apiServer: c.apiServer,
         reader: c.reader,
+        secrets: { sopsAge: c.secrets?.sops?.age ?? [], sealedCertFile: c.secrets?.sealedSecrets?.certFile },
         eastWestGateway: {
           enabled: ew.enabled ?? (multiNetwork || servesRemotes.has(c.name) || servesOtherClusters.has(c.name)),
           serviceType: ew.serviceType ?? 'LoadBalancer',
@@ -170,6 +177,11 @@ export function buildModel(document: MeshDocument): MeshModel {
       intermediate: caProfile(spec.pki?.intermediate, 'Intermediate CA'),
     },
     secretsMode: spec.secrets?.mode ?? 'plain',
+    sopsAge: spec.secrets?.sops?.age ?? [],
+    sealedSecrets: {
+      controllerName: spec.secrets?.sealedSecrets?.controllerName ?? 'sealed-secrets-controller',
+      controllerNamespace: spec.secrets?.sealedSecrets?.controllerNamespace ?? 'kube-system',
+    },
     dns: { capture: spec.dns?.capture ?? false, autoAllocate: spec.dns?.autoAllocate ?? false },
     clusters,
     networks,

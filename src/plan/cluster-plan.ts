@@ -4,7 +4,7 @@ import { chartReleases, type ChartRelease } from './chart-releases.js';
 import { planGitOps, type GitOpsClusterPlan } from './gitops-plan.js';
 import { planLegacyCluster, type LegacyClusterPlan } from './legacy-plan.js';
 import { planServices } from './services-plan.js';
-import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
+import { clusterEncryption, privateSecretPath, secretDelivery, type ClusterEncryption, type SecretDelivery } from './secret-delivery.js';
 
 // What one cluster gets, and why. The renderers follow this plan and never re-derive topology;
 // out/README.md quotes the reasons so a reviewer can see where each part comes from.
@@ -35,6 +35,10 @@ export interface ClusterPlan {
    * (secrets.mode plain), or created by hand from spec.pki.dir (secrets.mode omit).
    */
   cacerts?: SecretDelivery;
+  /** where the cacerts Secret is written under out/, when it is */
+  cacertsPath?: string;
+  /** secrets.mode sops or sealed-secrets: how this cluster's private Secrets are encrypted */
+  encryption?: ClusterEncryption;
   /** Helm releases in install order (none where istioctl installs Istio) */
   releases: ChartRelease[];
   /** application namespaces, sorted, with the verification namespace where it is added */
@@ -108,7 +112,9 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
     readers,
     readerTokenSecret: readers.length > 0,
     caMaterial: cluster.role === 'primary',
-    ...(cluster.role === 'primary' ? { cacerts: secretDelivery(mesh) } : {}),
+    ...(cluster.role === 'primary'
+      ? { cacerts: secretDelivery(mesh), cacertsPath: privateSecretPath(secretDelivery(mesh), cluster.name, 'cacerts'), encryption: clusterEncryption(mesh, cluster) }
+      : {}),
     releases,
     ...planServices(mesh, cluster),
     legacy,

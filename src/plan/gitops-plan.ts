@@ -16,16 +16,18 @@ export const FLUX_NAMESPACE = 'flux-system';
  * Istio resources need the CRDs. A remote's gateways come last: they start only once the
  * remote secret is in the primary, and that secret is built from the reader token Secret among
  * the manifests, so waiting for them before the manifests would never end.
+ * With secrets.mode sealed-secrets the SealedSecrets (cacerts, remote secrets) have an
+ * Application of their own, after the Namespace they go into and before istiod.
  */
-export const SYNC_WAVES = { namespace: 0, 'istio-base': 1, istiod: 2, gateways: 3, manifests: 4, remoteGateways: 5 } as const;
+export const SYNC_WAVES = { namespace: 0, 'istio-base': 1, istiod: 2, gateways: 3, manifests: 4, remoteGateways: 5, sealedSecrets: 1 } as const;
 
 export interface ArgoCdApplicationPlan {
   name: string;
   wave: number;
   /** the chart release it installs; undefined for the namespace and manifests Applications */
   release?: ChartRelease;
-  /** namespace: only the istio-system Namespace; manifests: every other manifest */
-  manifests?: 'namespace' | 'others';
+  /** namespace: only the istio-system Namespace; sealedSecrets: only the SealedSecrets; others: every other manifest */
+  manifests?: 'namespace' | 'sealedSecrets' | 'others';
 }
 
 export interface ArgoCdClusterPlan {
@@ -69,6 +71,7 @@ export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: rea
       root: { group: 'argoproj.io', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: argoCdApplicationName(mesh, cluster) },
       applications: [
         application('namespace', SYNC_WAVES.namespace, { manifests: 'namespace' }),
+        ...(mesh.secretsMode === 'sealed-secrets' && cluster.role === 'primary' ? [application('sealed-secrets', SYNC_WAVES.sealedSecrets, { manifests: 'sealedSecrets' })] : []),
         ...releases.map((release) => application(release.release, waveOf(release), { release })),
         application('manifests', SYNC_WAVES.manifests, { manifests: 'others' }),
       ],

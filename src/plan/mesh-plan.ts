@@ -1,8 +1,7 @@
 import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
 import { clustersRead, primariesOf, type TopologyInput } from '../rules/topology.js';
-import { remoteSecretPath } from '../resource/out-layout.js';
 import { planCluster, type ClusterPlan } from './cluster-plan.js';
-import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
+import { carriesPrivateMaterial, privateSecretPath, secretDelivery, type SecretDelivery } from './secret-delivery.js';
 
 // The plan stage: everything the later stages need, decided once from the model. pki makes CA
 // material for `caClusters`, credentials reads the API servers of `readClusters`, render turns
@@ -45,9 +44,9 @@ export function planMesh(mesh: MeshModel): MeshPlan {
   const clusters = mesh.clusters.map((cluster) => planCluster(mesh, topology, cluster));
   const remoteSecretDelivery = secretDelivery(mesh);
   const remoteSecrets: RemoteSecretPlan[] =
-    remoteSecretDelivery === 'file'
+    carriesPrivateMaterial(remoteSecretDelivery)
       ? clusters.flatMap(({ cluster: read, readers }) =>
-          readers.map((reader) => ({ reader, read, name: remoteSecretName(read.name), path: remoteSecretPath(reader.name, remoteSecretName(read.name)) })),
+          readers.map((reader) => ({ reader, read, name: remoteSecretName(read.name), path: privateSecretPath(remoteSecretDelivery, reader.name, remoteSecretName(read.name)) })),
         )
       : [];
   return {

@@ -24,6 +24,10 @@ import { legacyGlobalObjects } from './legacy-global/service-entries.js';
 import { clusterDnsObjects } from './legacy-global/cluster-dns.js';
 import { istioOperator } from './legacy-global/istio-operator.js';
 import { caMaterialFiles } from './secrets/ca-material.js';
+import type { PendingEncryption } from './secrets/encrypt-secrets.js';
+import { fingerprintKey } from './secrets/fingerprint.js';
+import { isEncrypted } from '../plan/secret-delivery.js';
+import { encryptedPathsInKustomization } from './secrets/kustomization-entries.js';
 import { isComplete, remoteSecret } from './secrets/remote-secret.js';
 import { outGitignore } from './secrets/gitignore.js';
 import { gitopsFiles } from './gitops/gitops-files.js';
@@ -47,6 +51,8 @@ export interface RenderInput {
 
 export interface RenderedMesh {
   files: OutputSet;
+  /** private Secrets to encrypt (secrets.mode sops, sealed-secrets): secrets/encrypt-secrets.ts finishes them */
+  pending: PendingEncryption[];
   diagnostics: Diagnostic[];
   remoteSecrets: { rendered: number; notRendered: number };
 }
@@ -54,6 +60,7 @@ export interface RenderedMesh {
 export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map() }: RenderInput): RenderedMesh {
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
+  const pending: PendingEncryption[] = [];
   const add = (path: string, value: unknown) => addFile(files, { path, content: yamlFile(sourceLabel, value), private: false });
 
   for (const plan of meshPlan.clusters) {
@@ -68,9 +75,13 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
     }
     for (const release of plan.releases) add(valuesFilePath(name, release.release), chartValues(mesh, meshPlan, plan, release));
     if (plan.legacy?.istioOperator) add(istioOperatorPath(name), istioOperator(mesh, plan));
-    add(clusterKustomizationPath(name), kustomization(manifests));
+    add(clusterKustomizationPath(name), kustomization([...manifests, ...encryptedPathsInKustomization(meshPlan, plan)]));
     const material = caMaterial.get(name);
-    if (material) for (const file of caMaterialFiles(plan, material, sourceLabel)) addFile(files, file);
+    if (material) {
+      const ca = caMaterialFiles(plan, material, sourceLabel);
+      for (const file of ca.files) addFile(files, file);
+      pending.push(...ca.pending);
+    }
   }
 
   // Remote secrets are private: their paths depend only on mesh.yaml, their content on
@@ -78,8 +89,22 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
   const remoteSecrets = { rendered: 0, notRendered: 0 };
   for (const secret of meshPlan.remoteSecrets) {
     const given = credentials.get(secret.read.name);
+    remoteSecrets[isComplete(given) ? 'rendered' : 'notRendered']++;
+    const encryption = meshPlan.clusters.find((p) => p.cluster.name === secret.reader.name)?.encryption;
+    if (isEncrypted(meshPlan.remoteSecretDelivery) && encryption) {
+      // the fingerprints of a reader's files are keyed with the reader's CA key
+      const caKeyPem = caMaterial.get(secret.reader.name)?.caKeyPem;
+      pending.push({
+        path: secret.path,
+        cluster: secret.reader.name,
+        name: secret.name,
+        secret: isComplete(given) ? remoteSecret(secret, given) : undefined,
+        encryption,
+        fingerprintKey: caKeyPem === undefined ? undefined : fingerprintKey(caKeyPem),
+      });
+      continue;
+    }
     const content = isComplete(given) ? yamlFile(sourceLabel, remoteSecret(secret, given)) : undefined;
-    remoteSecrets[content === undefined ? 'notRendered' : 'rendered']++;
     addFile(files, { path: secret.path, content, private: true });
   }
 
@@ -89,7 +114,7 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
   addFile(files, { path: README_PATH, content: meshReadme(mesh, meshPlan, sourceLabel, rootCertPem), private: false });
   addFile(files, { path: GITIGNORE_PATH, content: outGitignore(mesh), private: false });
   if (mesh.verification) addFile(files, { path: VERIFY_SCRIPT_PATH, content: verifyScript(mesh, sourceLabel), private: false, executable: true });
-  return { files, diagnostics, remoteSecrets };
+  return { files, pending, diagnostics, remoteSecrets };
 }
 
 /** One cluster's objects, in the order the plan lists its parts. */

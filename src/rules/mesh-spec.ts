@@ -20,7 +20,11 @@ export interface MeshSpec {
   istio: { version: string; revision?: string; chartRepository?: string };
   networks?: string[];
   pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec };
-  secrets?: { mode?: 'plain' | 'omit' };
+  secrets?: {
+    mode?: 'plain' | 'omit' | 'sops' | 'sealed-secrets';
+    sops?: { age?: string[] };
+    sealedSecrets?: { controllerName?: string; controllerNamespace?: string };
+  };
   dns?: { capture?: boolean; autoAllocate?: boolean };
   clusters: ClusterSpec[];
   namespaces?: { name: string; injection?: 'sidecar' | 'ambient' | 'disabled'; clusters?: string[] }[];
@@ -56,6 +60,8 @@ export interface ClusterSpec {
   serviceCIDR?: string;
   apiServer?: { url?: string; caFile?: string; caData?: string };
   reader?: { tokenFile?: string; tokenEnv?: string };
+  /** this cluster's part of spec.secrets.mode */
+  secrets?: { sops?: { age?: string[] }; sealedSecrets?: { certFile?: string } };
   eastWestGateway?: {
     enabled?: boolean;
     serviceType?: 'LoadBalancer' | 'NodePort';

@@ -16,6 +16,7 @@ import { checkServices } from './checks/services.js';
 import { checkDns } from './checks/dns.js';
 import { checkLegacyGlobal } from './checks/legacy-global.js';
 import { checkGitops } from './checks/gitops.js';
+import { checkEncryptedSecrets } from './checks/encrypted-secrets.js';
 
 // Checks of meaning, on a document whose shape the schema already accepted. Each check
 // reports at the node the user has to change, and every check runs, so that one run
@@ -36,6 +37,7 @@ export const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkDns,
   checkLegacyGlobal,
   checkGitops,
+  checkEncryptedSecrets,
 ];
 
 export function checkSemantics(source: MeshSource, document: MeshDocument): Diagnostic[] {

@@ -4,6 +4,8 @@ import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import { remoteSecretName, type MeshPlan } from '../../plan/mesh-plan.js';
 import { readerTokenSecret } from '../cluster/reader-token-secret.js';
 import { remoteSecretsSection } from '../secrets/readme-section.js';
+import { applyPrivateSecret, encryptedSecretsSection } from '../secrets/encrypted-readme.js';
+import { isEncrypted } from '../../plan/secret-delivery.js';
 import { istioctlInstallStep, legacyReadmeSection } from '../legacy-global/readme-section.js';
 import { isLegacyOnly } from '../../rules/istio-versions.js';
 import { helmChartArguments, type ChartRelease } from '../../plan/chart-releases.js';
@@ -67,6 +69,7 @@ export function meshReadme(mesh: MeshModel, meshPlan: MeshPlan, sourceLabel: str
   for (const plan of meshPlan.installOrder) lines.push('', ...installSteps(mesh, meshPlan, plan));
   if (mesh.legacyGlobal) lines.push('', ...legacyReadmeSection(mesh, plans));
   lines.push(...remoteSecretsSection(meshPlan));
+  lines.push(...encryptedSecretsSection(mesh, meshPlan));
   const gitops = gitopsSections(mesh, meshPlan, (plan) => bootstrapSteps(mesh, plan, sourceLabel));
   if (gitops.length) lines.push('', ...gitops);
   lines.push('');
@@ -85,8 +88,8 @@ function bootstrapSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string)
     const pki = pkiDirFromOut(mesh, sourceLabel);
     const file = (name: string) => `--from-file=${pki}/${c.name}/${name}`;
     steps.push(
-      plan.cacerts === 'file'
-        ? `kubectl --context ${ctx} apply -f ${cacertsPath(c.name)}`
+      plan.cacerts === 'file' || (isEncrypted(plan.cacerts) && plan.cacertsPath)
+        ? applyPrivateSecret(plan.cacerts, ctx, plan.cacertsPath ?? cacertsPath(c.name))
         : `kubectl --context ${ctx} -n ${ISTIO_NAMESPACE} create secret generic cacerts ${['ca-cert.pem', 'ca-key.pem', 'root-cert.pem', 'cert-chain.pem'].map(file).join(' ')}`,
     );
   }
@@ -128,8 +131,8 @@ function installSteps(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan): s
     );
     for (const r of readers) {
       section.push(
-        meshPlan.remoteSecretDelivery === 'file'
-          ? `kubectl --context ${contextOf(r)} apply -f ${remoteSecretPath(r.name, remoteSecretName(c.name))}`
+        meshPlan.remoteSecretDelivery === 'file' || isEncrypted(meshPlan.remoteSecretDelivery)
+          ? applyPrivateSecret(meshPlan.remoteSecretDelivery, contextOf(r), meshPlan.remoteSecrets.find((s) => s.reader.name === r.name && s.read.name === c.name)?.path ?? remoteSecretPath(r.name, remoteSecretName(c.name)))
           : `istioctl create-remote-secret --context ${ctx} --name ${c.name} | kubectl --context ${contextOf(r)} apply -n ${ISTIO_NAMESPACE} -f -`,
       );
     }

@@ -7,6 +7,7 @@ import { ARGOCD_NAMESPACE, type ArgoCdApplicationPlan, type ArgoCdClusterPlan } 
 import { argocdClusterDir, manifestsDir, valuesFilePath } from '../../resource/out-layout.js';
 import { repoPath } from './repo-paths.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
+import { SEALED_SECRET_GROUP, SEALED_SECRET_KIND } from '../../plan/secret-delivery.js';
 
 // Argo CD Applications (argoproj.io/v1alpha1) that install one cluster the way out/README.md
 // does by hand. They are applied in the cluster that runs Argo CD, namespace `argocd`: one
@@ -44,7 +45,7 @@ export function argoCdApplications(mesh: MeshModel, argo: ArgoCd, plan: ClusterP
   return argoPlan.applications.map((application) =>
     kubeObject(Application, {
       metadata: { name: application.name, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE_ANNOTATION]: String(application.wave) } },
-      spec: { project: PROJECT, destination: { server, namespace: ISTIO_NAMESPACE }, ...applicationSpec(mesh, argo, cluster, application) },
+      spec: { project: PROJECT, destination: { server, namespace: ISTIO_NAMESPACE }, ...applicationSpec(mesh, argo, cluster, application, argoPlan) },
     }),
   );
 }
@@ -52,7 +53,7 @@ export function argoCdApplications(mesh: MeshModel, argo: ArgoCd, plan: ClusterP
 /** What an Application syncs, and how: everything in its spec but the project and destination. */
 type SyncSpec = Omit<ApplicationSpec, 'project' | 'destination'>;
 
-function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, application: ArgoCdApplicationPlan): SyncSpec {
+function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, application: ArgoCdApplicationPlan, argoPlan: ArgoCdClusterPlan): SyncSpec {
   if (application.release) return chartApplicationSpec(mesh, argo, cluster, application.release);
   // The Namespace is its own Application so that it exists before the charts; the manifests
   // Application leaves it out, so no two Applications ever manage one object. Never pruned:
@@ -63,7 +64,7 @@ function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, a
       repoUrl: argo.repoURL,
       targetRevision: argo.targetRevision,
       path: repoPath(argo.path, manifestsDir(cluster.name)),
-      directory: namespaceOnly ? { include: NAMESPACE_MANIFEST } : { exclude: NAMESPACE_MANIFEST },
+      directory: manifestSelection(application, argoPlan),
     },
     syncPolicy: { automated: { prune: !namespaceOnly, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
   };
@@ -122,3 +123,17 @@ function webhookFieldsPatchedByIstiod(release: ChartRelease): ApplicationSpecIgn
   }
   return [];
 }
+
+/**
+ * Which files of manifests/ an Application syncs: the Namespace alone, the SealedSecrets alone
+ * (secrets.mode sealed-secrets), or every other file; no two Applications manage one object.
+ * Argo CD's directory include/exclude take globs, `{a,b}` for either.
+ */
+function manifestSelection(application: ArgoCdApplicationPlan, argoPlan: ArgoCdClusterPlan): { include?: string; exclude?: string } {
+  if (application.manifests === 'namespace') return { include: NAMESPACE_MANIFEST };
+  if (application.manifests === 'sealedSecrets') return { include: SEALED_SECRETS_GLOB };
+  const sealed = argoPlan.applications.some((a) => a.manifests === 'sealedSecrets');
+  return { exclude: sealed ? `{${NAMESPACE_MANIFEST},${SEALED_SECRETS_GLOB}}` : NAMESPACE_MANIFEST };
+}
+
+const SEALED_SECRETS_GLOB = `${SEALED_SECRET_GROUP}_${SEALED_SECRET_KIND}_*.yaml`;

@@ -10,6 +10,7 @@ import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { fluxClusterDir } from '../../resource/out-layout.js';
 import { chartValues } from '../helm/chart-values.js';
 import { fluxPath } from './repo-paths.js';
+import { sopsDecryption } from '../secrets/flux-decryption.js';
 
 // Flux objects that install one cluster the way out/README.md does by hand. Flux runs in every
 // cluster, so each cluster gets its own set in out/flux/<cluster>/, applied there by a root
@@ -84,7 +85,15 @@ export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, pla
   objects.push(
     kubeObject(Kustomization, {
       metadata: { name: MANIFESTS_KUSTOMIZATION_NAME, namespace: FLUX_NAMESPACE },
-      spec: { interval: INTERVAL, retryInterval: '1m', path: fluxPath(flux.path, plan.cluster.name), prune: true, sourceRef: sourceRef(flux) },
+      spec: {
+        interval: INTERVAL,
+        retryInterval: '1m',
+        path: fluxPath(flux.path, plan.cluster.name),
+        prune: true,
+        sourceRef: sourceRef(flux),
+        // secrets.mode sops: the kustomization lists SOPS-encrypted Secrets, decrypted with the cluster's age key
+        decryption: plan.encryption?.format === 'sops' ? sopsDecryption() : undefined,
+      },
     }),
   );
   return objects;

@@ -6,6 +6,7 @@ import { argocdRootPath, ARGOCD_DIR, fluxClusterDir, fluxRootPath, FLUX_DIR } fr
 import { HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
 import { fluxPath } from './repo-paths.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
+import { encryptedGitOpsSection } from '../secrets/encrypted-readme.js';
 import { contextOf } from '../docs/kube-context.js';
 
 // The parts of out/README.md about spec.gitops: where the wrappers are, what they install in
@@ -23,6 +24,8 @@ export function gitopsSections(mesh: MeshModel, meshPlan: MeshPlan, bootstrapSte
 
 function privateMaterialSection(mesh: MeshModel, meshPlan: MeshPlan, bootstrapSteps: (plan: ClusterPlan) => string[]): string[] {
   const plans = meshPlan.installOrder;
+  const encrypted = encryptedGitOpsSection(mesh);
+  if (encrypted.length) return encrypted;
   const lines = [
     '## GitOps: what cannot come from git',
     '',
@@ -64,6 +67,7 @@ function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[]
     '| wave | Application | installs |',
     '|---|---|---|',
     `| ${SYNC_WAVES.namespace} | \`${app('namespace')}\` | \`<cluster>/manifests/${NAMESPACE_MANIFEST}\` |`,
+    ...(mesh.secretsMode === 'sealed-secrets' ? [`| ${SYNC_WAVES.sealedSecrets} | \`${app('sealed-secrets')}\` | the SealedSecrets in \`<cluster>/manifests/\` (cacerts, remote secrets), on a primary |`] : []),
     `| ${SYNC_WAVES['istio-base']} | \`${app('istio-base')}\` | chart \`base\` ${mesh.istio.version} with \`<cluster>/helm/istio-base.values.yaml\` |`,
     `| ${SYNC_WAVES.istiod} | \`${app('istiod')}\` | chart \`istiod\` with \`<cluster>/helm/istiod.values.yaml\` |`,
     `| ${SYNC_WAVES.gateways} | \`${app('istio-eastwestgateway')}\`, \`${app('istio-ingressgateway')}\` | chart \`gateway\`, where the cluster has them |`,

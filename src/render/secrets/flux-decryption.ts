@@ -1,0 +1,15 @@
+import { KustomizationSpecDecryptionProvider, type KustomizationSpecDecryption } from '../../imports/kustomize.toolkit.fluxcd.io.js';
+
+// secrets.mode sops with Flux: the Kustomization that applies a cluster's manifests decrypts
+// the SOPS files its kustomization.yaml lists (fluxcd/kustomize-controller
+// docs/spec/v1/kustomizations.md, "Decryption"). The age identities are keys ending in
+// `.agekey` of a Secret in the Kustomization's namespace (flux-system); out/README.md says how
+// to create it.
+
+/** The Secret in flux-system that holds the cluster's age identity (key `identity.agekey`). */
+export const SOPS_AGE_SECRET = 'sops-age';
+export const SOPS_AGE_SECRET_KEY = 'identity.agekey';
+
+export function sopsDecryption(): KustomizationSpecDecryption {
+  return { provider: KustomizationSpecDecryptionProvider.SOPS, secretRef: { name: SOPS_AGE_SECRET } };
+}
