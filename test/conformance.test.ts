@@ -99,7 +99,9 @@ describe.each(EXAMPLES)('example %s', (example) => {
   });
 
   it('every object validates against the kubernetes-models schemas', () => {
-    for (const { path, value } of manifests) {
+    // encrypted Secrets are checked by their own tests (test/encrypted-secrets-*.test.ts): a SOPS
+    // file is a Secret only once decrypted, a SealedSecret is checked against its real CRD
+    for (const { path, value } of manifests.filter((m) => m.value.sops === undefined && m.value.kind !== 'SealedSecret')) {
       const known = MODEL_CLASSES[`${value.apiVersion}/${value.kind}`];
       if (!known) throw new Error(`${path}: no schema check for ${value.apiVersion} ${value.kind}`);
       expect(() => new known.model({ ...value, apiVersion: known.apiVersion ?? value.apiVersion }).validate(), path).not.toThrow();

@@ -128,7 +128,7 @@ describe('secrets.mode sealed-secrets: the controller certificate', () => {
     expect(existsSync(join(dirname(meshFile), 'out'))).toBe(false);
     return result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.position?.line}:${d.position?.col}`);
   }
-  const certFileAt = '32:21'; // clusters[0].secrets.sealedSecrets.certFile in the example
+  const certFileAt = '34:21'; // clusters[0].secrets.sealedSecrets.certFile in the example
 
   it('an expired certificate is refused (MG3103), as kubeseal refuses it', async () => {
     // the example's own controller key, in a certificate that expired a year ago

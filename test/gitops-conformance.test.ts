@@ -77,7 +77,14 @@ describe.each(WITH_GITOPS)('example %s', (example) => {
           if (source.path !== undefined) {
             const dir = underOut(source.path, gitops.argocd.path);
             expect(isDirectory(dir), `${path}: ${source.path}`).toBe(true);
-            for (const glob of [source.directory?.include, source.directory?.exclude].filter(Boolean)) expect(isFile(`${dir}/${glob}`), `${path}: ${glob}`).toBe(true);
+            // Argo CD's directory globs: `{a,b}` for either, `*` within a name; each alternative must match a rendered file
+            for (const glob of [source.directory?.include, source.directory?.exclude].filter(Boolean)) {
+              const alternatives: string[] = /^\{.*\}$/.test(glob) ? glob.slice(1, -1).split(',') : [glob];
+              for (const alternative of alternatives) {
+                const pattern = new RegExp(`^${dir.replace(/[.]/g, '\\.')}/${alternative.replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*')}$`);
+                expect([...tree.keys()].some((p) => pattern.test(p)), `${path}: ${alternative}`).toBe(true);
+              }
+            }
           }
           if (source.ref !== undefined) expect(source.repoURL, path).toBe(gitops.argocd.repoURL);
         }

@@ -5,7 +5,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
 
 export const REPO = resolve(import.meta.dirname, '../..');
-export const EXAMPLES = ['multi-primary-multi-network', 'multi-primary', 'primary-remote', 'primary-remote-multi-network', 'services', 'legacy-global', 'legacy-global-istio-1.7'] as const;
+export const EXAMPLES = ['multi-primary-multi-network', 'multi-primary', 'primary-remote', 'primary-remote-multi-network', 'services', 'legacy-global', 'legacy-global-istio-1.7', 'sops-flux', 'sealed-secrets-argocd'] as const;
 export const SHARED_UPSTREAM = resolve(REPO, '../shared/upstream/istio-1.30.3');
 
 export function examplePath(name: string): string {
