@@ -99,6 +99,10 @@ function decryptFile(fileText: string, key: Buffer): { plain: Map<string, string
 const base64 = (path: string) => readFileSync(path).toString('base64');
 
 describe('secrets.mode sops: the files meshgen encrypts', () => {
+  it.runIf(process.env.CI === 'true')('the age tool is installed (CI never skips the age round trips: .ci/run installs it)', () => {
+    expect(hasAge).toBe(true);
+  });
+
   it.skipIf(!hasAge)(`cacerts opens with the cluster's age identity (age CLI) and holds the cluster's CA files${ageSkip}`, async () => {
     const { dir, outDir } = await builtCopy();
     const text = readFileSync(join(outDir, 'cluster1/secrets/cacerts.yaml'), 'utf8');
