@@ -15,7 +15,7 @@
 // Every example is built before any golden tree is touched: a failed build changes nothing.
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
@@ -75,9 +75,14 @@ function updateFrom(scratch, examples) {
   for (const example of examples) {
     const out = goldenPath(example);
     mkdirSync(dirname(join(scratch, out)), { recursive: true });
-    // a rebuild of the committed tree: encrypted files (secrets.mode sops, sealed-secrets) whose
-    // plaintext did not change are kept byte for byte only when the build finds them in place
-    if (existsSync(join(REPO, out))) cpSync(join(REPO, out), join(scratch, out), { recursive: true });
+    // the committed encrypted files (secrets.mode sops, sealed-secrets; they carry the
+    // annotation meshgen.dev/encrypted-from) in place: a build keeps each byte for byte while its
+    // plaintext and recipients are unchanged, and re-encrypts it otherwise
+    for (const [path, file] of readTree(join(REPO, out))) {
+      if (!path.endsWith('.yaml') || !file.bytes.includes('meshgen.dev/encrypted-from')) continue;
+      mkdirSync(dirname(join(scratch, out, path)), { recursive: true });
+      writeFileSync(join(scratch, out, path), file.bytes);
+    }
     const run = spawnSync(process.execPath, [CLI, 'build', `examples/${example}/mesh.yaml`, '--out', out, '--quiet'], { cwd: scratch, encoding: 'utf8' });
     if (run.status !== 0) fail(`building examples/${example} failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
     const tree = readTree(join(scratch, out));

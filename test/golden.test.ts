@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { build } from '../src/pipeline.js';
-import { EXAMPLES, REPO, tempDir } from './helpers/fixtures.js';
+import { EXAMPLES, REPO, seedEncryptedFiles, tempDir } from './helpers/fixtures.js';
 
 // Golden trees: every example's public output, committed. The flagship example's golden tree is
 // the repo's own out/; the others are under test/golden/<example>/. To accept a deliberate
@@ -74,9 +74,9 @@ async function renderExample(example: string): Promise<string> {
   cpSync(join(REPO, 'examples', example), join(root, 'examples', example), { recursive: true });
   const outDir = join(root, goldenPath(example));
   mkdirSync(join(outDir, '..'), { recursive: true });
-  // a rebuild of the committed tree, as in a GitOps repository: encrypted files (secrets.mode
-  // sops, sealed-secrets) are kept byte for byte only when the build finds them in place
-  cpSync(join(REPO, goldenPath(example)), outDir, { recursive: true });
+  // as in a GitOps repository, the committed encrypted files (secrets.mode sops, sealed-secrets)
+  // are in place: a build keeps them byte for byte only when it finds them there
+  seedEncryptedFiles(join(REPO, goldenPath(example)), outDir);
   const result = await build({ meshFile: join(root, 'examples', example, 'mesh.yaml'), outDir });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   expect(result.ok).toBe(true);

@@ -111,3 +111,23 @@ export function yamlObjects(tree: Map<string, Buffer>, filter: (path: string) =>
 export function isBuildWorkFile(name: string): boolean {
   return /\.meshgen-(lock|staging|commit|journal)|\.meshgen-tmp-/.test(name);
 }
+
+/** The annotation every encrypted file meshgen writes carries (secrets.mode sops, sealed-secrets). */
+export const ENCRYPTED_FILE_MARK = 'meshgen.dev/encrypted-from';
+
+/**
+ * Copies the encrypted files of a committed tree (a golden tree) into an output directory, so
+ * that a build there is a rebuild of the committed tree: encryption is randomised, and a build
+ * keeps an encrypted file byte for byte only when it finds it in place with a matching
+ * fingerprint. Nothing else is copied, so the rest of the tree is built from scratch.
+ */
+export function seedEncryptedFiles(committedDir: string, outDir: string): string[] {
+  const seeded: string[] = [];
+  for (const [path, bytes] of readTree(committedDir)) {
+    if (!path.endsWith('.yaml') || !bytes.includes(ENCRYPTED_FILE_MARK)) continue;
+    mkdirSync(dirname(join(outDir, path)), { recursive: true });
+    writeFileSync(join(outDir, path), bytes);
+    seeded.push(path);
+  }
+  return seeded;
+}

@@ -3,10 +3,9 @@ import type { MeshPlan } from '../../plan/mesh-plan.js';
 import type { SecretDelivery } from '../../plan/secret-delivery.js';
 import { FLUX_NAMESPACE } from '../../plan/gitops-plan.js';
 import { FINGERPRINT_ANNOTATION } from './fingerprint.js';
-import { SOPS_AGE_SECRET, SOPS_AGE_SECRET_KEY } from './flux-decryption.js';
+import { SOPS_AGE_SECRET, SOPS_AGE_SECRET_KEY, SOPS_SECRETS_KUSTOMIZATION_NAME } from './flux-decryption.js';
 import { SOPS_ENCRYPTED_REGEX } from './sops-file.js';
 import { contextOf } from '../docs/kube-context.js';
-import { MANIFESTS_KUSTOMIZATION_NAME } from '../gitops/flux.js';
 
 // out/README.md for secrets.mode sops and sealed-secrets: how the encrypted Secrets reach the
 // clusters, what each cluster needs to decrypt them, and what a rebuild does with them.
@@ -27,7 +26,7 @@ export function encryptedSecretsSection(mesh: MeshModel, meshPlan: MeshPlan): st
       'Every private Secret (each primary\'s `cacerts`, each remote secret) is in',
       '`<cluster>/secrets/`, encrypted by meshgen in the SOPS format (age recipients,',
       `\`encrypted_regex: ${SOPS_ENCRYPTED_REGEX}\`: only the values are encrypted), and belongs in git.`,
-      'Each cluster\'s `kustomization.yaml` lists them. They are encrypted for:',
+      'They are encrypted for:',
       '',
       '| cluster | age recipients |',
       '|---|---|',
@@ -46,8 +45,9 @@ export function encryptedSecretsSection(mesh: MeshModel, meshPlan: MeshPlan): st
     if (mesh.gitops.flux) {
       lines.push(
         '',
-        `With Flux, the \`${MANIFESTS_KUSTOMIZATION_NAME}\` Kustomization of each cluster decrypts them (\`decryption.provider:`,
-        `sops\`). Once per cluster, before Flux applies it, give Flux the cluster's age identity, as a Secret`,
+        `With Flux, the \`${SOPS_SECRETS_KUSTOMIZATION_NAME}\` Kustomization of each cluster applies \`<cluster>/secrets/\` and`,
+        `decrypts it (\`decryption.provider: sops\`; the cluster's \`kustomization.yaml\` does not list them, so`,
+        '`kubectl apply -k` needs no key). Once per cluster, give Flux the cluster\'s age identity, as a Secret',
         `\`${SOPS_AGE_SECRET}\` in \`${FLUX_NAMESPACE}\` with the key \`${SOPS_AGE_SECRET_KEY}\` (its recipient must be one of the cluster's above):`,
         '',
         '```sh',
