@@ -11,11 +11,12 @@ import type { KubeObject } from '../../resource/kube-object.js';
 // that computes the same fingerprint keeps the file as it is; any change of plaintext,
 // recipients or certificate gives a new fingerprint and a new encryption of that file only.
 //
-// Why keyed and in the file: the committed file then says by itself whether it is current
-// (no local cache to lose, share or keep in step with git), and the fingerprint reveals
-// nothing about the plaintext to anyone without the CA key, which could decrypt... nothing
-// either, but is already the most private file meshgen reads. A plain hash would let anyone
-// confirm a guessed token; an HMAC under a secret key does not.
+// Why in the file rather than in a local cache beside pki/: the committed file then says by
+// itself what it was made from, so any machine with spec.pki.dir keeps it (no cache to lose,
+// share or keep in step with git), and `--check` needs nothing but the tree. Why keyed: a
+// plain hash in git would let anyone confirm a guessed token or key; an HMAC under a key
+// derived from the CA key (already the most private file meshgen reads, and needed to build
+// these Secrets at all) reveals nothing about the plaintext.
 
 export const FINGERPRINT_ANNOTATION = 'meshgen.dev/encrypted-from';
 const FINGERPRINT_VERSION = 'v1';
