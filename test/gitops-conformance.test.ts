@@ -104,7 +104,10 @@ describe.each(WITH_GITOPS)('example %s', (example) => {
 
     it('every Kustomization path is a rendered directory', () => {
       const kustomizations = fluxObjects.filter((o) => o.value.kind === 'Kustomization');
-      expect(kustomizations.length).toBe(2 * clusters.length);
+      // the root and the manifests per cluster, and with secrets.mode sops the secrets of each primary
+      const sops = parse(readFileSync(examplePath(example), 'utf8')).spec.secrets?.mode === 'sops';
+      const primaries = parse(readFileSync(examplePath(example), 'utf8')).spec.clusters.filter((c: any) => (c.role ?? 'primary') === 'primary').length;
+      expect(kustomizations.length).toBe(2 * clusters.length + (sops ? primaries : 0));
       for (const { path, value } of kustomizations) {
         expect(value.spec.path.startsWith('./'), path).toBe(true);
         expect(isDirectory(underOut(value.spec.path, gitops.flux.path)), `${path}: ${value.spec.path}`).toBe(true);
