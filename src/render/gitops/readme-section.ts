@@ -7,6 +7,7 @@ import { HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
 import { fluxPath } from './repo-paths.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
 import { encryptedGitOpsSection } from '../secrets/encrypted-readme.js';
+import { SOPS_SECRETS_KUSTOMIZATION_NAME } from '../secrets/flux-decryption.js';
 import { contextOf } from '../docs/kube-context.js';
 
 // The parts of out/README.md about spec.gitops: where the wrappers are, what they install in
@@ -135,6 +136,7 @@ function fluxSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
     '  gateways), with the values of `<cluster>/helm/`;',
     `- Kustomization \`${MANIFESTS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>')}\`. Flux applies its Namespace first; its`,
     '  Istio resources are retried until the `base` chart has installed their CRDs.',
+    ...(mesh.secretsMode === 'sops' ? [`- on a primary, Kustomization \`${SOPS_SECRETS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>/secrets')}\`: the SOPS-encrypted Secrets, decrypted.`] : []),
     '',
     `Create the Namespace and \`cacerts\` as above, then apply each cluster's root Kustomization in that`,
     `cluster, once; from then on Flux follows \`${fluxPath(flux.path, fluxClusterDir('<cluster>'))}\`:`,
