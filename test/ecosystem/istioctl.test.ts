@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { ALLOWED, allowedFor, type Finding, type Where } from './allow-list.js';
-import { clusterObjectFiles, isIstioGroup, preparedCases, readYamlDocs, runTool, writeFileMkdir, type Case } from './lib.js';
+import { clusterObjectFiles, isIstioGroup, preparedCases, readYamlDocs, runTool, sopsDecrypted, writeFileMkdir, type Case } from './lib.js';
 
 // istioctl (istio.io/istio, release-1.30): `istioctl validate` of every Istio object meshgen
 // writes, and `istioctl analyze --use-kube=false` of each cluster's whole rendered set (its
@@ -51,7 +51,14 @@ function analyzeProblems(where: Where, r: { status: number | null; findings: Fin
 /** Every file of a cluster's rendered set: manifests/, secrets/ and each helm release's objects. */
 function renderedSet(c: Case, cluster: string): string[] {
   const helm = c.helm.filter((h) => h.cluster === cluster && h.status === 0).map((h) => h.rendered);
-  return [...clusterObjectFiles(c, cluster), ...helm];
+  // a SOPS file (secrets.mode sops) as Flux applies it: decrypted
+  const asApplied = (file: string) => {
+    if (!readYamlDocs(file).some((o) => o?.sops)) return file;
+    const decrypted = join(work, 'sops-decrypted', c.name, relative(c.out, file));
+    writeFileMkdir(decrypted, JSON.stringify(sopsDecrypted(c, file)));
+    return decrypted;
+  };
+  return [...clusterObjectFiles(c, cluster).map(asApplied), ...helm];
 }
 
 /**
