@@ -71,24 +71,34 @@ function main() {
 function updateFrom(scratch, examples) {
   // 1. build every example
   const built = new Map();
+  const privateIn = new Map();
   for (const example of examples) {
     const out = goldenPath(example);
     mkdirSync(dirname(join(scratch, out)), { recursive: true });
+    // the committed encrypted files (secrets.mode sops, sealed-secrets; they carry the
+    // annotation meshgen.dev/encrypted-from) in place: a build keeps each byte for byte while its
+    // plaintext and recipients are unchanged, and re-encrypts it otherwise
+    for (const [path, file] of readTree(join(REPO, out))) {
+      if (!path.endsWith('.yaml') || !file.bytes.includes('meshgen.dev/encrypted-from')) continue;
+      mkdirSync(dirname(join(scratch, out, path)), { recursive: true });
+      writeFileSync(join(scratch, out, path), file.bytes);
+    }
     const run = spawnSync(process.execPath, [CLI, 'build', `examples/${example}/mesh.yaml`, '--out', out, '--quiet'], { cwd: scratch, encoding: 'utf8' });
     if (run.status !== 0) fail(`building examples/${example} failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
     const tree = readTree(join(scratch, out));
     const gitignore = tree.get('.gitignore')?.bytes.toString('utf8') ?? '';
-    // with secrets.mode omit nothing private is written, and the .gitignore has no such rule
-    const writesPrivate = [...tree.keys()].some(isPrivate);
-    if (writesPrivate && !gitignore.split('\n').includes(PRIVATE_RULE)) fail(`examples/${example}: the generated .gitignore no longer has the line ${PRIVATE_RULE}; update this script's idea of a private file`);
-    built.set(example, new Map([...tree].filter(([path]) => !isPrivate(path))));
+    const ignoresSecrets = gitignore.split('\n').includes(PRIVATE_RULE);
+    // secrets.mode sops, sealed-secrets and omit write no plain private file, and say so
+    if (!ignoresSecrets && !/^# secrets\.mode is (sops|sealed-secrets|omit|external-secrets)\b/m.test(gitignore)) fail(`examples/${example}: the generated .gitignore no longer has the line ${PRIVATE_RULE}; update this script's idea of a private file`);
+    privateIn.set(example, ignoresSecrets ? isPrivate : () => false);
+    built.set(example, new Map([...tree].filter(([path]) => !privateIn.get(example)(path))));
   }
 
   // 2. bring each golden tree in line with its build
   let changed = 0;
   for (const [example, tree] of built) {
     const goldenDir = join(REPO, goldenPath(example));
-    const golden = new Map([...readTree(goldenDir)].filter(([path]) => !isPrivate(path)));
+    const golden = new Map([...readTree(goldenDir)].filter(([path]) => !privateIn.get(example)(path)));
     const written = [];
     const removed = [];
     for (const [path, file] of tree) {

@@ -200,6 +200,7 @@ export function report(result: BuildResult, o: { out: (s: string) => void; err: 
   if (result.diff && result.mesh && (result.ok || o.check) && !hasErrorsIn(result)) {
     const clusters = result.mesh.clusters.map((c) => c.name);
     if (!o.quiet) for (const line of summaryLines(result, clusters, o.outDir)) o.out(line);
+    if (!o.quiet) for (const line of privateMaterialLines(result, o.outDir)) o.out(line);
     if (!o.quiet && result.pki?.created.length) o.out(pkiSummary(result.pki.created, result.pki.dir));
     const secrets = result.remoteSecrets;
     if (!o.quiet && secrets && secrets.rendered + secrets.notRendered > 0) {
@@ -210,7 +211,10 @@ export function report(result: BuildResult, o: { out: (s: string) => void; err: 
       for (const line of checkReportLines(result.diff, result.files ?? new Map(), o.outDir)) o.err(line);
       if (drift) o.err(`${o.outDir} is not up to date: ${drift} file${drift === 1 ? '' : 's'} would change or need attention. Run meshgen build to update it.`);
       else if (!o.quiet) o.out(`${o.outDir} is up to date`);
-      if (result.diff.uncompared.length && !o.quiet) o.out(`(${result.diff.uncompared.length} private files under secrets/ not compared: they are not kept in git)`);
+      const uncomparedPrivate = result.diff.uncompared.filter((p) => result.files?.get(p)?.private !== false).length;
+      const uncomparedEncrypted = result.diff.uncompared.length - uncomparedPrivate;
+      if (uncomparedPrivate && !o.quiet) o.out(`(${uncomparedPrivate} private files under secrets/ not compared: they are not kept in git)`);
+      if (uncomparedEncrypted && !o.quiet) o.out(`(${uncomparedEncrypted} encrypted files present but not compared: their plaintext (CA keys, tokens) is not at hand, and --check never decrypts)`);
       if (result.diff.staleStaging && !o.quiet) o.out(`(${o.outDir}/.meshgen-staging holds the unpublished files of an interrupted build; the next meshgen build removes it)`);
     }
   }
@@ -229,6 +233,24 @@ function pkiSummary(created: string[], pkiDir: string): string {
   const clusters = created.filter((f) => /^[^/]+\/ca-key\.pem$/.test(f)).map((f) => f.split('/')[0]);
   const parts = [root ? 'a root CA' : undefined, clusters.length ? `intermediates for ${clusters.join(', ')}` : undefined].filter(Boolean);
   return `CA material: created ${parts.length ? parts.join(' and ') : `${created.length} files`} in ${pkiDir}/ (keys are mode 0600; keep the root key out of git)`;
+}
+
+/**
+ * Per cluster, what private material was written and how: "out/east private material:
+ * cacerts (SOPS, kept), istio-remote-secret-west (SOPS, encrypted anew)". Plain files are
+ * named by path (they are git-ignored); encrypted ones by Secret, with what the build did.
+ */
+function privateMaterialLines(result: BuildResult, outDir: string): string[] {
+  const byCluster = new Map<string, string[]>();
+  const note = (cluster: string, text: string) => byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), text]);
+  for (const file of result.files?.values() ?? []) {
+    if (!file.private) continue;
+    const [cluster, , name] = file.path.split('/');
+    note(cluster, `${name.replace(/\.yaml$/, '')} (plain, git-ignored${file.content === undefined ? ', not rendered' : ''})`);
+  }
+  const format = { sops: 'SOPS', sealed: 'SealedSecret' } as const;
+  for (const s of result.encryptedSecrets ?? []) note(s.cluster, `${s.name} (${format[s.format]}, ${s.outcome === 'encrypted' ? 'encrypted anew' : s.outcome})`);
+  return [...byCluster.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([cluster, items]) => `${outDir}/${cluster} private material: ${items.join(', ')}`);
 }
 
 function hasErrorsIn(result: BuildResult): boolean {

@@ -10,6 +10,7 @@ import { readExtraManifests, type ExtraManifests } from './load/extra-manifests.
 import { checkSemantics } from './validate/semantics.js';
 import { buildModel, type MeshModel } from './model/mesh-model.js';
 import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
+import { carriesPrivateMaterial } from './plan/secret-delivery.js';
 import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
 import { certManagerStatusText, readCertManagerRoot } from './pki/cert-manager-root.js';
@@ -17,6 +18,10 @@ import { planPkiWithRotation, type RotationPkiPlan } from './pki/rotation.js';
 import { certsStatusWithRotation, formatRotationStatus } from './pki/rotation-status.js';
 import { rotateIntermediate } from './pki/rotation-intermediate.js';
 import { readCredentials, type ClusterCredentials } from './credentials/read-credentials.js';
+import { readSealingCerts, type SealingCert } from './credentials/sealing-certs.js';
+import type { EncryptedSecret, PendingEncryption } from './render/secrets/encrypt-secrets.js';
+import type { OutputFile } from './resource/output-files.js';
+import { OwnedTree } from './host/owned-tree.js';
 import { diffOutput, withManifest, type OutputDiff } from './emit/out-dir.js';
 import { publish } from './emit/publish.js';
 import { openWorkspace, type Workspace } from './emit/workspace.js';
@@ -65,6 +70,8 @@ export interface BuildResult {
   files?: OutputSet;
   diff?: OutputDiff;
   remoteSecrets?: { rendered: number; notRendered: number };
+  /** secrets.mode sops, sealed-secrets: each encrypted Secret and whether it was kept or encrypted anew */
+  encryptedSecrets?: EncryptedSecret[];
   /** CA files this build created, relative to spec.pki.dir, and how to show that directory */
   pki?: { dir: string; created: string[] };
   /** what this build finished of a build that was interrupted before it */
@@ -111,9 +118,13 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   const pki = run.add(mesh.pki.provider === 'cert-manager' ? certManagerRootStage(host, options.meshFile, loaded.source!, mesh) : await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir, onGenerate: (keys) => progress({ stage: 'keys', keys }) }));
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, plan));
+  const sealing = run.add(readSealingCerts({ host, clusters: plan.clusters, meshDir: meshDirOf(options.meshFile), at: atIn(loaded.source!) }));
+  if (run.failed) return run.result({ sources, mesh, plan, recovered });
   // loaded only by a build: the renderers pull in cdk8s, which validate and certs status never need
   const { renderMesh } = await import('./render/render-mesh.js');
   const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, trustRootPem: pki.rootCertPem, rotationRoots: pki.rotation, extraManifests: loaded.extraManifests?.byCluster, renderPrivate: !options.check, onCluster: (done, total) => progress({ stage: 'render', done, total }) }));
+  const encrypted = await encryptStage(host, options, rendered.pending, sealing.certs);
+  for (const file of encrypted.files) rendered.files.set(file.path, file);
   progress({ stage: 'compare' });
   // the facts the review summary compares are recorded in the manifest (emit/summary.ts)
   const review = reviewFacts(mesh, plan, pki.material);
@@ -123,7 +134,7 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
 
   const pkiCreated = pki.writes.map((w) => relative(pkiTarget.dir, w.path).split(sep).join('/'));
   const summary = options.summary ? summaryOf(emitted.diff, files, review, plan, mesh.name) : undefined;
-  const result = run.result({ sources, mesh, plan, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets, pki: { dir: pkiTarget.display, created: pkiCreated }, recovered, ...(summary !== undefined ? { summary } : {}) });
+  const result = run.result({ sources, mesh, plan, files, diff: emitted.diff, remoteSecrets: rendered.remoteSecrets, encryptedSecrets: encrypted.secrets, pki: { dir: pkiTarget.display, created: pkiCreated }, recovered, ...(summary !== undefined ? { summary } : {}) });
   if (!result.ok) return result;
   if (options.check) return { ...result, ok: isUpToDate(emitted.diff) };
 
@@ -245,7 +256,7 @@ function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshMo
     allowGenerate: options.allowGenerate,
     onGenerate: options.onGenerate,
     // a build writes each primary's cacerts Secret, which needs the intermediate's key; --check does not
-    requireKeys: options.allowGenerate && plan.clusters.some((p) => p.cacerts === 'file'),
+    requireKeys: options.allowGenerate && plan.clusters.some((p) => carriesPrivateMaterial(p.cacerts)),
     ...pkiPlace(meshFile, source, mesh, options.outDir),
   });
 }
@@ -283,6 +294,32 @@ function credentialsStage(host: Host, meshFile: string, source: MeshSource, plan
   if (plan.remoteSecrets.length === 0) return { credentials: new Map(), diagnostics: [] };
   const at = (path: YamlPath, which?: 'value' | 'key') => ({ file: source.file, position: positionOf(source, path, which) });
   return readCredentials({ host, readClusters: plan.readClusters, meshDir: meshDirOf(meshFile), at });
+}
+
+/**
+ * The private Secrets of secrets.mode sops and sealed-secrets, encrypted, or kept as the
+ * previous build committed them when their fingerprint matches (render/secrets/fingerprint.ts).
+ * Those files are read here, without following a link; one that cannot be read counts as
+ * absent (emit's comparison reports what is wrong with it).
+ */
+async function encryptStage(host: Host, options: BuildOptions, pending: PendingEncryption[], sealingKeys: Map<string, SealingCert>): Promise<{ files: OutputFile[]; secrets: EncryptedSecret[] }> {
+  if (pending.length === 0) return { files: [], secrets: [] };
+  const tree = new OwnedTree(host, resolve(options.outDir));
+  const previous = new Map<string, string>();
+  for (const item of pending) {
+    try {
+      const text = tree.read(item.path);
+      if (text !== undefined) previous.set(item.path, text);
+    } catch {
+      // unreadable: encrypted anew; the comparison with out/ says why
+    }
+  }
+  const { encryptSecrets } = await import('./render/secrets/encrypt-secrets.js');
+  return encryptSecrets({ pending, previous, sealingKeys, now: host.now(), sourceLabel: sourceLabel(options.meshFile, options.outDir) });
+}
+
+function atIn(source: MeshSource) {
+  return (path: YamlPath, which?: 'value' | 'key') => ({ file: source.file, position: positionOf(source, path, which) });
 }
 
 /**

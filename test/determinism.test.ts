@@ -3,7 +3,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { build } from '../src/pipeline.js';
-import { EXAMPLES, examplePath, readTree, runCliAsync, tempDir } from './helpers/fixtures.js';
+import { EXAMPLES, examplePath, readTree, REPO, runCliAsync, seedEncryptedFiles, tempDir } from './helpers/fixtures.js';
 
 // Same input, same bytes: whatever the time zone, locale, cdk8s environment or the order in
 // which mesh.yaml lists its clusters. The environments are those of separate processes of the
@@ -23,11 +23,14 @@ const environments: NodeJS.ProcessEnv[] = [
  */
 function copyExample(example: string, meshText: string): string {
   const dir = tempDir();
-  for (const sub of ['pki', 'credentials', 'extra']) {
+  // extra/: the user's own objects; sealed/ and age/: the sealing certificates and TEST-ONLY identities of the encrypted examples
+  for (const sub of ['pki', 'credentials', 'extra', 'sealed', 'age']) {
     // a legacy .global mesh reads no credentials, so its example has none
     if (existsSync(join(dirname(examplePath(example)), sub))) cpSync(join(dirname(examplePath(example)), sub), join(dir, sub), { recursive: true });
   }
   writeFileSync(join(dir, 'mesh.yaml'), meshText);
+  // encryption is randomised: same bytes means a rebuild keeps the committed encrypted files
+  seedEncryptedFiles(join(REPO, example === 'multi-primary-multi-network' ? 'out' : `test/golden/${example}`), join(dir, 'out'));
   return dir;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { build } from '../src/pipeline.js';
-import { EXAMPLES, PHASE_EXAMPLES, REPO, tempDir } from './helpers/fixtures.js';
+import { EXAMPLES, PHASE_EXAMPLES, REPO, seedEncryptedFiles, tempDir } from './helpers/fixtures.js';
 
 // Golden trees: every example's public output, committed. The flagship example's golden tree is
 // the repo's own out/; the others are under test/golden/<example>/. To accept a deliberate
@@ -21,6 +21,8 @@ function goldenPath(example: string): string {
 }
 
 const isPrivate = (path: string) => /^[^/]+\/secrets\//.test(path);
+/** Under secrets.mode plain the generated .gitignore keeps <cluster>/secrets/ out of git; in sops mode those files are committed. */
+const ignoresSecrets = (dir: string) => readFileSync(join(dir, '.gitignore'), 'utf8').split('\n').includes('/*/secrets/');
 
 interface TreeFile {
   bytes: Buffer;
@@ -30,11 +32,12 @@ interface TreeFile {
 /** Every public file under dir: relative POSIX path → bytes and executable bit. */
 function publicTree(dir: string): Map<string, TreeFile> {
   const tree = new Map<string, TreeFile>();
+  const privateFile = ignoresSecrets(dir) ? isPrivate : () => false;
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const full = join(entry.parentPath, entry.name);
     const path = relative(dir, full).split(sep).join('/');
-    if (!isPrivate(path)) tree.set(path, { bytes: readFileSync(full), executable: (statSync(full).mode & 0o111) !== 0 });
+    if (!privateFile(path)) tree.set(path, { bytes: readFileSync(full), executable: (statSync(full).mode & 0o111) !== 0 });
   }
   return tree;
 }
@@ -71,6 +74,9 @@ async function renderExample(example: string): Promise<string> {
   cpSync(join(REPO, 'examples', example), join(root, 'examples', example), { recursive: true });
   const outDir = join(root, goldenPath(example));
   mkdirSync(join(outDir, '..'), { recursive: true });
+  // as in a GitOps repository, the committed encrypted files (secrets.mode sops, sealed-secrets)
+  // are in place: a build keeps them byte for byte only when it finds them there
+  seedEncryptedFiles(join(REPO, goldenPath(example)), outDir);
   const result = await build({ meshFile: join(root, 'examples', example, 'mesh.yaml'), outDir });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   expect(result.ok).toBe(true);

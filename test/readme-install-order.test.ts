@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { join, posix } from 'node:path';
 import { build } from '../src/pipeline.js';
 import { contextVariable } from '../src/render/docs/kube-context.js';
-import { EXAMPLES } from './helpers/fixtures.js';
+import { readFileSync } from 'node:fs';
+import { EXAMPLES, REPO } from './helpers/fixtures.js';
 import { MEMORY_REPO, memoryHostWith } from './helpers/memory.js';
 import { installCommands, replayInstall, type ReplayCluster } from './helpers/install-replay.js';
 
@@ -35,8 +36,8 @@ const withVerification = (mesh: string) => (/^\s+verification:/m.test(mesh) ? me
 
 const variants: [string, string, (mesh: string) => string][] = [
   ...EXAMPLES.map((e): [string, string, (m: string) => string] => [e, e, (m) => m]),
-  // (the external-secrets examples set secrets.mode themselves)
-  ...EXAMPLES.filter((e) => !e.startsWith('legacy') && !e.startsWith('external-secrets')).map((e): [string, string, (m: string) => string] => [`${e}, secrets.mode omit`, e, omitSecrets]),
+  // (an example that chooses its own secrets.mode is replayed with it only)
+  ...EXAMPLES.filter((e) => !e.startsWith('legacy') && !/^ {2}secrets:/m.test(readFileSync(join(REPO, 'examples', e, 'mesh.yaml'), 'utf8'))).map((e): [string, string, (m: string) => string] => [`${e}, secrets.mode omit`, e, omitSecrets]),
   ['primary-remote with verification workloads', 'primary-remote', withVerification],
   ['primary-remote-multi-network with verification workloads, secrets.mode omit', 'primary-remote-multi-network', (m) => omitSecrets(withVerification(m))],
 ];

@@ -132,6 +132,11 @@ export const DiagnosticCatalog = {
   UpgradeNotSupported: { code: 'MG2805', severity: 'error', summary: 'a canary upgrade of a mesh meshgen installs without Helm (the legacy `.global` model on Istio 1.6-1.7)' },
   UpgradeOfInstallerOrDataPlane: { code: 'MG2807', severity: 'error', summary: 'a canary upgrade meshgen does not stage: with `istio.installer: istioctl`, or with ambient namespaces (istio-cni and ztunnel are upgraded in place, not by revision)' },
   RotationOnLegacyInstall: { code: 'MG2806', severity: 'error', summary: 'a root rotation on an Istio meshgen installs with istioctl 1.6-1.7, which has no multi-root trust (`ISTIO_MULTIROOT_MESH`)' },
+  // MG2601-MG2649: encrypted secrets (secrets.mode sops and sealed-secrets, issue #13)
+  AgeRecipientMalformed: { code: 'MG2601', severity: 'error', summary: 'an age recipient in `secrets.sops.age` that is not an X25519 recipient (`age1...`, Bech32)' },
+  SopsNoRecipient: { code: 'MG2602', severity: 'error', summary: '`secrets.mode: sops` and a cluster that receives private Secrets has no age recipient (neither `spec.secrets.sops.age` nor its own)' },
+  SealedCertFileMissing: { code: 'MG2603', severity: 'error', summary: '`secrets.mode: sealed-secrets` and a cluster that receives private Secrets has no `secrets.sealedSecrets.certFile`' },
+
   // MG3xxx: CA material under spec.pki.dir
   PemUnreadable: {
     code: 'MG3001',
@@ -163,6 +168,11 @@ export const DiagnosticCatalog = {
   RotationNotSupported: { code: 'MG3305', severity: 'error', summary: 'a root rotation meshgen cannot stage for this mesh (for example the root is owned by an external issuer)' },
   RotateIntermediateRefused: { code: 'MG3306', severity: 'error', summary: '`meshgen certs rotate-intermediate` cannot renew this cluster\'s intermediate (not a primary, no root key, a root rotation in progress, or no intermediate yet)' },
   RotationPhaseInconsistent: { code: 'MG3307', severity: 'error', summary: '`certs status`: a cluster\'s CA material does not match the rotation phase' },
+  // MG3101-MG3149: sealing certificates (secrets.mode sealed-secrets, issue #13)
+  SealingCertUnreadable: { code: 'MG3101', severity: 'error', summary: 'a `secrets.sealedSecrets.certFile` that cannot be read or does not start with a PEM certificate' },
+  SealingCertNotRsa: { code: 'MG3102', severity: 'error', summary: 'a sealed-secrets controller certificate whose key is not RSA (the controller seals with RSA-OAEP only)' },
+  SealingCertExpired: { code: 'MG3103', severity: 'error', summary: 'a sealed-secrets controller certificate that has expired or is not valid yet (kubeseal refuses it too)' },
+
   // MG4xxx: output
   OutputCollision: { code: 'MG4001', severity: 'error', summary: 'two objects would be written to the same file' },
   OutputUnwritable: { code: 'MG4002', severity: 'error', summary: 'out/ cannot be written (a directory in the way, permissions, disk space)' },
@@ -228,6 +238,8 @@ export const DiagnosticCatalog = {
   ExtraManifestPrivate: { code: 'MG2707', severity: 'error', summary: 'a Secret with `data` or `stringData` in `extraManifests`: out/ is committed, so secret values would be in git in plain text' },
   IstioVersionLacksFeature: { code: 'MG2708', severity: 'error', summary: 'a feature the mesh uses that `istio.version` does not have; the message names the first release that has it' },
   IstioVersionEndOfLife: { code: 'W2701', severity: 'warning', summary: 'an `istio.version` whose minor release is past its end of life (no more security fixes)' },
+  // W2601-W2649: encrypted secrets (issue #13)
+  SecretsSettingsUnused: { code: 'W2601', severity: 'warning', summary: 'settings of a `secrets.mode` other than the one chosen; they are ignored' },
   CertificateExpiresSoon: { code: 'W3001', severity: 'warning', summary: 'a CA certificate expires within 30 days' },
   KeyFileReadable: { code: 'W3002', severity: 'warning', summary: 'a CA key file that group or others may read; the hint gives the `chmod 600` to run' },
   ManifestMissing: { code: 'W4101', severity: 'warning', summary: 'out/ holds files but no `.meshgen-manifest.json`, so none of them will be pruned' },

@@ -75,6 +75,7 @@ export function diffOutput(host: Host, outDir: string, files: OutputSet, options
     if (!tree.rootStat()) {
       for (const file of sortedFiles(files)) {
         if (file.private && (options.checkOnly || file.content === undefined)) diff.uncompared.push(file.path);
+        else if (file.content === undefined && !options.checkOnly) diff.uncompared.push(file.path);
         else diff.changes.push({ path: file.path, kind: 'added', private: file.private });
       }
       return result();
@@ -126,6 +127,13 @@ export function diffOutput(host: Host, outDir: string, files: OutputSet, options
     }
     const onDisk = guarded(() => view.read(file.path));
     if (onDisk instanceof OwnedPathError) continue;
+    // an encrypted file (secrets.mode sops, sealed-secrets) whose plaintext is not at hand:
+    // where it exists it is left as it is; where it is missing, --check reports it
+    if (file.content === undefined) {
+      if (onDisk === undefined && options.checkOnly) diff.changes.push({ path: file.path, kind: 'added', private: false });
+      else diff.uncompared.push(file.path);
+      continue;
+    }
     let kind: ChangeKind = onDisk === undefined ? 'added' : onDisk === file.content ? 'unchanged' : 'changed';
     // a private file must stay 0600 in a 0700 directory and a script executable: a wrong mode is a change to make
     if (kind === 'unchanged' && (file.private || file.executable) && view.mode(file.path) !== modeOf(file)) kind = 'changed';

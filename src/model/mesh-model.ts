@@ -77,6 +77,8 @@ export interface ClusterModel {
   serviceCIDR?: string;
   apiServer?: ClusterSpec['apiServer'];
   reader?: ClusterSpec['reader'];
+  /** this cluster's part of spec.secrets.mode */
+  secrets: { sopsAge: string[]; sealedCertFile?: string };
   eastWestGateway: EastWestGatewayModel;
   ingressGateway: IngressGatewayModel;
   /**
@@ -162,9 +164,13 @@ export interface MeshModel {
   /** spec.helm: mesh-wide Helm values overlays by release */
   helm: HelmOverlays;
   pki: { dir: string; root: CaProfile; intermediate: CaProfile; keyType: CaKeyType; provider: 'meshgen' | 'cert-manager'; certManager?: CertManagerModel; rotation?: RotationModel };
-  secretsMode: 'plain' | 'omit' | 'external-secrets';
+  secretsMode: 'plain' | 'omit' | 'sops' | 'sealed-secrets' | 'external-secrets';
   /** secrets.mode external-secrets: the store and the prefix of every key in it */
   externalSecrets?: ExternalSecretsModel;
+  /** secrets.mode sops: recipients of every encrypted file */
+  sopsAge: string[];
+  /** secrets.mode sealed-secrets: where the controller runs */
+  sealedSecrets: { controllerName: string; controllerNamespace: string };
   dns: { capture: boolean; autoAllocate: boolean };
   /** sorted by name */
   clusters: ClusterModel[];
@@ -217,6 +223,7 @@ export function buildModel(document: MeshDocument): MeshModel {
         serviceCIDR: c.serviceCIDR,
         apiServer: c.apiServer,
         reader: c.reader,
+        secrets: { sopsAge: c.secrets?.sops?.age ?? [], sealedCertFile: c.secrets?.sealedSecrets?.certFile },
         eastWestGateway: {
           enabled: ew.enabled ?? (operatorGateway || (multiNetwork && sidecarCrossesNetworks(c.name)) || servesRemotes.has(c.name) || servesOtherClusters.has(c.name)),
           disabledByUser: ew.enabled === false,
@@ -268,6 +275,11 @@ export function buildModel(document: MeshDocument): MeshModel {
     },
     secretsMode: spec.secrets?.mode ?? 'plain',
     externalSecrets: externalSecretsModel(spec, spec.meshID ?? document.metadata.name),
+    sopsAge: spec.secrets?.sops?.age ?? [],
+    sealedSecrets: {
+      controllerName: spec.secrets?.sealedSecrets?.controllerName ?? 'sealed-secrets-controller',
+      controllerNamespace: spec.secrets?.sealedSecrets?.controllerNamespace ?? 'kube-system',
+    },
     dns: { capture: spec.dns?.capture ?? false, autoAllocate: spec.dns?.autoAllocate ?? false },
     clusters,
     networks,

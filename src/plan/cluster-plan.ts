@@ -6,7 +6,7 @@ import { planGitOps, type GitOpsClusterPlan } from './gitops-plan.js';
 import { planLegacyCluster, type LegacyClusterPlan } from './legacy-plan.js';
 import { planServices } from './services-plan.js';
 import { planAmbientCluster, type AmbientClusterPlan } from './ambient-plan.js';
-import { cacertsDelivery, type SecretDelivery } from './secret-delivery.js';
+import { cacertsDelivery, clusterEncryption, privateSecretPath, type ClusterEncryption, type SecretDelivery } from './secret-delivery.js';
 import { planByReference, type ByReferenceClusterPlan } from './by-reference-plan.js';
 import { planEscapeHatches, type EscapeHatchPlan } from './overlays-plan.js';
 import { planIngress, type IngressPlan } from './ingress-plan.js';
@@ -47,6 +47,10 @@ export interface ClusterPlan {
   byReference: ByReferenceClusterPlan;
   /** how Istio is installed here: Helm releases, or istioctl from istioctl/istio-operator.yaml */
   installer: 'helm' | 'istioctl';
+  /** where the cacerts Secret is written under out/, when it is */
+  cacertsPath?: string;
+  /** secrets.mode sops or sealed-secrets: how this cluster's private Secrets are encrypted */
+  encryption?: ClusterEncryption;
   /** Helm releases in install order (none where istioctl installs Istio) */
   releases: ChartRelease[];
   /** application namespaces, sorted, with the verification namespace where it is added */
@@ -132,7 +136,9 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
     readers,
     readerTokenSecret: readers.length > 0,
     caMaterial: cluster.role === 'primary',
-    ...(cluster.role === 'primary' ? { cacerts: cacertsDelivery(mesh) } : {}),
+    ...(cluster.role === 'primary'
+      ? { cacerts: cacertsDelivery(mesh), cacertsPath: privateSecretPath(cacertsDelivery(mesh), cluster.name, 'cacerts'), encryption: clusterEncryption(mesh, cluster) }
+      : {}),
     byReference,
     installer,
     releases,

@@ -17,8 +17,10 @@ export const FLUX_NAMESPACE = 'flux-system';
  * Istio resources need the CRDs. A remote's gateways come last: they start only once the
  * remote secret is in the primary, and that secret is built from the reader token Secret among
  * the manifests, so waiting for them before the manifests would never end.
+ * With secrets.mode sealed-secrets the SealedSecrets (cacerts, remote secrets) have an
+ * Application of their own, after the Namespace they go into and before istiod.
  */
-export const SYNC_WAVES = { namespace: 0, 'istio-base': 1, istiod: 2, gateways: 3, manifests: 4, remoteGateways: 5 } as const;
+export const SYNC_WAVES = { namespace: 0, 'istio-base': 1, istiod: 2, gateways: 3, manifests: 4, remoteGateways: 5, sealedSecrets: 1 } as const;
 
 /**
  * A cluster with the ambient data plane (issue #17): the Gateway API CRDs with the Namespace
@@ -33,8 +35,8 @@ export interface ArgoCdApplicationPlan {
   wave: number;
   /** the chart release it installs; undefined for the namespace and manifests Applications */
   release?: ChartRelease;
-  /** namespace: only the istio-system Namespace (and `withNamespace`); manifests: every other manifest */
-  manifests?: 'namespace' | 'others';
+  /** namespace: only the istio-system Namespace (and `withNamespace`); sealedSecrets: only the SealedSecrets; others: every other manifest */
+  manifests?: 'namespace' | 'sealedSecrets' | 'others';
   /** the Gateway API CRDs of this release, from the Gateway API repository (ambient clusters) */
   gatewayApiCrds?: string;
   /** manifests applied with the Namespace, before the charts: the object that makes cacerts */
@@ -86,6 +88,7 @@ export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: rea
       root: { group: 'argoproj.io', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: argoCdApplicationName(mesh, cluster) },
       applications: [
         application('namespace', SYNC_WAVES.namespace, { manifests: 'namespace', ...(withNamespace.length ? { withNamespace: [...withNamespace] } : {}) }),
+        ...(mesh.secretsMode === 'sealed-secrets' && cluster.role === 'primary' ? [application('sealed-secrets', SYNC_WAVES.sealedSecrets, { manifests: 'sealedSecrets' })] : []),
         ...(ambient ? [application('gateway-api-crds', AMBIENT_SYNC_WAVES.gatewayApiCrds, { gatewayApiCrds: ambient.gatewayApi.version })] : []),
         ...releases.map((release) => application(release.release, waveOf(release, shift), { release })),
         application('manifests', SYNC_WAVES.manifests + shift, { manifests: 'others', ...(withNamespace.length ? { withNamespace: [...withNamespace] } : {}) }),

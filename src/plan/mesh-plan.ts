@@ -3,7 +3,7 @@ import { clustersRead, primariesOf, type TopologyInput } from '../rules/topology
 import { remoteSecretPath } from '../resource/out-layout.js';
 import { networkingApiVersion } from '../rules/istio-versions.js';
 import { planCluster, type ClusterPlan } from './cluster-plan.js';
-import { secretDelivery, type SecretDelivery } from './secret-delivery.js';
+import { carriesPrivateMaterial, privateSecretPath, secretDelivery, type SecretDelivery } from './secret-delivery.js';
 import { planRotation, type RotationPlan } from './rotation-plan.js';
 import { planUpgrade, type UpgradePlan } from './upgrade-plan.js';
 
@@ -54,9 +54,9 @@ export function planMesh(mesh: MeshModel): MeshPlan {
   const clusters = mesh.clusters.map((cluster) => planCluster(mesh, topology, cluster));
   const remoteSecretDelivery = secretDelivery(mesh);
   const remoteSecrets: RemoteSecretPlan[] =
-    remoteSecretDelivery === 'file'
+    carriesPrivateMaterial(remoteSecretDelivery)
       ? clusters.flatMap(({ cluster: read, readers }) =>
-          readers.map((reader) => ({ reader, read, name: remoteSecretName(read.name), path: remoteSecretPath(reader.name, remoteSecretName(read.name)) })),
+          readers.map((reader) => ({ reader, read, name: remoteSecretName(read.name), path: privateSecretPath(remoteSecretDelivery, reader.name, remoteSecretName(read.name)) })),
         )
       : [];
   return {

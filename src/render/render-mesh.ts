@@ -28,6 +28,10 @@ import { clusterDnsObjects } from './legacy-global/cluster-dns.js';
 import { istioOperator } from './legacy-global/istio-operator.js';
 import { currentIstioOperator } from './istioctl/istio-operator.js';
 import { caMaterialFiles } from './secrets/ca-material.js';
+import type { PendingEncryption } from './secrets/encrypt-secrets.js';
+import { fingerprintKey } from './secrets/fingerprint.js';
+import { isEncrypted } from '../plan/secret-delivery.js';
+import { encryptedPathsInKustomization } from './secrets/kustomization-entries.js';
 import { isComplete, remoteSecret } from './secrets/remote-secret.js';
 import { outGitignore } from './secrets/gitignore.js';
 import { byReferenceObjects } from './secrets/by-reference.js';
@@ -68,6 +72,8 @@ export interface RenderInput {
 
 export interface RenderedMesh {
   files: OutputSet;
+  /** private Secrets to encrypt (secrets.mode sops, sealed-secrets): secrets/encrypt-secrets.ts finishes them */
+  pending: PendingEncryption[];
   diagnostics: Diagnostic[];
   remoteSecrets: { rendered: number; notRendered: number };
 }
@@ -75,6 +81,7 @@ export interface RenderedMesh {
 export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), trustRootPem, rotationRoots, extraManifests = new Map(), renderPrivate = true, onCluster }: RenderInput): RenderedMesh {
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
+  const pending: PendingEncryption[] = [];
   const add = (path: string, value: unknown) => addFile(files, { path, content: yamlFile(sourceLabel, value), private: false });
 
   let clustersDone = 0;
@@ -102,9 +109,14 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
     for (const release of plan.releases) add(valuesFilePath(name, release.release), chartValues(mesh, meshPlan, plan, release));
     if (plan.legacy?.istioOperator) add(istioOperatorPath(name), istioOperator(mesh, plan));
     else if (plan.installer === 'istioctl') add(istioOperatorPath(name), currentIstioOperator(mesh, plan, meshPlan.clusterLocalHosts));
-    add(clusterKustomizationPath(name), kustomization(manifests));
+    add(clusterKustomizationPath(name), kustomization([...manifests, ...encryptedPathsInKustomization(meshPlan, plan)]));
     const material = caMaterial.get(name);
-    if (material) for (const file of caMaterialFiles(plan, material, sourceLabel)) addFile(files, renderPrivate || !file.private ? file : { ...file, content: undefined });
+    if (material) {
+      const ca = caMaterialFiles(plan, material, sourceLabel);
+      // build --check lists a plain private file without its content (it never compares them)
+      for (const file of ca.files) addFile(files, renderPrivate || !file.private ? file : { ...file, content: undefined });
+      pending.push(...ca.pending);
+    }
     if (plan.cacerts === 'cert-manager' && trustRootPem) addFile(files, { path: certPath(name, 'root-cert.pem'), content: trustRootPem, private: false });
     onCluster?.(++clustersDone, meshPlan.clusters.length);
   }
@@ -119,6 +131,20 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
     const given = credentials.get(secret.read.name);
     const complete = isComplete(given);
     remoteSecrets[complete ? 'rendered' : 'notRendered']++;
+    const encryption = meshPlan.clusters.find((p) => p.cluster.name === secret.reader.name)?.encryption;
+    if (isEncrypted(meshPlan.remoteSecretDelivery) && encryption) {
+      // the fingerprints of a reader's files are keyed with the reader's CA key
+      const caKeyPem = caMaterial.get(secret.reader.name)?.caKeyPem;
+      pending.push({
+        path: secret.path,
+        cluster: secret.reader.name,
+        name: secret.name,
+        secret: isComplete(given) ? remoteSecret(secret, given) : undefined,
+        encryption,
+        fingerprintKey: caKeyPem === undefined ? undefined : fingerprintKey(caKeyPem),
+      });
+      continue;
+    }
     let content: string | undefined;
     if (complete && renderPrivate) {
       const key = `${secret.read.name}\0${secret.name}`;
@@ -134,7 +160,7 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
   addFile(files, { path: README_PATH, content: meshReadme(mesh, meshPlan, sourceLabel, rootCertPem, { material: caMaterial, rotationRoots }), private: false });
   addFile(files, { path: GITIGNORE_PATH, content: outGitignore(mesh), private: false });
   if (mesh.verification) addFile(files, { path: VERIFY_SCRIPT_PATH, content: verifyScript(mesh, sourceLabel), private: false, executable: true });
-  return { files, diagnostics, remoteSecrets };
+  return { files, pending, diagnostics, remoteSecrets };
 }
 
 /**

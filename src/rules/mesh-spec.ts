@@ -41,7 +41,12 @@ export interface MeshSpec {
   helm?: HelmOverlays;
   networks?: string[];
   pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec; keyType?: CaKeyType; provider?: 'meshgen' | 'cert-manager'; certManager?: CertManagerSpec; rotation?: RotationSpec };
-  secrets?: { mode?: 'plain' | 'omit' | 'external-secrets'; externalSecrets?: ExternalSecretsSpec };
+  secrets?: {
+    mode?: 'plain' | 'omit' | 'sops' | 'sealed-secrets' | 'external-secrets';
+    sops?: { age?: string[] };
+    sealedSecrets?: { controllerName?: string; controllerNamespace?: string };
+    externalSecrets?: ExternalSecretsSpec;
+  };
   dns?: { capture?: boolean; autoAllocate?: boolean };
   clusters: ClusterSpec[];
   namespaces?: { name: string; injection?: 'sidecar' | 'ambient' | 'disabled'; clusters?: string[] }[];
@@ -98,6 +103,8 @@ export interface ClusterSpec {
   serviceCIDR?: string;
   apiServer?: { url?: string; caFile?: string; caData?: string };
   reader?: { tokenFile?: string; tokenEnv?: string };
+  /** this cluster's part of spec.secrets.mode */
+  secrets?: { sops?: { age?: string[] }; sealedSecrets?: { certFile?: string } };
   eastWestGateway?: {
     enabled?: boolean;
     serviceType?: 'LoadBalancer' | 'NodePort';

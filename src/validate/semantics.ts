@@ -22,6 +22,7 @@ import { checkAmbient } from './checks/ambient.js';
 import { checkSecretsByReference } from './checks/secrets-by-reference.js';
 import { checkLifecycle } from './checks/lifecycle.js';
 import { checkHelmOverlays } from './checks/helm-overlays.js';
+import { checkEncryptedSecrets } from './checks/encrypted-secrets.js';
 
 // Checks of meaning, on a document whose shape the schema already accepted. Each check
 // reports at the node the user has to change, and every check runs, so that one run
@@ -50,6 +51,7 @@ export const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkIncludeIpRanges,
   checkNorthSouth,
   checkVerification,
+  checkEncryptedSecrets,
 ];
 
 export function checkSemantics(source: MeshSource, document: MeshDocument, today?: Date): Diagnostic[] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { objectId, preparedCases, readYamlDocs, runTool, listFiles, yamlDocs, type Case } from './lib.js';
 
 // `flux build kustomization --dry-run` (the pinned fluxcd/flux2), which needs no cluster: each
@@ -61,8 +62,10 @@ function fluxBuildProblems(k: FluxKustomization): string[] {
 describe.each(withFlux.map((c) => [c.name, c] as const))('%s', (_, c) => {
   const kustomizations = fluxKustomizations(c);
 
-  it('has a root Kustomization and an istio-manifests Kustomization per cluster', () => {
-    expect(kustomizations.map((k) => k.name).sort()).toEqual([...c.clusters.map((x) => `istio-mesh-${x.name}`), ...c.clusters.map(() => 'istio-manifests')].sort());
+  it('has a root Kustomization and an istio-manifests Kustomization per cluster (and istio-secrets per primary with secrets.mode sops)', () => {
+    const sops = parse(readFileSync(c.meshFile, 'utf8')).spec.secrets?.mode === 'sops';
+    const secrets = sops ? c.clusters.filter((x) => x.role === 'primary').map(() => 'istio-secrets') : [];
+    expect(kustomizations.map((k) => k.name).sort()).toEqual([...c.clusters.map((x) => `istio-mesh-${x.name}`), ...c.clusters.map(() => 'istio-manifests'), ...secrets].sort());
   });
 
   it.each(kustomizations.map((k) => [`${k.name} (${k.file.slice(c.out.length + 1)})`, k] as const))('flux build kustomization %s --dry-run', (_, k) => {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { ALLOWED, allowedFor, type Finding, type Where } from './allow-list.js';
-import { clusterObjectFiles, isIstioGroup, preparedCases, readYamlDocs, runTool, writeFileMkdir, type Case } from './lib.js';
+import { clusterObjectFiles, isIstioGroup, preparedCases, readYamlDocs, runTool, sopsDecrypted, writeFileMkdir, type Case } from './lib.js';
 
 // istioctl (istio.io/istio, release-1.30): `istioctl validate` of every Istio object meshgen
 // writes, and `istioctl analyze --use-kube=false` of each cluster's whole rendered set (its
@@ -53,7 +53,14 @@ function renderedSet(c: Case, cluster: string): string[] {
   const helm = c.helm.filter((h) => h.cluster === cluster && h.status === 0).map((h) => h.rendered);
   const operator = currentOperatorOf(c, cluster);
   const generated = operator ? manifestGenerate(operator, `${c.name}-${cluster}`) : undefined;
-  return [...clusterObjectFiles(c, cluster), ...helm, ...(generated?.status === 0 ? [generated.file] : [])];
+  // a SOPS file (secrets.mode sops) as Flux applies it: decrypted
+  const asApplied = (file: string) => {
+    if (!readYamlDocs(file).some((o) => o?.sops)) return file;
+    const decrypted = join(work, 'sops-decrypted', c.name, relative(c.out, file));
+    writeFileMkdir(decrypted, JSON.stringify(sopsDecrypted(c, file)));
+    return decrypted;
+  };
+  return [...clusterObjectFiles(c, cluster).map(asApplied), ...helm, ...(generated?.status === 0 ? [generated.file] : [])];
 }
 
 /** spec.istio.installer: istioctl on current Istio: the cluster's IstioOperator (not the 1.6/1.7 legacy shape, which has addonComponents). */

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { inject } from 'vitest';
@@ -161,4 +162,17 @@ export const isIstioGroup = (apiVersion: string) => /^[a-z.]*istio\.io\//.test(a
 
 export function objectId(o: any): string {
   return `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+}
+
+/**
+ * A SOPS file (secrets.mode sops) as Flux applies it: decrypted by the pinned sops with every
+ * TEST-ONLY age identity committed beside the case's mesh file (age/*.agekey).
+ */
+export function sopsDecrypted(c: Case, file: string): any {
+  const ageDir = join(dirname(c.meshFile), 'age');
+  const identities = join(mkdtempSync(join(tmpdir(), 'sops-ids-')), 'keys.txt');
+  writeFileSync(identities, readdirSync(ageDir).filter((f) => f.endsWith('.agekey')).map((f) => readFileSync(join(ageDir, f), 'utf8')).join('\n'));
+  const r = runTool('sops', ['--decrypt', '--disable-version-check', file], { env: { SOPS_AGE_KEY_FILE: identities, SOPS_AGE_KEY: '' } });
+  if (r.status !== 0) throw new Error(`sops --decrypt ${file}: ${r.stderr}`);
+  return yamlDocs(r.stdout)[0];
 }

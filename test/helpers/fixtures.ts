@@ -5,7 +5,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
 
 export const REPO = resolve(import.meta.dirname, '../..');
-export const EXAMPLES = ['multi-primary-multi-network', 'multi-primary', 'primary-remote', 'primary-remote-multi-network', 'services', 'legacy-global', 'legacy-global-istio-1.7', 'ambient-multi-network', 'external-secrets-cert-manager', 'external-secrets', 'istioctl-operator', 'eks-aks-helm-overlays', 'legacy-global-istio-1.5', 'eks-alb-nodeport', 'vpn-single-control-plane'] as const;
+export const EXAMPLES = ['multi-primary-multi-network', 'multi-primary', 'primary-remote', 'primary-remote-multi-network', 'services', 'legacy-global', 'legacy-global-istio-1.7', 'ambient-multi-network', 'external-secrets-cert-manager', 'external-secrets', 'istioctl-operator', 'eks-aks-helm-overlays', 'legacy-global-istio-1.5', 'eks-alb-nodeport', 'vpn-single-control-plane', 'sops-flux', 'sealed-secrets-argocd'] as const;
 /**
  * The day-2 examples: one mesh at each phase of a root rotation and of a canary upgrade. Their
  * golden trees, chart conformance and the ecosystem tier cover them; the other suites that run
@@ -116,4 +116,24 @@ export function yamlObjects(tree: Map<string, Buffer>, filter: (path: string) =>
 /** A lock or work file of a meshgen build, which a build running in another test worker may have left beside its files. */
 export function isBuildWorkFile(name: string): boolean {
   return /\.meshgen-(lock|staging|commit|journal)|\.meshgen-tmp-/.test(name);
+}
+
+/** The annotation every encrypted file meshgen writes carries (secrets.mode sops, sealed-secrets). */
+export const ENCRYPTED_FILE_MARK = 'meshgen.dev/encrypted-from';
+
+/**
+ * Copies the encrypted files of a committed tree (a golden tree) into an output directory, so
+ * that a build there is a rebuild of the committed tree: encryption is randomised, and a build
+ * keeps an encrypted file byte for byte only when it finds it in place with a matching
+ * fingerprint. Nothing else is copied, so the rest of the tree is built from scratch.
+ */
+export function seedEncryptedFiles(committedDir: string, outDir: string): string[] {
+  const seeded: string[] = [];
+  for (const [path, bytes] of readTree(committedDir)) {
+    if (!path.endsWith('.yaml') || !bytes.includes(ENCRYPTED_FILE_MARK)) continue;
+    mkdirSync(dirname(join(outDir, path)), { recursive: true });
+    writeFileSync(join(outDir, path), bytes);
+    seeded.push(path);
+  }
+  return seeded;
 }

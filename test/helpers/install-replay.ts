@@ -132,6 +132,8 @@ export function replayInstall(commands: readonly string[], clusters: readonly Re
       else waiting.push({ cluster: cluster.name, key, read });
     }
     s.applied.add(`${kind.toLowerCase()}.${group}/${object.metadata.name}`);
+    // the sealed-secrets controller (installed beforehand, as out/README.md says) makes the Secret of a SealedSecret's template
+    if (kind === 'SealedSecret' && object.spec?.template?.metadata?.labels?.['istio/multiCluster'] === 'true') s.remoteSecrets.add(object.spec.template.metadata.annotations['networking.istio.io/cluster']);
     if (['Deployment', 'StatefulSet', 'DaemonSet', 'Pod'].includes(kind) && namespace && s.injectedNamespaces.has(namespace)) {
       const why = injectorReady(cluster);
       if (why) throw new Refusal(`${kind} ${namespace}/${object.metadata.name} in ${cluster.name}: ${why}`);
@@ -156,6 +158,18 @@ export function replayInstall(commands: readonly string[], clusters: readonly Re
       return i < 0 ? undefined : words[i + 1];
     };
     if (words[0] === 'export') return;
+    // secrets.mode sops: `sops --decrypt FILE | kubectl --context C apply -f -` applies the Secret; its
+    // plain fields (kind, metadata) are all this replay reads
+    if (words[0] === 'sops' && words[1] === '--decrypt') {
+      const pipe = command.split('|')[1]?.trim() ?? '';
+      const target = clusterOf(/--context (\S+)/.exec(pipe)?.[1] ?? '');
+      if (!/ apply -f -$/.test(pipe)) throw new Refusal(`sops --decrypt output not applied: ${command}`);
+      const object = parse(read(words[2])) as Record<string, any>;
+      if (!object.sops) throw new Refusal(`${words[2]} is not a SOPS file`);
+      delete object.sops;
+      applyObject(target, object);
+      return;
+    }
     if (words[0] === 'istioctl' && words[1] === 'create-remote-secret') {
       const source = clusterOf(option('--context')!);
       const pipe = command.split('|')[1]?.trim() ?? '';

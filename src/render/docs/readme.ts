@@ -5,6 +5,8 @@ import { remoteSecretName, type MeshPlan } from '../../plan/mesh-plan.js';
 import { readerTokenSecret } from '../cluster/reader-token-secret.js';
 import { remoteSecretsSection } from '../secrets/readme-section.js';
 import { byReferenceSection, readerPushSecretId, remoteSecretExternalSecretId } from '../secrets/by-reference-readme.js';
+import { applyPrivateSecret, encryptedSecretsSection } from '../secrets/encrypted-readme.js';
+import { isEncrypted } from '../../plan/secret-delivery.js';
 import { istioctlInstallStep, legacyReadmeSection } from '../legacy-global/readme-section.js';
 import { isLegacyOnly } from '../../rules/istio-versions.js';
 import { helmChartArguments, releaseVersion, type ChartRelease } from '../../plan/chart-releases.js';
@@ -82,6 +84,7 @@ export function meshReadme(
   if (ambient.length) lines.push('', ...ambient);
   lines.push(...remoteSecretsSection(meshPlan));
   lines.push(...byReferenceSection(mesh, meshPlan, pkiDirFromOut(mesh, sourceLabel)));
+  lines.push(...encryptedSecretsSection(mesh, meshPlan));
   lines.push(...upgradeSection(mesh, meshPlan));
   lines.push(...rotationSection(mesh, meshPlan, pkiDirFromOut(mesh, sourceLabel), ca.material ?? new Map(), ca.rotationRoots));
   const gitops = gitopsSections(mesh, meshPlan, (plan) => bootstrapSteps(mesh, plan, sourceLabel, meshPlan.rotation));
@@ -112,8 +115,8 @@ function bootstrapSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string,
       return steps;
     }
     steps.push(
-      plan.cacerts === 'file'
-        ? `kubectl --context ${ctx} apply -f ${cacertsPath(c.name)}`
+      plan.cacerts === 'file' || (isEncrypted(plan.cacerts) && plan.cacertsPath)
+        ? applyPrivateSecret(plan.cacerts, ctx, plan.cacertsPath ?? cacertsPath(c.name))
         : `kubectl --context ${ctx} -n ${ISTIO_NAMESPACE} create secret generic cacerts ${['ca-cert.pem', 'ca-key.pem', 'root-cert.pem', 'cert-chain.pem'].map(file).join(' ')}`,
     );
   }
@@ -172,8 +175,8 @@ function installSteps(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan): s
       section.push(
         push
           ? `kubectl --context ${contextOf(r)} apply -f ${manifestPath(r.name, remoteSecretExternalSecretId(c.name))}`
-          : meshPlan.remoteSecretDelivery === 'file'
-            ? `kubectl --context ${contextOf(r)} apply -f ${remoteSecretPath(r.name, remoteSecretName(c.name))}`
+          : meshPlan.remoteSecretDelivery === 'file' || isEncrypted(meshPlan.remoteSecretDelivery)
+            ? applyPrivateSecret(meshPlan.remoteSecretDelivery, contextOf(r), meshPlan.remoteSecrets.find((s) => s.reader.name === r.name && s.read.name === c.name)?.path ?? remoteSecretPath(r.name, remoteSecretName(c.name)))
             : `istioctl create-remote-secret --context ${ctx} --name ${c.name} | kubectl --context ${contextOf(r)} apply -n ${ISTIO_NAMESPACE} -f -`,
       );
     }

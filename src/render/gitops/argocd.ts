@@ -8,6 +8,7 @@ import { argocdClusterDir, manifestsDir, valuesFilePath } from '../../resource/o
 import { repoPath } from './repo-paths.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
 import { gatewayApiCrdsApplicationSpec } from '../ambient/gitops.js';
+import { SEALED_SECRET_GROUP, SEALED_SECRET_KIND } from '../../plan/secret-delivery.js';
 
 // Argo CD Applications (argoproj.io/v1alpha1) that install one cluster the way out/README.md
 // does by hand. They are applied in the cluster that runs Argo CD, namespace `argocd`: one
@@ -45,7 +46,7 @@ export function argoCdApplications(mesh: MeshModel, argo: ArgoCd, plan: ClusterP
   return argoPlan.applications.map((application) =>
     kubeObject(Application, {
       metadata: { name: application.name, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE_ANNOTATION]: String(application.wave) } },
-      spec: { project: PROJECT, destination: { server, namespace: application.release?.namespace ?? ISTIO_NAMESPACE }, ...applicationSpec(mesh, argo, cluster, application, namespaceManifests(plan)) },
+      spec: { project: PROJECT, destination: { server, namespace: application.release?.namespace ?? ISTIO_NAMESPACE }, ...applicationSpec(mesh, argo, cluster, application, argoPlan, namespaceManifests(plan)) },
     }),
   );
 }
@@ -64,7 +65,7 @@ function namespaceManifests(plan: ClusterPlan): string[] {
   return [NAMESPACE_MANIFEST, ...files];
 }
 
-function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, application: ArgoCdApplicationPlan, namespaces: readonly string[]): SyncSpec {
+function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, application: ArgoCdApplicationPlan, argoPlan: ArgoCdClusterPlan, namespaces: readonly string[]): SyncSpec {
   if (application.release) return chartApplicationSpec(mesh, argo, cluster, application.release);
   if (application.gatewayApiCrds) return gatewayApiCrdsApplicationSpec(application.gatewayApiCrds);
   // The Namespace is its own Application so that it exists before the charts; the manifests
@@ -75,13 +76,12 @@ function applicationSpec(mesh: MeshModel, argo: ArgoCd, cluster: ClusterModel, a
   // Certificate or ExternalSecret Ready) before the charts' waves, so istiod starts with cacerts.
   // Argo CD's directory include/exclude take one glob; {a,b} matches either file.
   const files = [...namespaces, ...(application.withNamespace ?? []).map(manifestFileName)];
-  const pattern = files.length === 1 ? files[0]! : `{${files.join(',')}}`;
   return {
     source: {
       repoUrl: argo.repoURL,
       targetRevision: argo.targetRevision,
       path: repoPath(argo.path, manifestsDir(cluster.name)),
-      directory: namespaceOnly ? { include: pattern } : { exclude: pattern },
+      directory: manifestSelection(application, argoPlan, files),
     },
     syncPolicy: { automated: { prune: !namespaceOnly, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
   };
@@ -140,3 +140,18 @@ function webhookFieldsPatchedByIstiod(release: ChartRelease): ApplicationSpecIgn
   }
   return [];
 }
+
+/**
+ * Which files of manifests/ an Application syncs: the Namespace alone, the SealedSecrets alone
+ * (secrets.mode sealed-secrets), or every other file; no two Applications manage one object.
+ * Argo CD's directory include/exclude take globs, `{a,b}` for either.
+ */
+function manifestSelection(application: ArgoCdApplicationPlan, argoPlan: ArgoCdClusterPlan, withNamespace: readonly string[]): { include?: string; exclude?: string } {
+  const glob = (patterns: readonly string[]) => (patterns.length === 1 ? patterns[0]! : `{${patterns.join(',')}}`);
+  if (application.manifests === 'namespace') return { include: glob(withNamespace) };
+  if (application.manifests === 'sealedSecrets') return { include: SEALED_SECRETS_GLOB };
+  const sealed = argoPlan.applications.some((a) => a.manifests === 'sealedSecrets');
+  return { exclude: glob(sealed ? [...withNamespace, SEALED_SECRETS_GLOB] : withNamespace) };
+}
+
+const SEALED_SECRETS_GLOB = `${SEALED_SECRET_GROUP}_${SEALED_SECRET_KIND}_*.yaml`;

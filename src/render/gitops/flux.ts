@@ -7,10 +7,11 @@ import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import { isOciRepository, releaseVersion } from '../../plan/chart-releases.js';
 import { FLUX_NAMESPACE, type FluxClusterPlan } from '../../plan/gitops-plan.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
-import { fluxClusterDir } from '../../resource/out-layout.js';
+import { fluxClusterDir, secretsDir } from '../../resource/out-layout.js';
 import { chartValues } from '../helm/chart-values.js';
 import { fluxPath } from './repo-paths.js';
 import { GATEWAY_API_CRDS_KUSTOMIZATION, gatewayApiCrdsFluxObjects } from '../ambient/gitops.js';
+import { SOPS_SECRETS_KUSTOMIZATION_NAME, sopsDecryption } from '../secrets/flux-decryption.js';
 
 // Flux objects that install one cluster the way out/README.md does by hand. Flux runs in every
 // cluster, so each cluster gets its own set in out/flux/<cluster>/, applied there by a root
@@ -97,5 +98,17 @@ export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, pla
       },
     }),
   );
+  // secrets.mode sops: the SOPS-encrypted Secrets of <cluster>/secrets/, decrypted with the
+  // cluster's age key. A Kustomization of their own, so that the cluster's kustomization.yaml
+  // stays appliable by `kubectl apply -k` without decryption; Flux generates one for the
+  // directory. Until istio-system exists (from the manifests above) it retries.
+  if (plan.encryption?.format === 'sops') {
+    objects.push(
+      kubeObject(Kustomization, {
+        metadata: { name: SOPS_SECRETS_KUSTOMIZATION_NAME, namespace: FLUX_NAMESPACE },
+        spec: { interval: INTERVAL, retryInterval: '1m', path: fluxPath(flux.path, secretsDir(plan.cluster.name)), prune: true, sourceRef: sourceRef(flux), decryption: sopsDecryption() },
+      }),
+    );
+  }
   return objects;
 }

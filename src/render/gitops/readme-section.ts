@@ -6,6 +6,8 @@ import { argocdRootPath, ARGOCD_DIR, fluxClusterDir, fluxRootPath, FLUX_DIR } fr
 import { HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
 import { fluxPath } from './repo-paths.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
+import { encryptedGitOpsSection } from '../secrets/encrypted-readme.js';
+import { SOPS_SECRETS_KUSTOMIZATION_NAME } from '../secrets/flux-decryption.js';
 import { contextOf } from '../docs/kube-context.js';
 import { manifestFileName } from '../../resource/kube-object.js';
 import { allByReference, byReferenceGitopsLines } from '../secrets/by-reference-readme.js';
@@ -28,6 +30,8 @@ function privateMaterialSection(mesh: MeshModel, meshPlan: MeshPlan, bootstrapSt
   if (allByReference(mesh, meshPlan)) {
     return ['## GitOps: what cannot come from git', '', ...byReferenceGitopsLines(mesh, meshPlan), '', '```sh', ...plans.flatMap((plan) => bootstrapSteps(plan)), '```'];
   }
+  const encrypted = encryptedGitOpsSection(mesh);
+  if (encrypted.length) return encrypted;
   // pki.provider cert-manager with remote secrets in plain text (or by hand): cacerts by reference, the rest not
   const cacertsByReference = plans.some((p) => p.byReference.cacertsObject);
   const lines = [
@@ -85,6 +89,7 @@ function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[]
     '| wave | Application | installs |',
     '|---|---|---|',
     `| ${SYNC_WAVES.namespace} | \`${app('namespace')}\` | \`<cluster>/manifests/${NAMESPACE_MANIFEST}\`${cacertsObjects.length ? `; on a primary, ${cacertsObjects.map((f) => `\`${f}\``).join(', ')}, which makes \`cacerts\` (Argo CD waits until it is Ready)` : ''} |`,
+    ...(mesh.secretsMode === 'sealed-secrets' ? [`| ${SYNC_WAVES.sealedSecrets} | \`${app('sealed-secrets')}\` | the SealedSecrets in \`<cluster>/manifests/\` (cacerts, remote secrets), on a primary |`] : []),
     `| ${SYNC_WAVES['istio-base']} | \`${app('istio-base')}\` | chart \`base\` ${mesh.istio.version} with \`<cluster>/helm/istio-base.values.yaml\` |`,
     `| ${SYNC_WAVES.istiod} | \`${app('istiod')}\` | chart \`istiod\` with \`<cluster>/helm/istiod.values.yaml\` |`,
     `| ${SYNC_WAVES.gateways} | \`${app('istio-eastwestgateway')}\`, \`${app('istio-ingressgateway')}\` | chart \`gateway\`, where the cluster has them |`,
@@ -158,6 +163,7 @@ function fluxSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
     `  gateways${plans.some((p) => p.ambient) ? '; on an ambient cluster `istio-cni` and `ztunnel` come between istiod and the gateways' : ''}), with the values of \`<cluster>/helm/\`;`,
     `- Kustomization \`${MANIFESTS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>')}\`. Flux applies its Namespace first; its`,
     '  Istio resources are retried until the `base` chart has installed their CRDs.',
+    ...(mesh.secretsMode === 'sops' ? [`- on a primary, Kustomization \`${SOPS_SECRETS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>/secrets')}\`: the SOPS-encrypted Secrets, decrypted.`] : []),
     '',
     plans.every((p) => !p.cacerts || p.byReference.cacertsObject)
       ? `Apply the Namespace and the object that makes \`cacerts\` as above, then each cluster's root Kustomization in that`

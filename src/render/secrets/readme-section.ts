@@ -1,5 +1,6 @@
 import { ISTIO_NAMESPACE } from '../../model/mesh-model.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
+import { carriesPrivateMaterial, isEncrypted } from '../../plan/secret-delivery.js';
 import { READER_SERVICE_ACCOUNT, READER_TOKEN_SECRET } from '../cluster/reader-token-secret.js';
 import { contextOf } from '../docs/kube-context.js';
 
@@ -8,15 +9,18 @@ import { contextOf } from '../docs/kube-context.js';
 
 /** How the remote secrets come about, and the two-phase bootstrap when credentials are not there yet. */
 export function remoteSecretsSection(meshPlan: MeshPlan): string[] {
-  if (meshPlan.remoteSecretDelivery !== 'file' || meshPlan.readClusters.length === 0) return [];
+  if (!carriesPrivateMaterial(meshPlan.remoteSecretDelivery) || meshPlan.readClusters.length === 0) return [];
+  const encrypted = isEncrypted(meshPlan.remoteSecretDelivery);
   const lines = [
     '',
     '## Remote secrets',
     '',
     'Each istiod that must discover another cluster\'s endpoints holds that cluster\'s remote',
-    'secret: `<reader>/secrets/istio-remote-secret-<cluster>.yaml`, a kubeconfig for the',
+    `secret: \`${meshPlan.remoteSecretDelivery === 'sealed' ? '<reader>/manifests/bitnami.com_SealedSecret_istio-system_istio-remote-secret-<cluster>.yaml' : '<reader>/secrets/istio-remote-secret-<cluster>.yaml'}\`, a kubeconfig for the`,
     `cluster's \`${READER_SERVICE_ACCOUNT}\` built from its \`apiServer\` and \`reader\` settings.`,
-    'They hold tokens: they are kept out of git and must reach the clusters by a secure path.',
+    encrypted
+      ? 'They hold tokens: they are encrypted (see "Encrypted secrets") and belong in git.'
+      : 'They hold tokens: they are kept out of git and must reach the clusters by a secure path.',
     '',
     'A secret that is missing could not be built because its cluster\'s token or CA did not exist',
     'yet. The reader token Secret that holds both is created in the read-access step above, so:',
