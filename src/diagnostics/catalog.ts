@@ -42,6 +42,7 @@ export const DiagnosticCatalog = {
   InvalidCidr: { code: 'MG2005', severity: 'error', summary: 'a CIDR that does not parse, or two CIDRs on one network that overlap' },
   ConflictingFields: { code: 'MG2006', severity: 'error', summary: 'two fields set that cannot be set together' },
   UrlWithCredentials: { code: 'MG2007', severity: 'error', summary: 'a URL with a password (`user:password@`), which would be copied into public files' },
+  UnwritableMapKey: { code: 'MG2008', severity: 'error', summary: 'an annotation or selector key meshgen cannot write (`constructor`, `__proto__`, `prototype`)' },
   NotImplemented: { code: 'MG2099', severity: 'error', summary: 'a part of the format this version of meshgen does not render yet' },
   RemoteWithoutControlPlane: { code: 'MG2101', severity: 'error', summary: 'a remote cluster without `controlPlane`' },
   ControlPlaneNotPrimary: { code: 'MG2102', severity: 'error', summary: '`controlPlane` names a cluster that is not a primary' },

@@ -4,6 +4,7 @@ import type { MeshDocument } from '../rules/mesh-spec.js';
 import type { Context, SemanticCheck } from './checks/check-context.js';
 import { checkIstioVersion } from './checks/istio-version.js';
 import { checkUniqueNames } from './checks/unique-names.js';
+import { checkObjectMapKeys } from './checks/object-map-keys.js';
 import { checkNetworks } from './checks/networks.js';
 import { checkClusterReferences } from './checks/cluster-references.js';
 import { checkCidrs, checkIncludeIpRanges, checkPodServiceCidrs } from './checks/cidrs.js';
@@ -31,6 +32,7 @@ import { checkEncryptedSecrets } from './checks/encrypted-secrets.js';
 export const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkIstioVersion,
   checkUniqueNames,
+  checkObjectMapKeys,
   checkNetworks,
   checkClusterReferences,
   checkCidrs,
