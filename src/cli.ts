@@ -204,7 +204,9 @@ export function report(result: BuildResult, o: { out: (s: string) => void; err: 
     if (!o.quiet && result.pki?.created.length) o.out(pkiSummary(result.pki.created, result.pki.dir));
     const secrets = result.remoteSecrets;
     if (!o.quiet && secrets && secrets.rendered + secrets.notRendered > 0) {
-      o.out(`remote secrets: ${secrets.rendered} rendered${secrets.notRendered ? `, ${secrets.notRendered} not rendered (credentials missing, see the warnings)` : ''}`);
+      // --check renders no private content: it counts the secrets whose credentials are there
+      const ready = o.check ? `${secrets.rendered} with credentials (not rendered by --check)` : `${secrets.rendered} rendered`;
+      o.out(`remote secrets: ${ready}${secrets.notRendered ? `, ${secrets.notRendered} not rendered (credentials missing, see the warnings)` : ''}`);
     }
     if (o.check) {
       const drift = driftCount(result.diff);

@@ -67,6 +67,15 @@ describe('meshgen CLI', () => {
     expect(run.stdout).toMatch(/^remote secrets: 2 rendered$/m);
   });
 
+  it('build --check counts the remote secrets it could render, and says it renders none', () => {
+    const out = tempDir();
+    expect(runCli(['build', EXAMPLE, '--out', out, '--quiet']).status).toBe(0);
+    const run = runCli(['build', EXAMPLE, '--out', out, '--check']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^remote secrets: 2 with credentials \(not rendered by --check\)$/m);
+    expect(run.stdout).not.toMatch(/^remote secrets: 2 rendered$/m);
+  });
+
   it('--quiet prints nothing on a clean build', () => {
     const run = runCli(['build', exampleCopy('multi-primary-multi-network'), '--out', tempDir(), '--quiet']);
     expect(run.status).toBe(0);
