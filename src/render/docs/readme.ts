@@ -139,19 +139,18 @@ function installSteps(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan): s
   const c = plan.cluster;
   const ctx = contextOf(c);
   const steps: string[] = [];
+  // a gateway outside istio-system (the ingress gateway) needs its Namespace, labelled for injection, first
+  const namespaceStep = (namespace: string) => (namespace === ISTIO_NAMESPACE ? [] : [`kubectl --context ${ctx} apply -f ${manifestPath(c.name, { group: '', kind: 'Namespace', namespace: '', name: namespace })}`]);
   // legacy .global on Istio 1.6-1.7: istioctl installs what the charts would, and waits for it
   if (plan.legacy?.istioOperator) steps.push(istioctlInstallStep(mesh, ctx, istioOperatorPath(c.name)));
   // spec.istio.installer: istioctl: one IstioOperator installs istiod (or the remote profile) and the gateways
   else if (plan.installer === 'istioctl') {
-    // the ingress gateway's own namespace, labelled for injection, exists before istioctl installs into it
-    if (plan.ingress && plan.ingress.namespace !== ISTIO_NAMESPACE) steps.push(`kubectl --context ${ctx} apply -f ${manifestPath(c.name, { group: '', kind: 'Namespace', namespace: '', name: plan.ingress.namespace })}`);
+    if (plan.ingress) steps.push(...namespaceStep(plan.ingress.namespace));
     steps.push(`istioctl install --context ${ctx} -y -f ${istioOperatorPath(c.name)}   # istioctl ${mesh.istio.version}`);
   }
   steps.push(...ambientInstallSteps(plan, ctx));
-  // a release outside istio-system (the ingress gateway) needs its Namespace, labelled for injection, first
-  const namespaceStep = (release: ChartRelease) => (release.namespace === ISTIO_NAMESPACE ? [] : [`kubectl --context ${ctx} apply -f ${manifestPath(c.name, { group: '', kind: 'Namespace', namespace: '', name: release.namespace })}`]);
   const helm = (release: ChartRelease) => [
-    ...namespaceStep(release),
+    ...namespaceStep(release.namespace),
     `helm upgrade --install ${release.release} ${helmChartArguments(mesh, release.chart)} --version ${releaseVersion(mesh, release)} --kube-context ${ctx} -n ${release.namespace} -f ${valuesFilePath(c.name, release.release)}${release.chart === 'istiod' ? ' --wait' : ''}`,
   ];
   steps.push(...plan.releases.filter((r) => !r.waitsForRemoteSecret).flatMap(helm));

@@ -2,6 +2,7 @@ import { error } from '../../diagnostics/diagnostic.js';
 import { Codes } from '../../diagnostics/catalog.js';
 import { isLegacyOnly, isSupported, parseIstioVersion, supportedRange } from '../../rules/istio-versions.js';
 import { isLegacyGlobal } from '../../rules/topology.js';
+import { hasAmbientNamespace } from '../../rules/ambient.js';
 import type { Context } from './check-context.js';
 
 // Day-2 phases: a canary control-plane upgrade (spec.istio.upgrade) and a root rotation
@@ -39,7 +40,7 @@ export function checkLifecycle({ document, at, report }: Context) {
   }
   const upgrade = istio.upgrade;
   if (!upgrade) return;
-  const ambient = (document.spec.namespaces ?? []).some((n) => n.injection === 'ambient');
+  const ambient = hasAmbientNamespace(document.spec);
   if (istio.installer === 'istioctl' || ambient) {
     report(
       error(Codes.UpgradeOfInstallerOrDataPlane, istio.installer === 'istioctl' ? 'a canary upgrade with istio.installer istioctl is not rendered: meshgen stages upgrades as Helm releases' : 'a canary upgrade of a mesh with ambient namespaces is not rendered: istio-cni and ztunnel are not upgraded by revision', {
