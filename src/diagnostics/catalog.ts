@@ -37,7 +37,7 @@ export const DiagnosticCatalog = {
   UnsupportedIstioVersion: {
     code: 'MG2004',
     severity: 'error',
-    summary: 'an `istio.version` meshgen does not render (it renders 1.13.x to 1.31.x, and 1.5.x to 1.7.x with `legacy.global`)',
+    summary: 'an `istio.version` meshgen does not render (it renders 1.13.x to 1.31.x, and 1.4.x to 1.7.x with `legacy.global`)',
   },
   InvalidCidr: { code: 'MG2005', severity: 'error', summary: 'a CIDR that does not parse, or two CIDRs on one network that overlap' },
   ConflictingFields: { code: 'MG2006', severity: 'error', summary: 'two fields set that cannot be set together' },
@@ -278,6 +278,8 @@ export const DiagnosticCatalog = {
   VerificationNamespaceReserved: { code: 'MG2765', severity: 'error', summary: '`verification.namespace` is a namespace meshgen or Kubernetes owns' },
   VerificationLegacyWithoutGlobalName: { code: 'MG2766', severity: 'error', summary: 'verification in a legacy `.global` mesh without helloworld among `spec.services`, served by every cluster' },
   IngressSettingsWithoutGateway: { code: 'W2750', severity: 'warning', summary: '`ingressGateway` settings (`ingress`, `nodePorts`, `namespace`, `name`) on a cluster whose ingress gateway is not enabled' },
+  // legacy .global on Istio 1.4 (issue #15): MG2950-MG2959, W2950-W2959
+  HelmInstallerOnIstioctlOnlyRelease: { code: 'MG2950', severity: 'error', summary: '`istio.installer: helm` with an Istio release meshgen installs only with istioctl (1.4.x to 1.7.x, legacy `.global`)' },
 } as const satisfies Record<string, CatalogEntry>;
 
 type Catalog = typeof DiagnosticCatalog;
