@@ -167,7 +167,7 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
 
 /**
  * Istio's networking config is built from the networking.istio.io/v1 types (src/imports/); a
- * release before 1.22 serves the same schema as v1beta1 (1.6-1.7: v1alpha3), as the plan says.
+ * release before 1.22 serves the same schema as v1beta1 (1.4-1.7: v1alpha3), as the plan says.
  */
 function atIstioVersion(object: KubeObject, apiVersion: string): KubeObject {
   return object.apiVersion === 'networking.istio.io/v1' && apiVersion !== object.apiVersion ? { ...object, apiVersion } : object;

@@ -40,7 +40,7 @@ export function checkIstioVersion({ document, at, report, today }: Context) {
   if (isLegacyOnly(parsed) && legacyGlobal) {
     if (document.spec.istio.installer === 'helm') {
       report(
-        error(Codes.HelmInstallerOnIstioctlOnlyRelease, `istio.installer is helm, but meshgen installs Istio ${version} only with istioctl (${istioctlInstallCommand(parsed)} -f its ${legacyInstallKind(parsed)})`, {
+        error(Codes.HelmInstallerOnIstioctlOnlyRelease, `istio.installer is helm, but meshgen installs Istio ${version} only with istioctl (istioctl ${istioctlInstallCommand(parsed)} -f its ${legacyInstallKind(parsed)})`, {
           ...at(['spec', 'istio', 'installer']),
           hint: `meshgen renders Helm values for the base, istiod and gateway charts of Istio ${supportedRange()}; for Istio ${legacyRange()} remove installer (or set it to istioctl)`,
         }),
