@@ -231,7 +231,7 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
       it.skip('istioctl validate of its IstioOperator (skipped: it is the Istio 1.7 shape, which istioctl 1.30 rejects as "unknown field addonComponents"; npm test checks it with @kubernetes-models/istio)', () => {});
     }
 
-    it(`istioctl analyze --use-kube=false of its whole rendered set${onCurrentIstio(c) ? '' : ' (manifests only: installed by istioctl 1.6/1.7, no charts to render)'}`, () => {
+    it(`istioctl analyze --use-kube=false of its whole rendered set${onCurrentIstio(c) ? '' : ' (manifests only: installed by istioctl 1.4, 1.6 or 1.7, no charts to render)'}`, () => {
       if (onCurrentIstio(c)) expect(c.helm.filter((h) => h.cluster === cluster).every((h) => h.status === 0)).toBe(true);
       const r = analyze(renderedSet(c, cluster));
       writeFileMkdir(join(work, 'istioctl', `${c.name}-${cluster}.json`), JSON.stringify(r.findings, null, 2));
