@@ -39,7 +39,8 @@ export function istioControlPlane(mesh: MeshModel, plan: ClusterPlan): IstioCont
           network: cluster.network,
           // the zone is always "global" in 1.4 (validation enforces the suffix)
           multiCluster: { enabled: true, clusterName: cluster.name },
-          // become dnsConfig.searches of injected pods, so <name>.<namespace>.global resolves from <name>.<namespace>
+          // become dnsConfig.searches of injected pods, each rendered by the injector at injection time
+          // (`{{ render . }}`, github.com/istio/installer istio-control/istio-autoinject/files/injection-template.yaml@release-1.4)
           podDNSSearchNamespaces: ['global', '{{ valueOrDefault .DeploymentMeta.Namespace "default" }}.global'],
           controlPlaneSecurityEnabled: true,
           ...(cluster.includeIPRanges ? { proxy: { includeIPRanges: cluster.includeIPRanges.ranges.join(',') } } : {}),
