@@ -23,7 +23,7 @@ export interface IstioControlPlaneSpec {
   /** the istiocoredns feature (CoreDNSFeatureSpec): off in 1.4's default profile */
   coreDNS?: FeatureSpec;
   /** the gateways feature (GatewayFeatureSpec) and its components */
-  gateways?: FeatureSpec & { components?: { ingressGateway?: ComponentSpec; egressGateway?: ComponentSpec } };
+  gateways?: { components?: { ingressGateway?: ComponentSpec } };
   values?: IstioControlPlaneValues;
 }
 
@@ -31,7 +31,7 @@ export interface FeatureSpec {
   enabled?: boolean;
 }
 
-/** A component: 1.4 translates k8s settings only for Deployments, never the Service (data/translateConfig/translateConfig-1.4.yaml), so the Service is set in values. */
+/** A component. Its k8s settings are left out: 1.4 maps none of them to the Service (data/translateConfig/translateConfig-1.4.yaml has no K8S.Service), so the Service is set in values. */
 export interface ComponentSpec {
   enabled?: boolean;
 }
