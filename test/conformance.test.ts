@@ -121,10 +121,12 @@ describe.each([...EXAMPLES, ...PHASE_EXAMPLES])('example %s', (example) => {
   const allOperators = yamlObjects(tree, (p) => p.endsWith('/istioctl/istio-operator.yaml'));
   const operators = allOperators.filter((o) => o.value.spec.addonComponents !== undefined);
   const currentOperators = allOperators.filter((o) => o.value.spec.addonComponents === undefined);
+  // legacy .global on Istio 1.4: its IstioControlPlane (test/istio-control-plane.test.ts checks its keys)
+  const controlPlanes = yamlObjects(tree, (p) => p.endsWith('/istioctl/istio-control-plane.yaml'));
 
   it('renders manifests and values to check', () => {
     expect(manifests.length).toBeGreaterThan(0);
-    expect(values('istiod').length + allOperators.length).toBeGreaterThan(0);
+    expect(values('istiod').length + allOperators.length + controlPlanes.length).toBeGreaterThan(0);
   });
 
   it('every object validates against the kubernetes-models schemas', () => {

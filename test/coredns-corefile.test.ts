@@ -199,13 +199,15 @@ describe('every Corefile of the examples', () => {
       .flatMap(([path, text]) => Object.entries(parse(text).data as Record<string, string>).map(([key, corefile]) => [`${example}: ${path} ${key}`, corefile] as const));
   });
 
-  it('there are five: legacy-global has coredns and coredns-custom, legacy-global-istio-1.7 has coredns, legacy-global-istio-1.5 two coredns', () => {
+  it('there are seven: legacy-global has coredns and coredns-custom, legacy-global-istio-1.7 has coredns, legacy-global-istio-1.5 and legacy-global-istio-1.4 two coredns each', () => {
     expect(corefiles.map(([label]) => label)).toEqual([
       'legacy-global: cluster1/manifests/core_ConfigMap_kube-system_coredns.yaml Corefile',
       'legacy-global: cluster2/manifests/core_ConfigMap_kube-system_coredns-custom.yaml global.server',
       'legacy-global-istio-1.7: cluster1/manifests/core_ConfigMap_kube-system_coredns.yaml Corefile',
       'legacy-global-istio-1.5: cluster1/manifests/core_ConfigMap_kube-system_coredns.yaml Corefile',
       'legacy-global-istio-1.5: cluster2/manifests/core_ConfigMap_kube-system_coredns.yaml Corefile',
+      'legacy-global-istio-1.4: cluster1/manifests/core_ConfigMap_kube-system_coredns.yaml Corefile',
+      'legacy-global-istio-1.4: cluster2/manifests/core_ConfigMap_kube-system_coredns.yaml Corefile',
     ]);
   });
 

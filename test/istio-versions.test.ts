@@ -112,8 +112,8 @@ clusters:
     expect(problems.map((d) => [d.code, d.line, d.col])).toEqual([['MG2708', 7, 41]]);
   });
 
-  it('Istio 1.4 is still refused (MG2004)', () => {
-    expect(diagnosticsOf(legacy15().replace('1.5.10', '1.4.10')).filter((d) => d.code.startsWith('MG')).map((d) => d.code)).toEqual(['MG2004']);
+  it('Istio 1.3, older than the legacy window (1.4 on), is refused (MG2004)', () => {
+    expect(diagnosticsOf(legacy15().replace('1.5.10', '1.3.8')).filter((d) => d.code.startsWith('MG')).map((d) => d.code)).toEqual(['MG2004']);
   });
 });
 

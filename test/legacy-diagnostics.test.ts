@@ -26,8 +26,8 @@ describe('the supported-version gate', () => {
     expect(codesOf(ONE_CLUSTER('1.7.8', '{ version: "1.6.7", istiocorednsAddress: 10.96.0.53 }'))).toEqual([]);
   });
 
-  it('rejects 1.4, 1.8 and the releases between 1.8 and 1.13 even for a legacy mesh', () => {
-    for (const version of ['1.4.10', '1.8.6', '1.9.0', '1.12.9']) {
+  it('rejects 1.3, 1.8 and the releases between 1.8 and 1.13 even for a legacy mesh', () => {
+    for (const version of ['1.3.8', '1.8.6', '1.9.0', '1.12.9']) {
       expect(codesOf(ONE_CLUSTER(version, '{ version: "1.6.7", istiocorednsAddress: 10.96.0.53 }')), version).toContain('error MG2004');
     }
   });

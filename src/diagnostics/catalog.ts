@@ -37,7 +37,7 @@ export const DiagnosticCatalog = {
   UnsupportedIstioVersion: {
     code: 'MG2004',
     severity: 'error',
-    summary: 'an `istio.version` meshgen does not render (it renders 1.13.x to 1.31.x, and 1.5.x to 1.7.x with `legacy.global`)',
+    summary: 'an `istio.version` meshgen does not render (it renders 1.13.x to 1.31.x, and 1.4.x to 1.7.x with `legacy.global`)',
   },
   InvalidCidr: { code: 'MG2005', severity: 'error', summary: 'a CIDR that does not parse, or two CIDRs on one network that overlap' },
   ConflictingFields: { code: 'MG2006', severity: 'error', summary: 'two fields set that cannot be set together' },
@@ -79,9 +79,9 @@ export const DiagnosticCatalog = {
   LegacyIngressGatewayConflict: {
     code: 'MG2311',
     severity: 'error',
-    summary: '`ingressGateway` on Istio 1.5-1.7, where istio-ingressgateway already is the cross-cluster gateway',
+    summary: '`ingressGateway` on Istio 1.4-1.7, where istio-ingressgateway already is the cross-cluster gateway',
   },
-  DnsProxyingNeedsNewerIstio: { code: 'MG2312', severity: 'error', summary: '`dns.capture` or `dns.autoAllocate` on Istio 1.5-1.7, which have no DNS proxying' },
+  DnsProxyingNeedsNewerIstio: { code: 'MG2312', severity: 'error', summary: '`dns.capture` or `dns.autoAllocate` on Istio 1.4-1.7, which have no DNS proxying' },
   // GitOps wrappers
   ArgoCdDestinationMissing: {
     code: 'MG2401',
@@ -130,9 +130,9 @@ export const DiagnosticCatalog = {
   UpgradeVersionUnsupported: { code: 'MG2802', severity: 'error', summary: '`istio.upgrade.version` is a release meshgen does not render' },
   UpgradeRevisionClash: { code: 'MG2803', severity: 'error', summary: '`istio.upgrade.revision` is the current `istio.revision`, or a name the upgrade uses for its revision tags (`prod-stable`, `prod-canary`, `default`)' },
   UpgradeUnknownNamespace: { code: 'MG2804', severity: 'error', summary: '`istio.upgrade.namespaces` names a namespace `spec.namespaces` does not define, or is set outside the `migrate` phase' },
-  UpgradeNotSupported: { code: 'MG2805', severity: 'error', summary: 'a canary upgrade of a mesh meshgen installs without Helm (the legacy `.global` model on Istio 1.6-1.7)' },
+  UpgradeNotSupported: { code: 'MG2805', severity: 'error', summary: 'a canary upgrade of a mesh meshgen installs without Helm (the legacy `.global` model on Istio 1.4-1.7)' },
   UpgradeOfInstallerOrDataPlane: { code: 'MG2807', severity: 'error', summary: 'a canary upgrade meshgen does not stage: with `istio.installer: istioctl`, or with ambient namespaces (istio-cni and ztunnel are upgraded in place, not by revision)' },
-  RotationOnLegacyInstall: { code: 'MG2806', severity: 'error', summary: 'a root rotation on an Istio meshgen installs with istioctl 1.6-1.7, which has no multi-root trust (`ISTIO_MULTIROOT_MESH`)' },
+  RotationOnLegacyInstall: { code: 'MG2806', severity: 'error', summary: 'a root rotation on an Istio meshgen installs with istioctl 1.4-1.7, which has no multi-root trust (`ISTIO_MULTIROOT_MESH`)' },
   // MG2601-MG2649: encrypted secrets (secrets.mode sops and sealed-secrets, issue #13)
   AgeRecipientMalformed: { code: 'MG2601', severity: 'error', summary: 'an age recipient in `secrets.sops.age` that is not an X25519 recipient (`age1...`, Bech32)' },
   SopsNoRecipient: { code: 'MG2602', severity: 'error', summary: '`secrets.mode: sops` and a cluster that receives private Secrets has no age recipient (neither `spec.secrets.sops.age` nor its own)' },
@@ -219,7 +219,7 @@ export const DiagnosticCatalog = {
   IstiocorednsAddressMissing: {
     code: 'W2302',
     severity: 'warning',
-    summary: 'the `.global` DNS stub is not rendered yet: `dns.istiocorednsAddress` is not given (Istio 1.5-1.7)',
+    summary: 'the `.global` DNS stub is not rendered yet: `dns.istiocorednsAddress` is not given (Istio 1.4-1.7)',
   },
   GlobalNamesOnlyInSidecars: { code: 'W2303', severity: 'warning', summary: 'kube-dns with `dns.capture`: only pods with a sidecar resolve the `.global` names' },
   VerificationNeedsTwoClusters: { code: 'W2502', severity: 'warning', summary: 'verification in a mesh of one cluster' },
@@ -278,6 +278,8 @@ export const DiagnosticCatalog = {
   VerificationNamespaceReserved: { code: 'MG2765', severity: 'error', summary: '`verification.namespace` is a namespace meshgen or Kubernetes owns' },
   VerificationLegacyWithoutGlobalName: { code: 'MG2766', severity: 'error', summary: 'verification in a legacy `.global` mesh without helloworld among `spec.services`, served by every cluster' },
   IngressSettingsWithoutGateway: { code: 'W2750', severity: 'warning', summary: '`ingressGateway` settings (`ingress`, `nodePorts`, `namespace`, `name`) on a cluster whose ingress gateway is not enabled' },
+  // legacy .global on Istio 1.4 (issue #15): MG2950-MG2959, W2950-W2959
+  HelmInstallerOnIstioctlOnlyRelease: { code: 'MG2950', severity: 'error', summary: '`istio.installer: helm` with an Istio release meshgen installs only with istioctl (1.4.x to 1.7.x, legacy `.global`)' },
 } as const satisfies Record<string, CatalogEntry>;
 
 type Catalog = typeof DiagnosticCatalog;

@@ -205,7 +205,7 @@ export function buildModel(document: MeshDocument): MeshModel {
   if (!parsed) throw new Error(`buildModel: unvalidated istio.version ${spec.istio.version}`);
 
   const clusterNames = spec.clusters.map((c) => c.name).sort(compareText);
-  // Istio 1.6-1.7 (legacy .global): istio-ingressgateway is the cross-cluster gateway and is on
+  // Istio 1.4-1.7 (legacy .global): istio-ingressgateway is the cross-cluster gateway and is on
   // in Istio's default profile, in every cluster (values-istio-multicluster-gateways.yaml)
   const operatorGateway = legacyGlobal !== undefined && isLegacyOnly(parsed);
   const clusters = spec.clusters

@@ -48,7 +48,7 @@ export const ZTUNNEL_RELEASE = 'ztunnel';
 
 /** What decides a cluster's releases; the cluster plan computes each of these first. */
 export interface ReleaseInputs {
-  /** Istio 1.6-1.7 (legacy .global) installs with istioctl and an IstioOperator, not Helm */
+  /** Istio 1.4-1.7 (legacy .global) installs with istioctl and an IstioOperator (1.4: IstioControlPlane), not Helm */
   istioOperator: boolean;
   onRemote: boolean;
   eastWestGateway: boolean;

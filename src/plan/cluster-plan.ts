@@ -95,7 +95,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
   // spec.istio.installer: istioctl on current Istio: the same parts, as IstioOperator components instead of Helm releases
   const installer = istioOperator || mesh.istio.installer === 'istioctl' ? 'istioctl' : 'helm';
   if (installer === 'istioctl' && !istioOperator) reasons.push(`installed with istioctl from istioctl/istio-operator.yaml (profile ${cluster.role === 'remote' ? 'remote' : 'default'}${cluster.role === 'remote' ? ', its gateways injected by the primary once the remote secret is there' : ''})`);
-  // Istio 1.6-1.7 (legacy only): istio-ingressgateway from the IstioOperator is the gateway; no istio/gateway release
+  // Istio 1.4-1.7 (legacy only): istio-ingressgateway from the istioctl install file is the gateway; no istio/gateway release
   const eastWestGateway = cluster.eastWestGateway.enabled && !istioOperator;
   if (eastWestGateway && !exposeIstiod) {
     reasons.push(

@@ -1,10 +1,11 @@
 import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
-import { hasIstiocoredns, isLegacyOnly } from '../rules/istio-versions.js';
+import { hasIstiocoredns, isLegacyOnly, legacyInstallKind } from '../rules/istio-versions.js';
+import { istioctlInstallFilePath } from '../resource/out-layout.js';
 import type { LegacyServiceModel } from '../model/legacy-global.js';
 
 // What one cluster of a legacy .global mesh gets, and why.
 //
-// Istio 1.6-1.7 install with istioctl: the IstioOperator's multiCluster values make the
+// Istio 1.4-1.7 install with istioctl: the install file's multiCluster values make the
 // charts render istiocoredns, the 15443 Gateway, its EnvoyFilter and the *.<suffix>
 // DestinationRule; meshgen adds the ServiceEntries and the cluster DNS stub, which forwards
 // to istiocoredns. Current Istio has none of that: meshgen renders the DestinationRule and,
@@ -14,9 +15,11 @@ export interface LegacyClusterPlan {
   suffix: string;
   /** every .global service: each cluster calls every service */
   services: LegacyServiceModel[];
-  /** Istio 1.6-1.7: istioctl/istio-operator.yaml instead of Helm values */
+  /** Istio 1.4-1.7: istioctl installs from one file (installKind) instead of Helm values */
   istioOperator: boolean;
-  /** current Istio: the *.<suffix> ISTIO_MUTUAL DestinationRule (the 1.6-1.7 chart renders its own) */
+  /** what that file is: an IstioControlPlane (install.istio.io/v1alpha2) on 1.4, an IstioOperator on 1.5-1.7 */
+  installKind?: 'IstioOperator' | 'IstioControlPlane';
+  /** current Istio: the *.<suffix> ISTIO_MUTUAL DestinationRule (the 1.4-1.7 charts render their own) */
   destinationRule: boolean;
   /** current Istio, a cluster serving others: the 15443 AUTO_PASSTHROUGH Gateway for *.<suffix> */
   gateway: boolean;
@@ -41,16 +44,19 @@ export function planLegacyCluster(mesh: MeshModel, cluster: ClusterModel, reason
   const gateway = !istioOperator && served.length > 0 && mesh.clusters.length > 1 && cluster.eastWestGateway.enabled;
 
   reasons.push(`legacy .${legacy.suffix}: a ServiceEntry with a virtual IP for every service; its endpoints are the serving clusters' gateways on 15443, or the Kubernetes Service where this cluster serves it`);
-  if (istioOperator) {
-    // 1.5 has no globalDomainSuffix: its charts hard-code the global zone (validation enforces it)
-    const multiCluster = version.minor >= 6 ? `multiCluster with globalDomainSuffix ${legacy.suffix}` : 'multiCluster; the .global zone is built into 1.5';
-    reasons.push(`Istio ${mesh.istio.version}: installed with istioctl from istioctl/istio-operator.yaml (istiocoredns, ${multiCluster}); the charts render the 15443 Gateway on istio-ingressgateway, its EnvoyFilter and the *.${legacy.suffix} DestinationRule`);
+  const installKind = istioOperator ? legacyInstallKind(version) : undefined;
+  if (installKind) {
+    // 1.4 and 1.5 have no globalDomainSuffix: their charts hard-code the global zone (validation enforces it)
+    const multiCluster = version.minor >= 6 ? `multiCluster with globalDomainSuffix ${legacy.suffix}` : `multiCluster; the .global zone is built into 1.${version.minor}`;
+    const file = istioctlInstallFilePath(cluster.name, installKind).slice(cluster.name.length + 1);
+    const what = installKind === 'IstioControlPlane' ? `an IstioControlPlane for istioctl manifest apply: istiocoredns, ${multiCluster}` : `istiocoredns, ${multiCluster}`;
+    reasons.push(`Istio ${mesh.istio.version}: installed with istioctl from ${file} (${what}); the charts render the 15443 Gateway on istio-ingressgateway, its EnvoyFilter and the *.${legacy.suffix} DestinationRule`);
   }
   if (gateway) reasons.push(`Gateway on 15443 (AUTO_PASSTHROUGH, *.${legacy.suffix}) on the east-west gateway: serves ${served.join(', ')} to the other clusters`);
 
   const dns = dnsPlan(mesh, cluster);
   if (dns) reasons.push(describeDns(dns, legacy.suffix));
-  return { suffix: legacy.suffix, services: legacy.services, istioOperator, destinationRule: !istioOperator, gateway, dns };
+  return { suffix: legacy.suffix, services: legacy.services, istioOperator, installKind, destinationRule: !istioOperator, gateway, dns };
 }
 
 function dnsPlan(mesh: MeshModel, cluster: ClusterModel): ClusterDnsPlan | undefined {

@@ -3,7 +3,7 @@ import { Codes } from '../diagnostics/catalog.js';
 import { describeResId, resIdOf, type KubeObject } from '../resource/kube-object.js';
 import { yamlFile } from '../resource/canonical-yaml.js';
 import { addFile, type OutputSet } from '../resource/output-files.js';
-import { certPath, clusterKustomizationPath, GITIGNORE_PATH, istioOperatorPath, manifestInCluster, README_PATH, valuesFilePath, VERIFY_SCRIPT_PATH } from '../resource/out-layout.js';
+import { certPath, clusterKustomizationPath, GITIGNORE_PATH, istioControlPlanePath, istioOperatorPath, manifestInCluster, README_PATH, valuesFilePath, VERIFY_SCRIPT_PATH } from '../resource/out-layout.js';
 import type { MeshModel } from '../model/mesh-model.js';
 import type { ClusterPlan } from '../plan/cluster-plan.js';
 import type { MeshPlan } from '../plan/mesh-plan.js';
@@ -26,6 +26,7 @@ import { chartValues } from './helm/chart-values.js';
 import { legacyGlobalObjects } from './legacy-global/service-entries.js';
 import { clusterDnsObjects } from './legacy-global/cluster-dns.js';
 import { istioOperator } from './legacy-global/istio-operator.js';
+import { istioControlPlane } from './legacy-global/istio-control-plane.js';
 import { currentIstioOperator } from './istioctl/istio-operator.js';
 import { caMaterialFiles } from './secrets/ca-material.js';
 import type { PendingEncryption } from './secrets/encrypt-secrets.js';
@@ -107,7 +108,8 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
       }
     }
     for (const release of plan.releases) add(valuesFilePath(name, release.release), chartValues(mesh, meshPlan, plan, release));
-    if (plan.legacy?.istioOperator) add(istioOperatorPath(name), istioOperator(mesh, plan));
+    if (plan.legacy?.installKind === 'IstioControlPlane') add(istioControlPlanePath(name), istioControlPlane(mesh, plan));
+    else if (plan.legacy?.istioOperator) add(istioOperatorPath(name), istioOperator(mesh, plan));
     else if (plan.installer === 'istioctl') add(istioOperatorPath(name), currentIstioOperator(mesh, plan, meshPlan.clusterLocalHosts));
     add(clusterKustomizationPath(name), kustomization([...manifests, ...encryptedPathsInKustomization(meshPlan, plan)]));
     const material = caMaterial.get(name);
@@ -165,7 +167,7 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
 
 /**
  * Istio's networking config is built from the networking.istio.io/v1 types (src/imports/); a
- * release before 1.22 serves the same schema as v1beta1 (1.6-1.7: v1alpha3), as the plan says.
+ * release before 1.22 serves the same schema as v1beta1 (1.4-1.7: v1alpha3), as the plan says.
  */
 function atIstioVersion(object: KubeObject, apiVersion: string): KubeObject {
   return object.apiVersion === 'networking.istio.io/v1' && apiVersion !== object.apiVersion ? { ...object, apiVersion } : object;

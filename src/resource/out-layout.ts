@@ -7,7 +7,8 @@ import { manifestFileName, type ResId } from './kube-object.js';
 //   <cluster>/manifests/<group>_<Kind>_<namespace>_<name>.yaml   one Kubernetes object per file
 //   <cluster>/kustomization.yaml                                 every manifest, for kubectl apply -k
 //   <cluster>/helm/<release>.values.yaml                         one values file per Helm release
-//   <cluster>/istioctl/istio-operator.yaml                       Istio 1.6-1.7 (legacy .global) only
+//   <cluster>/istioctl/istio-operator.yaml                       an IstioOperator: installer istioctl, or legacy .global on Istio 1.5-1.7
+//   <cluster>/istioctl/istio-control-plane.yaml                  an IstioControlPlane: legacy .global on Istio 1.4
 //   <cluster>/certs/{root-cert,ca-cert,cert-chain}.pem           public CA certificates (primaries)
 //   <cluster>/secrets/cacerts.yaml                               private: the plugged-in CA
 //   <cluster>/secrets/istio-remote-secret-<read cluster>.yaml    private: what this istiod reads
@@ -57,6 +58,16 @@ export function valuesFilePath(cluster: string, release: string): string {
 
 export function istioOperatorPath(cluster: string): string {
   return `${cluster}/istioctl/istio-operator.yaml`;
+}
+
+/** Istio 1.4's install file (install.istio.io/v1alpha2 IstioControlPlane), for `istioctl manifest apply -f`. */
+export function istioControlPlanePath(cluster: string): string {
+  return `${cluster}/istioctl/istio-control-plane.yaml`;
+}
+
+/** The file istioctl installs a cluster from: the IstioControlPlane of Istio 1.4, else the IstioOperator. */
+export function istioctlInstallFilePath(cluster: string, kind: 'IstioOperator' | 'IstioControlPlane'): string {
+  return kind === 'IstioControlPlane' ? istioControlPlanePath(cluster) : istioOperatorPath(cluster);
 }
 
 /** root-cert.pem, ca-cert.pem or cert-chain.pem of a primary */

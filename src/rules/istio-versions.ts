@@ -18,17 +18,21 @@ export const OLDEST_SUPPORTED_MINOR = 13;
 export const NEWEST_SUPPORTED_MINOR = 31;
 
 // --- legacy .global model (issue #6) -------------------------------------------------------
-// Istio 1.5 to 1.7 are rendered only for spec.legacy.global: an IstioOperator for istioctl
-// with istiocoredns and the multiCluster values of those releases (1.5's shape after its
+// Istio 1.4 to 1.7 are rendered only for spec.legacy.global, installed by istioctl from one
+// file with istiocoredns and the multiCluster values of those releases. 1.5-1.7: an
+// IstioOperator (install.istio.io/v1alpha1; 1.5's shape after its
 // operator/data/examples/multicluster/values-istio-multicluster-gateways.yaml@1.5.10: no
-// globalDomainSuffix, no meshConfig, no revision). 1.4's IstioControlPlane
-// (install.istio.io/v1alpha2) is not rendered, and 1.8 deprecated the .global model.
-export const LEGACY_OLDEST_MINOR = 5;
+// globalDomainSuffix, no meshConfig, no revision). 1.4: an IstioControlPlane
+// (install.istio.io/v1alpha2, github.com/istio/operator pkg/apis/istio/v1alpha2@1.4.10) for
+// `istioctl manifest apply`. 1.8 deprecated the .global model.
+export const LEGACY_OLDEST_MINOR = 4;
 export const LEGACY_NEWEST_MINOR = 7;
 /** istiocoredns was removed in 1.9 (commit d5893dc37b2). */
 const LAST_MINOR_WITH_ISTIOCOREDNS = 8;
+/** The first minor whose istioctl reads an IstioOperator (install.istio.io/v1alpha1); 1.4's reads an IstioControlPlane (v1alpha2). */
+const FIRST_MINOR_WITH_ISTIO_OPERATOR = 5;
 
-/** A release rendered only for the legacy .global model (1.5.x to 1.7.x). */
+/** A release rendered only for the legacy .global model (1.4.x to 1.7.x). */
 export function isLegacyOnly(v: IstioVersion): boolean {
   return v.major === 1 && v.minor >= LEGACY_OLDEST_MINOR && v.minor <= LEGACY_NEWEST_MINOR;
 }
@@ -36,6 +40,23 @@ export function isLegacyOnly(v: IstioVersion): boolean {
 /** The release ships istiocoredns, the CoreDNS that answers .global names from ServiceEntries. */
 export function hasIstiocoredns(v: IstioVersion): boolean {
   return v.major === 1 && v.minor <= LAST_MINOR_WITH_ISTIOCOREDNS;
+}
+
+/**
+ * What istioctl of a legacy-only release installs from: Istio 1.4's `istioctl manifest apply -f`
+ * reads an IstioControlPlane (github.com/istio/operator cmd/mesh/manifest-apply.go@1.4.10,
+ * "Path to file containing IstioControlPlane CustomResource"); 1.5-1.7 read an IstioOperator.
+ */
+export function legacyInstallKind(v: IstioVersion): 'IstioControlPlane' | 'IstioOperator' {
+  return v.major === 1 && v.minor < FIRST_MINOR_WITH_ISTIO_OPERATOR ? 'IstioControlPlane' : 'IstioOperator';
+}
+
+/**
+ * The istioctl subcommand that installs from a file: `istioctl install` from 1.6
+ * (operator/cmd/mesh/manifest-apply.go@1.6.14), `istioctl manifest apply` in 1.4 and 1.5.
+ */
+export function istioctlInstallCommand(v: IstioVersion): 'install' | 'manifest apply' {
+  return v.major > 1 || v.minor >= 6 ? 'install' : 'manifest apply';
 }
 
 export function legacyRange(): string {
@@ -49,7 +70,7 @@ export function parseIstioVersion(text: string): IstioVersion | undefined {
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), prerelease: m[4] };
 }
 
-/** Releases rendered for every mesh; with `legacyGlobal`, also the legacy-only ones. */
+/** Releases rendered for every mesh; with `legacyGlobal`, also the legacy-only ones (1.4-1.7). */
 export function isSupported(v: IstioVersion, options: { legacyGlobal?: boolean; installer?: 'helm' | 'istioctl' } = {}): boolean {
   if (options.legacyGlobal && isLegacyOnly(v)) return true;
   return v.major === 1 && v.minor >= OLDEST_SUPPORTED_MINOR && v.minor <= NEWEST_SUPPORTED_MINOR;
@@ -119,7 +140,7 @@ export function hasFeature(v: IstioVersion, feature: VersionedFeature): boolean 
 /**
  * The apiVersion of Istio's networking config (Gateway, VirtualService, DestinationRule,
  * ServiceEntry): networking.istio.io/v1 is served from 1.22 (release notes of 1.22, "v1 APIs");
- * earlier releases serve the same schema as v1beta1, 1.6-1.7 (legacy) as v1alpha3.
+ * earlier releases serve the same schema as v1beta1, 1.4-1.7 (legacy) as v1alpha3.
  */
 export function networkingApiVersion(v: IstioVersion): 'networking.istio.io/v1' | 'networking.istio.io/v1beta1' | 'networking.istio.io/v1alpha3' {
   if (isLegacyOnly(v)) return 'networking.istio.io/v1alpha3';

@@ -193,7 +193,7 @@ function renderProblems(c: Case, h: HelmRender, objects: any[]): string[] {
 }
 
 /** Cases installed with Helm: not legacy .global on Istio 1.6-1.7, nor spec.istio.installer: istioctl (istioctl.test.ts renders those with istioctl manifest generate). */
-const installedByIstioctl = (c: Case) => c.clusters.some((x) => existsSync(join(c.out, x.name, 'istioctl/istio-operator.yaml')));
+const installedByIstioctl = (c: Case) => c.clusters.some((x) => ['istio-operator.yaml', 'istio-control-plane.yaml'].some((f) => existsSync(join(c.out, x.name, 'istioctl', f))));
 const withHelm = cases.filter((c) => !(c.legacyGlobal && /^1\.[67]\./.test(c.istioVersion)) && !installedByIstioctl(c));
 
 describe.each(withHelm.map((c) => [c.name, c] as const))('%s', (_, c) => {

@@ -195,7 +195,7 @@ export function analyzeAll(files: string[], name: string): { status: number | nu
 /** Analyzers that must run on the files (not be skipped for lack of input). */
 const MUST_RUN = ['gateway.IngressGatewayPortAnalyzer', 'virtualservice.DestinationHostAnalyzer', 'service.PortNameAnalyzer', 'deployment.MultiServiceAnalyzer', 'injection.ImageAutoAnalyzer', 'webhook.Analyzer', 'destinationrule.SubsetSelectPodAnalyzer'];
 
-const onCurrentIstio = (c: Case) => !/^1\.[67]\./.test(c.istioVersion);
+const onCurrentIstio = (c: Case) => !/^1\.[467]\./.test(c.istioVersion);
 
 describe.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
   describe.each(c.clusters.map((x) => [x.name] as const))('cluster %s', (cluster) => {
@@ -223,12 +223,15 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
         };
         expect(installedIdentityProblems(readYamlDocs(generated.file), expected)).toEqual([]);
       });
+    } else if (existsSync(join(c.out, cluster, 'istioctl/istio-control-plane.yaml'))) {
+      // the legacy .global IstioControlPlane of Istio 1.4
+      it.skip('istioctl validate of its IstioControlPlane (skipped: install.istio.io/v1alpha2 is read by istioctl 1.4 only; npm test checks its keys against istioctl 1.4.10\'s types, test/istio-control-plane.test.ts)', () => {});
     } else if (existsSync(join(c.out, cluster, 'istioctl/istio-operator.yaml'))) {
       // the legacy .global IstioOperator of Istio 1.6/1.7
       it.skip('istioctl validate of its IstioOperator (skipped: it is the Istio 1.7 shape, which istioctl 1.30 rejects as "unknown field addonComponents"; npm test checks it with @kubernetes-models/istio)', () => {});
     }
 
-    it(`istioctl analyze --use-kube=false of its whole rendered set${onCurrentIstio(c) ? '' : ' (manifests only: installed by istioctl 1.6/1.7, no charts to render)'}`, () => {
+    it(`istioctl analyze --use-kube=false of its whole rendered set${onCurrentIstio(c) ? '' : ' (manifests only: installed by istioctl 1.4, 1.6 or 1.7, no charts to render)'}`, () => {
       if (onCurrentIstio(c)) expect(c.helm.filter((h) => h.cluster === cluster).every((h) => h.status === 0)).toBe(true);
       const r = analyze(renderedSet(c, cluster));
       writeFileMkdir(join(work, 'istioctl', `${c.name}-${cluster}.json`), JSON.stringify(r.findings, null, 2));

@@ -5,7 +5,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
 
 export const REPO = resolve(import.meta.dirname, '../..');
-export const EXAMPLES = ['multi-primary-multi-network', 'multi-primary', 'primary-remote', 'primary-remote-multi-network', 'services', 'legacy-global', 'legacy-global-istio-1.7', 'ambient-multi-network', 'external-secrets-cert-manager', 'external-secrets', 'istioctl-operator', 'eks-aks-helm-overlays', 'legacy-global-istio-1.5', 'eks-alb-nodeport', 'vpn-single-control-plane', 'sops-flux', 'sealed-secrets-argocd'] as const;
+export const EXAMPLES = ['multi-primary-multi-network', 'multi-primary', 'primary-remote', 'primary-remote-multi-network', 'services', 'legacy-global', 'legacy-global-istio-1.7', 'ambient-multi-network', 'external-secrets-cert-manager', 'external-secrets', 'istioctl-operator', 'eks-aks-helm-overlays', 'legacy-global-istio-1.5', 'legacy-global-istio-1.4', 'eks-alb-nodeport', 'vpn-single-control-plane', 'sops-flux', 'sealed-secrets-argocd'] as const;
 /**
  * The day-2 examples: one mesh at each phase of a root rotation and of a canary upgrade. Their
  * golden trees, chart conformance and the ecosystem tier cover them; the other suites that run

@@ -11,7 +11,7 @@ import { istioctlInstallStep, legacyReadmeSection } from '../legacy-global/readm
 import { isLegacyOnly } from '../../rules/istio-versions.js';
 import { helmChartArguments, releaseVersion, type ChartRelease } from '../../plan/chart-releases.js';
 import { resIdOf } from '../../resource/kube-object.js';
-import { cacertsPath, istioOperatorPath, manifestPath, manifestsDir, remoteSecretPath, valuesFilePath } from '../../resource/out-layout.js';
+import { cacertsPath, istioctlInstallFilePath, istioOperatorPath, manifestPath, manifestsDir, remoteSecretPath, valuesFilePath } from '../../resource/out-layout.js';
 import { topologyDiagram } from './topology-diagram.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
 import { gitopsSections } from '../gitops/readme-section.js';
@@ -141,8 +141,8 @@ function installSteps(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan): s
   const steps: string[] = [];
   // a gateway outside istio-system (the ingress gateway) needs its Namespace, labelled for injection, first
   const namespaceStep = (namespace: string) => (namespace === ISTIO_NAMESPACE ? [] : [`kubectl --context ${ctx} apply -f ${manifestPath(c.name, { group: '', kind: 'Namespace', namespace: '', name: namespace })}`]);
-  // legacy .global on Istio 1.6-1.7: istioctl installs what the charts would, and waits for it
-  if (plan.legacy?.istioOperator) steps.push(istioctlInstallStep(mesh, ctx, istioOperatorPath(c.name)));
+  // legacy .global on Istio 1.4-1.7: istioctl installs what the charts would, and waits for it
+  if (plan.legacy?.installKind) steps.push(istioctlInstallStep(mesh, ctx, istioctlInstallFilePath(c.name, plan.legacy.installKind)));
   // spec.istio.installer: istioctl: one IstioOperator installs istiod (or the remote profile) and the gateways
   else if (plan.installer === 'istioctl') {
     if (plan.ingress) steps.push(...namespaceStep(plan.ingress.namespace));

@@ -1,5 +1,6 @@
 import type { MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
+import { istioctlInstallCommand } from '../../rules/istio-versions.js';
 
 // The part of out/README.md about the legacy .global model: the names and their virtual IPs,
 // and what each cluster's DNS does with them.
@@ -54,11 +55,7 @@ export function legacyReadmeSection(mesh: MeshModel, plans: readonly ClusterPlan
   return lines;
 }
 
-/**
- * Istio 1.5-1.7 install with the istioctl of that very release: `istioctl install` from 1.6
- * (operator/cmd/mesh/manifest-apply.go@1.6.14), `istioctl manifest apply` in 1.5.
- */
-export function istioctlInstallStep(mesh: MeshModel, context: string, operatorPath: string): string {
-  const command = mesh.istio.parsed.minor >= 6 ? 'install' : 'manifest apply';
-  return `istioctl ${command} --context ${context} -f ${operatorPath}   # istioctl ${mesh.istio.version}`;
+/** Istio 1.4-1.7 install with the istioctl of that very release, from its install file. */
+export function istioctlInstallStep(mesh: MeshModel, context: string, installFilePath: string): string {
+  return `istioctl ${istioctlInstallCommand(mesh.istio.parsed)} --context ${context} -f ${installFilePath}   # istioctl ${mesh.istio.version}`;
 }

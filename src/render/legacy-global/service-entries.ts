@@ -17,15 +17,15 @@ import { CROSS_NETWORK_PORT, EAST_WEST_SELECTOR } from '../helm/gateway-values.j
 
 // The Istio config of the legacy .global model: a ServiceEntry per
 // service in every cluster, and on current Istio the DestinationRule and 15443 Gateway that
-// the 1.6-1.7 charts rendered themselves (their multiCluster values; meshgen must not add a
+// the 1.4-1.7 charts rendered themselves (their multiCluster values; meshgen must not add a
 // second 15443 Gateway there, as Istio's docs warn).
 //
 // Everything lives in istio-system: it exists in every cluster (a service's own namespace
 // may not exist where it is only called), and config there is visible mesh-wide.
 
 /**
- * networking.istio.io/v1 is served from Istio 1.22; 1.6-1.7 know v1alpha3. Every object here is
- * built from the v1 types (src/imports/); for 1.6-1.7 it is written as v1alpha3, whose schema
+ * networking.istio.io/v1 is served from Istio 1.22; 1.4-1.7 know v1alpha3. Every object here is
+ * built from the v1 types (src/imports/); for 1.4-1.7 it is written as v1alpha3, whose schema
  * in Istio's CRDs is the same (scripts/import-crds.sh checks that for crd-all.gen.yaml).
  */
 function atPlanVersion(plan: ClusterPlan, object: KubeObject): KubeObject {

@@ -1,6 +1,6 @@
 import { error, warning } from '../../diagnostics/diagnostic.js';
 import { Codes } from '../../diagnostics/catalog.js';
-import { endOfLife, FEATURES, hasFeature, isLegacyOnly, isSupported, legacyRange, parseIstioVersion, supportedRange, type VersionedFeature } from '../../rules/istio-versions.js';
+import { endOfLife, FEATURES, hasFeature, isLegacyOnly, isSupported, istioctlInstallCommand, legacyInstallKind, legacyRange, parseIstioVersion, supportedRange, type VersionedFeature } from '../../rules/istio-versions.js';
 import { isLegacyGlobal } from '../../rules/topology.js';
 import type { Context } from './check-context.js';
 
@@ -36,8 +36,16 @@ export function checkIstioVersion({ document, at, report, today }: Context) {
     });
   }
 
-  // the legacy .global model on 1.5: what that release's install API lacks
+  // the legacy .global model on 1.4-1.7: what those releases' install APIs lack
   if (isLegacyOnly(parsed) && legacyGlobal) {
+    if (document.spec.istio.installer === 'helm') {
+      report(
+        error(Codes.HelmInstallerOnIstioctlOnlyRelease, `istio.installer is helm, but meshgen installs Istio ${version} only with istioctl (istioctl ${istioctlInstallCommand(parsed)} -f its ${legacyInstallKind(parsed)})`, {
+          ...at(['spec', 'istio', 'installer']),
+          hint: `meshgen renders Helm values for the base, istiod and gateway charts of Istio ${supportedRange()}; for Istio ${legacyRange()} remove installer (or set it to istioctl)`,
+        }),
+      );
+    }
     const suffix = document.spec.legacy?.global?.suffix;
     const lacking = (feature: VersionedFeature, path: (string | number)[]) =>
       report(

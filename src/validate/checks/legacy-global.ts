@@ -3,7 +3,8 @@ import { error, warning } from '../../diagnostics/diagnostic.js';
 import { Codes } from '../../diagnostics/catalog.js';
 import type { YamlPath } from '../../load/mesh-source.js';
 import type { ClusterSpec, MeshSpec, ServiceSpec } from '../../rules/mesh-spec.js';
-import { hasIstiocoredns, isLegacyOnly, parseIstioVersion, type IstioVersion } from '../../rules/istio-versions.js';
+import { hasIstiocoredns, isLegacyOnly, istioctlInstallCommand, legacyInstallKind, legacyRange, parseIstioVersion, type IstioVersion } from '../../rules/istio-versions.js';
+import { istioctlInstallFilePath } from '../../resource/out-layout.js';
 import { DEFAULT_GLOBAL_SUFFIX, isLegacyGlobal, legacySuffixOf } from '../../rules/topology.js';
 import { checkPinnedVip, ISTIO_AUTO_ALLOCATE_RANGE, serviceKey, VIP_RANGE, vipCollisions } from '../../rules/legacy-vips.js';
 import type { Context } from './check-context.js';
@@ -186,7 +187,7 @@ function checkClusterDns({ document, at, report }: Context, version: IstioVersio
       report(
         warning(Codes.IstiocorednsAddressMissing, `the .${suffixOf(spec)} DNS stub of cluster "${c.name}" is not rendered yet: mesh.yaml does not give its istiocoredns address`, {
           ...at(dnsPath, dnsWhich),
-          hint: `install Istio in "${c.name}" first (istioctl install -f ${c.name}/istioctl/istio-operator.yaml), then set dns.istiocorednsAddress to the output of kubectl -n istio-system get svc istiocoredns -o jsonpath='{.spec.clusterIP}' and rebuild`,
+          hint: `install Istio in "${c.name}" first (${installCommand(version!, c.name)}), then set dns.istiocorednsAddress to the output of kubectl -n istio-system get svc istiocoredns -o jsonpath='{.spec.clusterIP}' and rebuild`,
         }),
       );
     }
@@ -220,7 +221,12 @@ function checkClusterDns({ document, at, report }: Context, version: IstioVersio
   });
 }
 
-/** On Istio 1.6-1.7, istio-ingressgateway carries the cross-cluster traffic and DNS proxying does not exist yet. */
+/** The istioctl command that installs a cluster of a legacy-only release (out/README.md has it with --context). */
+function installCommand(version: IstioVersion, cluster: string): string {
+  return isLegacyOnly(version) ? `istioctl ${istioctlInstallCommand(version)} -f ${istioctlInstallFilePath(cluster, legacyInstallKind(version))}` : 'istioctl install';
+}
+
+/** On Istio 1.4-1.7, istio-ingressgateway carries the cross-cluster traffic and DNS proxying does not exist yet. */
 function checkIstioOperatorInput({ document, at, report }: Context) {
   const spec = document.spec;
   spec.clusters.forEach((c: ClusterSpec, i) => {
@@ -228,7 +234,7 @@ function checkIstioOperatorInput({ document, at, report }: Context) {
     report(
       error(Codes.LegacyIngressGatewayConflict, `cluster "${c.name}" enables ingressGateway, but on Istio ${spec.istio.version} istio-ingressgateway is the cross-cluster gateway`, {
         ...at(['spec', 'clusters', i, 'ingressGateway', 'enabled']),
-        hint: 'remove ingressGateway: on Istio 1.5-1.7 the one istio-ingressgateway carries both, configured by eastWestGateway (serviceType, annotations, address)',
+        hint: `remove ingressGateway: on Istio ${legacyRange()} the one istio-ingressgateway carries both, configured by eastWestGateway (serviceType, annotations, address)`,
       }),
     );
   });
@@ -237,7 +243,7 @@ function checkIstioOperatorInput({ document, at, report }: Context) {
     report(
       error(Codes.DnsProxyingNeedsNewerIstio, `dns.${key} needs Istio 1.8 or newer; this mesh uses ${spec.istio.version}`, {
         ...at(['spec', 'dns', key]),
-        hint: 'on Istio 1.5-1.7 the .global names are answered by istiocoredns through the cluster DNS stub; remove it',
+        hint: `on Istio ${legacyRange()} the .global names are answered by istiocoredns through the cluster DNS stub; remove it`,
       }),
     );
   }
