@@ -278,6 +278,10 @@ export const DiagnosticCatalog = {
   VerificationNamespaceReserved: { code: 'MG2765', severity: 'error', summary: '`verification.namespace` is a namespace meshgen or Kubernetes owns' },
   VerificationLegacyWithoutGlobalName: { code: 'MG2766', severity: 'error', summary: 'verification in a legacy `.global` mesh without helloworld among `spec.services`, served by every cluster' },
   IngressSettingsWithoutGateway: { code: 'W2750', severity: 'warning', summary: '`ingressGateway` settings (`ingress`, `nodePorts`, `namespace`, `name`) on a cluster whose ingress gateway is not enabled' },
+  // Helm values overlays: value types (issue #15)
+  HelmOverlayValueShape: { code: 'MG2770', severity: 'error', summary: 'a Helm values overlay value that is a mapping where the chart takes a scalar or list, or the other way round' },
+  HelmOverlaySchemaType: { code: 'MG2771', severity: 'error', summary: 'a Helm values overlay value of a type the chart\'s values.schema.json refuses (helm would fail)' },
+  HelmOverlayDefaultType: { code: 'W2770', severity: 'warning', summary: 'a Helm values overlay value of another type than the chart\'s default (string, number, boolean): it may render differently than meant' },
 } as const satisfies Record<string, CatalogEntry>;
 
 type Catalog = typeof DiagnosticCatalog;
