@@ -266,7 +266,6 @@ export const DiagnosticCatalog = {
   ExposeTlsFields: { code: 'MG2753', severity: 'error', summary: '`expose.tls` fields that do not fit its mode (SIMPLE needs `credentialName`; PASSTHROUGH takes neither `credentialName` nor `httpsRedirect`)' },
   ExposePortUnknown: { code: 'MG2754', severity: 'error', summary: '`expose.port` is not one of the service\'s ports, or is missing while the service has no single port' },
   ExposeTlsBehindIngress: { code: 'MG2755', severity: 'error', summary: 'an exposed service with `tls` on a gateway that has an `ingress` in front, which sends plain HTTP to port 80' },
-  ExposeOnRemote: { code: 'MG2756', severity: 'error', summary: '`expose.clusters` names a remote cluster, whose gateway takes its config from its primary\'s istiod' },
   AlbHealthCheckWithoutNodePort: { code: 'MG2757', severity: 'error', summary: 'an Ingress of class alb in instance mode, whose health check needs the node port of the status port (`ingressGateway.nodePorts.status`, on a NodePort or LoadBalancer gateway)' },
   NodePortsOnClusterIp: { code: 'MG2758', severity: 'error', summary: '`ingressGateway.nodePorts` on a ClusterIP gateway, which has no node ports' },
   IngressNamespaceConflict: { code: 'MG2759', severity: 'error', summary: '`ingressGateway.namespace` is a Kubernetes namespace or one declared in `spec.namespaces`' },
