@@ -71,7 +71,7 @@ describe('expose on a remote', () => {
   it("out/README.md says the SIMPLE TLS Secret is created in the remote, in the gateway's namespace, and where the config goes", () => {
     const { files } = renderText(mesh({ tls: '{ mode: SIMPLE, credentialName: shop-tls }' }));
     const readme = files.get('README.md')!;
-    expect(readme).toContain('with the certificate of Secret shop-tls, which you create in spoke, namespace istio-ingress (where the gateway runs, not in hub');
+    expect(readme).toContain('you create Secret shop-tls (type kubernetes.io/tls) in spoke, namespace istio-ingress, where the gateway runs, not in hub');
     expect(readme).toContain('its Gateways and VirtualServices are applied in hub (out/hub/manifests, namespace istio-ingress)');
   });
 });

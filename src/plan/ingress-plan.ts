@@ -75,16 +75,18 @@ export function planIngress(mesh: MeshModel, cluster: ClusterModel, enabled: boo
   if (exposed.length && configIn !== cluster.name) {
     reasons.push(`its Gateways and VirtualServices are applied in ${configIn} (out/${configIn}/manifests, namespace ${gateway.namespace}): ${configIn}'s istiod configures this gateway and reads Istio config from its own cluster only`);
   }
-  if (exposed.length && pinned) reasons.push(`its Gateways select ${CLUSTER_LABEL}=${cluster.name} too: ${configIn}'s istiod configures ingress gateways of other clusters, labelled alike`);
+  if (exposed.length && pinned) reasons.push(`its Gateways also select ${CLUSTER_LABEL}=${cluster.name}: ${configIn}'s istiod configures the ingress gateways of its remotes, whose pods are labelled alike in every cluster`);
   for (const s of exposed) {
     const tls = s.expose!.tls;
-    const how =
-      tls === undefined
-        ? 'HTTP on port 80'
-        : tls.mode === 'SIMPLE'
-          ? `HTTPS on 443 with the certificate of Secret ${tls.credentialName}, which you create in ${cluster.name}, namespace ${gateway.namespace}${configIn !== cluster.name ? ` (where the gateway runs, not in ${configIn}: istiod reads a gateway's credentialName from the gateway's own cluster)` : ''}${tls.httpsRedirect ? '; port 80 redirecting to it' : ''}`
-          : 'TLS passed through on 443, routed by SNI';
+    const how = tls === undefined ? 'HTTP on port 80' : tls.mode === 'SIMPLE' ? `HTTPS on 443 with the certificate of Secret ${tls.credentialName}${tls.httpsRedirect ? ', port 80 redirecting to it' : ''}` : 'TLS passed through on 443, routed by SNI';
     reasons.push(`exposes ${s.name}.${s.namespace} as ${s.expose!.hosts.join(', ')} (${how}) to port ${s.expose!.port}`);
+    // pilot/pkg/xds/sds.go (SecretGen.Generate, istio/istio 1.30.3): a Gateway's credentialName
+    // Secret is read from the proxy's own cluster (proxyClusterSecrets), in the proxy's namespace
+    if (tls?.mode === 'SIMPLE') {
+      reasons.push(
+        `you create Secret ${tls.credentialName} (type kubernetes.io/tls) in ${cluster.name}, namespace ${gateway.namespace}${configIn !== cluster.name ? `, where the gateway runs, not in ${configIn}: istiod reads a gateway's credentialName from the gateway's own cluster (through the remote secret)` : ''}`,
+      );
+    }
   }
   if (gateway.ingress) {
     plan.ingress = { className: gateway.ingress.className, annotations: { ...healthCheckAnnotations(gateway), ...gateway.ingress.annotations } };
