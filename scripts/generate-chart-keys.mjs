@@ -15,8 +15,15 @@
 //   committed file, so a regeneration never loses them.
 //
 // The index: `trees` holds each distinct key tree once; `charts["1.N"][chart]` is its number.
-// A tree maps a key to its subtree (a closed mapping: only those keys) or to 0 (a leaf, or a
-// mapping whose entries are the user's own, like `env`, `resources` or `meshConfig`).
+// A tree maps a key to its subtree (a closed mapping: only those keys) or to the value's type
+// (a leaf, or a mapping whose entries are the user's own, like `env`, `resources` or `meshConfig`):
+//   s string, n number, i integer, b boolean, m mapping (its entries the user's), l list,
+//   a any (the default is null or an empty string: nothing to infer from);
+// alternatives joined by `|`; a leading `!` when the type comes from the chart's
+// values.schema.json (Helm itself refuses another type), without it when inferred from the
+// default in values.yaml. A subtree with a `*` key is an open mapping whose named entries have
+// known types (from the schema, e.g. the gateway's resources.limits.cpu) and whose other
+// entries have the type of `*`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -89,29 +96,89 @@ function unwrap(values) {
 
 const isMap = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/**
+ * The type of a default in values.yaml. null, "", {} and [] tell nothing ("a"): charts use
+ * them for "unset" whatever the type (the gateway chart's
+ * autoscaling.targetMemoryUtilizationPercentage is {} and takes an integer).
+ */
+function typeOfDefault(value) {
+  if (value === null || value === undefined || value === '') return 'a';
+  if ((Array.isArray(value) && value.length === 0) || (isMap(value) && Object.keys(value).length === 0)) return 'a';
+  if (Array.isArray(value)) return 'l';
+  if (isMap(value)) return 'm';
+  if (typeof value === 'boolean') return 'b';
+  if (typeof value === 'number') return 'n';
+  return 's';
+}
+
+/**
+ * Leaves that take a number or a string whatever their default: Kubernetes quantities
+ * (resources' cpu, memory) and int-or-string fields (a Deployment's maxSurge, a PDB's
+ * minAvailable), which accept 1 as well as "500m" or "25%".
+ */
+const NUMBER_OR_STRING = new Set(['cpu', 'memory', 'rollingMaxSurge', 'rollingMaxUnavailable', 'minAvailable', 'maxUnavailable']);
+
 function treeOfValues(values) {
   const tree = {};
   for (const [key, value] of Object.entries(values)) {
-    tree[key] = isMap(value) && Object.keys(value).length > 0 && !OPEN_MAPS.has(key) ? treeOfValues(value) : 0;
+    if (OPEN_MAPS.has(key)) tree[key] = value === null || isMap(value) ? 'm' : typeOfDefault(value);
+    else if (isMap(value) && Object.keys(value).length > 0) tree[key] = treeOfValues(value);
+    else tree[key] = NUMBER_OR_STRING.has(key) && ['n', 's'].includes(typeOfDefault(value)) ? 'n|s' : typeOfDefault(value);
   }
   return tree;
 }
 
-/** Keys a JSON schema names (properties, recursively), merged into a values tree. */
-function mergeSchema(tree, schema, defs) {
+const SCHEMA_TYPES = { string: 's', number: 'n', integer: 'i', boolean: 'b', object: 'm', array: 'l' };
+
+/** A JSON schema's `type` as a strict type, null dropped (Helm's null deletes a value); undefined when it names none. */
+function schemaType(schema) {
+  const types = [schema.type ?? []].flat().filter((t) => t !== 'null').map((t) => SCHEMA_TYPES[t]);
+  if (!types.length || types.includes(undefined)) return undefined;
+  return `!${[...new Set(types)].sort().join('|')}`;
+}
+
+/** Keys (and their types) a JSON schema names (properties, recursively), merged into a values tree. */
+function mergeSchema(tree, schema, defs, inOpen = false) {
   if (!isMap(schema)) return tree;
-  if (typeof schema.$ref === 'string') return mergeSchema(tree, defs[schema.$ref.replace('#/$defs/', '')], defs);
+  if (typeof schema.$ref === 'string') return mergeSchema(tree, defs[schema.$ref.replace('#/$defs/', '')], defs, inOpen);
   for (const [key, sub] of Object.entries(schema.properties ?? {})) {
     if (key === '_internal_defaults_do_not_set') continue;
-    const open = OPEN_MAPS.has(key) || !isMap(sub) || !sub.properties;
-    if (open) tree[key] = tree[key] === undefined || !isMap(tree[key]) ? 0 : tree[key];
-    else tree[key] = mergeSchema(isMap(tree[key]) ? tree[key] : {}, sub, defs);
+    tree[key] = mergeProperty(tree[key], sub, defs, inOpen || OPEN_MAPS.has(key));
   }
   return tree;
+}
+
+/**
+ * One property of a schema over the tree's entry for it (a subtree, a type, or undefined).
+ * `open`: the property is, or is below, an open mapping (e.g. resources.limits, which takes
+ * any resource name besides the cpu and memory the schema types).
+ */
+function mergeProperty(entry, sub, defs, open) {
+  if (!isMap(sub)) return entry ?? 'a';
+  if (typeof sub.$ref === 'string') return mergeProperty(entry, defs[sub.$ref.replace('#/$defs/', '')], defs, open);
+  const type = schemaType(sub);
+  const objectOnly = type === '!m';
+  const additional = isMap(sub.additionalProperties) ? sub.additionalProperties : undefined;
+  if (objectOnly && (sub.properties || additional)) {
+    // a mapping the schema describes: closed where meshgen knows every key (not an open map and
+    // no additionalProperties), else open with `*` typed by additionalProperties
+    const base = isMap(entry) ? entry : {};
+    const subtree = mergeSchema(open || additional ? { ...base } : base, sub, defs, open);
+    if (open || additional) {
+      // entries values.yaml names beside the schema's properties take additionalProperties' types too
+      if (additional) for (const name of Object.keys(subtree)) if (!sub.properties?.[name]) subtree[name] = mergeProperty(subtree[name], additional, defs, false);
+      subtree['*'] = additional ? mergeProperty(undefined, additional, defs, false) : 'a';
+      // nothing typed below: keep the compact form
+      if (Object.keys(subtree).length === 1 && subtree['*'] === 'a') return '!m';
+    }
+    return subtree;
+  }
+  if (objectOnly && isMap(entry) && !open) return entry; // a closed mapping from values.yaml the schema leaves untyped
+  return type ?? (isMap(entry) ? entry : entry ?? 'a');
 }
 
 function sortTree(tree) {
-  return Object.fromEntries(Object.keys(tree).sort().map((k) => [k, isMap(tree[k]) ? sortTree(tree[k]) : 0]));
+  return Object.fromEntries(Object.keys(tree).sort().map((k) => [k, isMap(tree[k]) ? sortTree(tree[k]) : tree[k]]));
 }
 
 function chartTrees(src) {
@@ -120,8 +187,8 @@ function chartTrees(src) {
   const istiod = treeOfValues(istiodValues);
   // with the wrapper, every chart reads `profile` (files/profile-<name>.yaml), which values.yaml does not list
   if (wrapperOf(parse(src.istiod))) {
-    base.profile = 0;
-    istiod.profile = 0;
+    base.profile = 's';
+    istiod.profile = 's';
     // From 1.24 istiod merges everything under `pilot.` onto the top level (templates/zzy_descope_legacy.yaml).
     if (istiod.pilot === undefined) {
       const { global, meshConfig, ...rest } = istiod;

@@ -132,6 +132,57 @@ describe('refusals', () => {
   });
 });
 
+describe('value types', () => {
+  const codes = (text: string) => diagnosticsOf(text).map((d) => [d.code, d.line, d.col]);
+  const overlay = (release: string, body: string) => TWO_NETWORKS('1.30.3', `helm:\n  ${release}:\n${body}`);
+
+  it('a scalar where the chart takes a mapping is MG2770 on the value', () => {
+    expect(codes(overlay('istiod', '    global:\n      proxy: enabled\n'))).toEqual([['MG2770', 11, 16]]);
+  });
+
+  it('a mapping where the chart takes a scalar is MG2770', () => {
+    expect(codes(overlay('istiod', '    pilot: { replicaCount: { min: 2 } }\n')).map((c) => c[0])).toEqual(['MG2770']);
+  });
+
+  it('null is accepted anywhere: it drops the chart default', () => {
+    expect(diagnosticsOf(overlay('istiod', '    global: { proxy: null, hub: null }\n    pilot: { replicaCount: null }\n'))).toEqual([]);
+  });
+
+  it('the gateway schema types the CPU limit a string: a number is MG2771, a quoted one is accepted', () => {
+    expect(codes(overlay('istio-eastwestgateway', '    resources: { limits: { cpu: 2 } }\n')).map((c) => c[0])).toEqual(['MG2771']);
+    expect(diagnosticsOf(overlay('istio-eastwestgateway', '    resources: { limits: { cpu: "2", memory: 1Gi } }\n'))).toEqual([]);
+  });
+
+  it('the gateway schema takes an integer replicaCount: 1.5 and "2" are MG2771', () => {
+    expect(codes(overlay('istio-eastwestgateway', '    replicaCount: 1.5\n')).map((c) => c[0])).toEqual(['MG2771']);
+    expect(codes(overlay('istio-eastwestgateway', '    replicaCount: "2"\n')).map((c) => c[0])).toEqual(['MG2771']);
+    expect(diagnosticsOf(overlay('istio-eastwestgateway', '    replicaCount: 2\n'))).toEqual([]);
+  });
+
+  it('resource names the gateway schema does not list (extended resources) are accepted below resources.limits', () => {
+    expect(diagnosticsOf(overlay('istio-eastwestgateway', '    resources: { limits: { ephemeral-storage: 1Gi, example.com/dongle: 1 } }\n'))).toEqual([]);
+  });
+
+  it('gateway annotations take strings and integers (additionalProperties of the schema): a boolean is MG2771', () => {
+    expect(diagnosticsOf(overlay('istio-eastwestgateway', '    annotations: { a: x, b: 1 }\n'))).toEqual([]);
+    expect(codes(overlay('istio-eastwestgateway', '    annotations: { a: true }\n')).map((c) => c[0])).toEqual(['MG2771']);
+  });
+
+  it('a key whose chart default is {} (an unset integer) takes a number', () => {
+    expect(diagnosticsOf(overlay('istio-eastwestgateway', '    autoscaling: { targetMemoryUtilizationPercentage: 80 }\n'))).toEqual([]);
+  });
+
+  it('istiod quantities take a number or a string: no warning for cpu: 1', () => {
+    expect(diagnosticsOf(overlay('istiod', '    global: { defaultResources: { requests: { cpu: 1 } } }\n    pilot: { rollingMaxSurge: 1 }\n'))).toEqual([]);
+  });
+
+  it('a scalar of another type than an istiod default (no schema) is only a warning, W2770', () => {
+    const problems = diagnosticsOf(overlay('istiod', '    pilot: { replicaCount: "2" }\n'));
+    expect(problems.map((d) => d.code)).toEqual(['W2770']);
+    expect(problems[0].hint).toContain('unquote the number');
+  });
+});
+
 describe('the key index', () => {
   it('holds every chart of every minor meshgen renders with Helm', () => {
     for (let minor = OLDEST_SUPPORTED_MINOR; minor <= NEWEST_SUPPORTED_MINOR; minor++) {
@@ -145,5 +196,14 @@ describe('the key index', () => {
       expect(Object.keys(istiod.global as object), `1.${minor}`).toEqual(expect.arrayContaining(['meshID', 'network', 'multiCluster', 'remotePilotAddress', 'externalIstiod', 'configCluster']));
       expect(Object.keys(chartKeys(minor, 'gateway')!), `1.${minor}`).toEqual(expect.arrayContaining(['name', 'networkGateway', 'revision', 'service']));
     }
+  });
+
+  it('holds the types of the values: inferred from istiod defaults, strict from the gateway schema', () => {
+    const istiod = chartKeys(30, 'istiod')!;
+    const gateway = chartKeys(30, 'gateway')!;
+    expect((istiod.pilot as Record<string, unknown>).replicaCount).toBe('n');
+    expect((istiod.global as Record<string, unknown>).logAsJson).toBe('b');
+    expect(gateway.replicaCount).toBe('!i');
+    expect(gateway.unprivilegedPort).toBe('!b|s');
   });
 });

@@ -266,7 +266,6 @@ export const DiagnosticCatalog = {
   ExposeTlsFields: { code: 'MG2753', severity: 'error', summary: '`expose.tls` fields that do not fit its mode (SIMPLE needs `credentialName`; PASSTHROUGH takes neither `credentialName` nor `httpsRedirect`)' },
   ExposePortUnknown: { code: 'MG2754', severity: 'error', summary: '`expose.port` is not one of the service\'s ports, or is missing while the service has no single port' },
   ExposeTlsBehindIngress: { code: 'MG2755', severity: 'error', summary: 'an exposed service with `tls` on a gateway that has an `ingress` in front, which sends plain HTTP to port 80' },
-  ExposeOnRemote: { code: 'MG2756', severity: 'error', summary: '`expose.clusters` names a remote cluster, whose gateway takes its config from its primary\'s istiod' },
   AlbHealthCheckWithoutNodePort: { code: 'MG2757', severity: 'error', summary: 'an Ingress of class alb in instance mode, whose health check needs the node port of the status port (`ingressGateway.nodePorts.status`, on a NodePort or LoadBalancer gateway)' },
   NodePortsOnClusterIp: { code: 'MG2758', severity: 'error', summary: '`ingressGateway.nodePorts` on a ClusterIP gateway, which has no node ports' },
   IngressNamespaceConflict: { code: 'MG2759', severity: 'error', summary: '`ingressGateway.namespace` is a Kubernetes namespace or one declared in `spec.namespaces`' },
@@ -280,6 +279,10 @@ export const DiagnosticCatalog = {
   IngressSettingsWithoutGateway: { code: 'W2750', severity: 'warning', summary: '`ingressGateway` settings (`ingress`, `nodePorts`, `namespace`, `name`) on a cluster whose ingress gateway is not enabled' },
   // legacy .global on Istio 1.4 (issue #15): MG2950-MG2959, W2950-W2959
   HelmInstallerOnIstioctlOnlyRelease: { code: 'MG2950', severity: 'error', summary: '`istio.installer: helm` with an Istio release meshgen installs only with istioctl (1.4.x to 1.7.x, legacy `.global`)' },
+  // Helm values overlays: value types (issue #15)
+  HelmOverlayValueShape: { code: 'MG2770', severity: 'error', summary: 'a Helm values overlay value that is a mapping where the chart takes a scalar or list, or the other way round' },
+  HelmOverlaySchemaType: { code: 'MG2771', severity: 'error', summary: 'a Helm values overlay value of a type the chart\'s values.schema.json refuses (helm would fail)' },
+  HelmOverlayDefaultType: { code: 'W2770', severity: 'warning', summary: 'a Helm values overlay value of another type than the chart\'s default (string, number, boolean): it may render differently than meant' },
 } as const satisfies Record<string, CatalogEntry>;
 
 type Catalog = typeof DiagnosticCatalog;

@@ -9,7 +9,7 @@ import { planAmbientCluster, type AmbientClusterPlan } from './ambient-plan.js';
 import { cacertsDelivery, clusterEncryption, privateSecretPath, type ClusterEncryption, type SecretDelivery } from './secret-delivery.js';
 import { planByReference, type ByReferenceClusterPlan } from './by-reference-plan.js';
 import { planEscapeHatches, type EscapeHatchPlan } from './overlays-plan.js';
-import { planIngress, type IngressPlan } from './ingress-plan.js';
+import { planIngress, remoteIngressConfig, type IngressPlan } from './ingress-plan.js';
 
 // What one cluster gets, and why. The renderers follow this plan and never re-derive topology;
 // out/README.md quotes the reasons so a reviewer can see where each part comes from.
@@ -25,6 +25,8 @@ export interface ClusterPlan {
   ingressGateway: boolean;
   /** the ingress gateway's namespace and name, the services it serves, the Ingress in front */
   ingress?: IngressPlan;
+  /** primaries: the ingress gateways of its remotes whose Gateways and VirtualServices are applied here (its istiod configures them) */
+  remoteIngress: IngressPlan[];
   /** primaries: the remotes this istiod manages (sorted) */
   servedRemotes: string[];
   /** primaries serving remotes: istiod-gateway + istiod-vs, EXTERNAL_ISTIOD */
@@ -115,6 +117,8 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
 
   const ingressGateway = cluster.ingressGateway.enabled && !istioOperator;
   const ingress = planIngress(mesh, cluster, ingressGateway, reasons);
+  const remoteIngress = remoteIngressConfig(mesh, cluster);
+  for (const r of remoteIngress) reasons.push(`holds the Gateways and VirtualServices of ${r.cluster}'s ingress gateway (namespace ${r.namespace}), which this istiod configures: ${r.exposed.map((s) => `${s.name}.${s.namespace}`).join(', ')}`);
   reasons.push(...legacyReasons);
   const ambient = planAmbientCluster(mesh, cluster, reasons);
 
@@ -130,6 +134,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
     crossNetworkGateway,
     ingressGateway,
     ingress,
+    remoteIngress,
     servedRemotes,
     exposeIstiod,
     controlPlane,

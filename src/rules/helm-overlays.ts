@@ -61,9 +61,15 @@ export const OWNED_KEYS: Record<OverlayChart, readonly OwnedKey[]> = {
 
 // --- the key index --------------------------------------------------------------------------
 
-/** A key tree: a closed mapping (only these keys), whose values are subtrees, or 0 for a leaf or an open mapping. */
+/**
+ * A key tree: a closed mapping (only these keys), whose values are subtrees, or the type of a
+ * leaf or an open mapping (scripts/generate-chart-keys.mjs explains the letters: s string,
+ * n number, i integer, b boolean, m mapping, l list, a any; `|` between alternatives; a leading
+ * `!` when the chart's values.schema.json gives the type). A `*` key makes the mapping open:
+ * keys it does not name take the type of `*`.
+ */
 export interface KeyTree {
-  [key: string]: KeyTree | 0;
+  [key: string]: KeyTree | string;
 }
 
 interface ChartKeyIndex {
@@ -96,13 +102,54 @@ export function chartKeySource(minor: number): string | undefined {
 
 export type OverlayProblem =
   | { kind: 'unknown'; path: string[]; known: string[] }
-  | { kind: 'owned'; path: string[]; field: string };
+  | { kind: 'owned'; path: string[]; field: string }
+  | TypeProblem;
+
+/**
+ * A value of another type than the chart takes. `shape`: a mapping where a scalar or list is
+ * expected, or the other way round (always wrong: the chart's templates index or print it);
+ * `schema`: a scalar of a type the chart's values.schema.json refuses (helm fails); `default`:
+ * a scalar of another type than the chart's default (it may still work, so a warning).
+ */
+export interface TypeProblem {
+  kind: 'type';
+  path: string[];
+  reason: 'shape' | 'schema' | 'default';
+  expected: string;
+  actual: string;
+}
 
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+const TYPE_NAMES: Record<string, string> = { s: 'a string', n: 'a number', i: 'an integer', b: 'a boolean', m: 'a mapping', l: 'a list' };
+
+/** The letter of a YAML value's type (s, n, i, b, m, l); null is not a type: it deletes the chart's default. */
+function typeLetter(value: unknown): string {
+  if (Array.isArray(value)) return 'l';
+  if (isMapping(value)) return 'm';
+  if (typeof value === 'boolean') return 'b';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'i' : 'n';
+  return 's';
+}
+
+/** The problem with `value` where the chart takes `expected` (a subtree means a mapping), or undefined. */
+export function typeProblem(value: unknown, expected: KeyTree | string, path: string[]): TypeProblem | undefined {
+  if (value === null || value === undefined) return undefined;
+  const strict = typeof expected === 'string' && expected.startsWith('!');
+  const allowed = typeof expected === 'string' ? expected.replace(/^!/, '').split('|') : ['m'];
+  if (allowed.includes('a')) return undefined;
+  const actual = typeLetter(value);
+  if (allowed.includes(actual) || (actual === 'i' && allowed.includes('n'))) return undefined;
+  const describe = (letters: string[]) => letters.map((l) => TYPE_NAMES[l] ?? l).join(' or ');
+  const structural = ['m', 'l'].includes(actual) || allowed.every((l) => l === 'm' || l === 'l');
+  // an integer where an integer is refused is a number (1.5 where the schema takes an integer is shown as "a number")
+  return { kind: 'type', path, reason: structural ? 'shape' : strict ? 'schema' : 'default', expected: describe(allowed), actual: describe([actual === 'i' && !allowed.includes('i') ? 'n' : actual]) };
+}
+
 /**
- * Every key of `overlay` that `chart` does not read (in `keys`), and every key meshgen owns.
- * Below a leaf or an open mapping nothing is checked: its entries are the user's own.
+ * Every key of `overlay` that `chart` does not read (in `keys`), every key meshgen owns, and
+ * every value of a type the chart does not take. Below an open mapping only the entries the
+ * index types are checked: the rest are the user's own.
  */
 export function overlayProblems(overlay: Record<string, unknown>, chart: OverlayChart, keys: KeyTree): OverlayProblem[] {
   const problems: OverlayProblem[] = [];
@@ -115,12 +162,14 @@ export function overlayProblems(overlay: Record<string, unknown>, chart: Overlay
         problems.push({ kind: 'owned', path: at, field: own.field });
         continue;
       }
-      if (!(key in tree)) {
+      const sub = key in tree && key !== '*' ? tree[key] : tree['*'];
+      if (sub === undefined) {
         problems.push({ kind: 'unknown', path: at, known: Object.keys(tree) });
         continue;
       }
-      const sub = tree[key];
-      if (sub !== 0 && isMapping(child)) walk(child, sub, at);
+      const wrong = typeProblem(child, sub, at);
+      if (wrong) problems.push(wrong);
+      else if (typeof sub === 'object' && isMapping(child)) walk(child, sub, at);
     }
   };
   walk(overlay, keys, []);

@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
@@ -370,6 +370,14 @@ export function install(inst: Installer, { dryRun, only }: { dryRun: boolean; on
       continue;
     }
     const isNamespace = /core_Namespace_/.test(step.line);
+    // a kustomization's own Namespaces (a remote's gateway namespace in its primary, application
+    // namespaces): created for real before its dry run, which checks the objects in them
+    const kustomization = step.line.match(/ apply -k (\S+)/)?.[1];
+    if (dryRun && kustomization && existsSync(join(inst.out, kustomization, 'manifests'))) {
+      for (const f of readdirSync(join(inst.out, kustomization, 'manifests')).filter((x) => x.startsWith('core_Namespace_')).sort()) {
+        bash(inst, `kubectl --context "$CTX_${step.context}" apply --server-side --field-manager=meshgen-e2e -f ${kustomization}/manifests/${f}`, inst.out);
+      }
+    }
     bash(inst, serverSide(step.line, dryRun && !isNamespace), inst.out);
   }
   return skipped;
@@ -500,5 +508,16 @@ export async function debug(i: Istiod, path: string): Promise<any> {
  */
 export function edsFor(i: Istiod, proxy: { clusterId: string; network: string; namespace: string }, resource: string): { address: string; port: number; weight: number }[] {
   const out = must(tool('xds-probe'), ['--addr', `${i.cluster.host}:${i.grpc}`, '--cluster-id', proxy.clusterId, '--network', proxy.network, '--namespace', proxy.namespace, '--resource', resource], { timeout: 60_000 });
+  return JSON.parse(out);
+}
+
+/**
+ * The virtual hosts (domains, and the Envoy clusters their routes lead to) of one route
+ * configuration that istiod gives a gateway (node type router) with `labels` on `clusterId`,
+ * over xDS (xds-probe --rds); [] when istiod has no such route for that proxy.
+ */
+export function rdsFor(i: Istiod, proxy: { clusterId: string; network: string; namespace: string; labels: Record<string, string> }, resource: string): { domains: string[]; clusters: string[] }[] {
+  const labels = Object.entries(proxy.labels).map(([k, v]) => `${k}=${v}`).join(',');
+  const out = must(tool('xds-probe'), ['--rds', '--labels', labels, '--addr', `${i.cluster.host}:${i.grpc}`, '--cluster-id', proxy.clusterId, '--network', proxy.network, '--namespace', proxy.namespace, '--resource', resource], { timeout: 60_000 });
   return JSON.parse(out);
 }

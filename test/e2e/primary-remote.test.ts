@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import {
-  Processes, debug, edsFor, fillReaderTokenSecret, install, kubectl, kubectlJson, meshDir, meshgen, mergedKubeconfig, saveCredentials,
+  Processes, debug, edsFor, rdsFor, fillReaderTokenSecret, install, kubectl, kubectlJson, meshDir, meshgen, mergedKubeconfig, saveCredentials,
   startCluster, startIstiod, waitFor, type Cluster, type Installer, type Istiod,
 } from './lib.js';
 
 // Issue #16, step 8: one primary and one remote on the same network, on real API servers. The
 // remote has no istiod: its injection webhook and its `istiod` Service lead to the primary's
-// east-west gateway, and the primary's istiod reads the remote's endpoints.
+// east-west gateway, and the primary's istiod reads the remote's endpoints. The remote runs an
+// ingress gateway whose Gateway and VirtualService are applied in the primary.
 
 const procs = new Processes();
 const work = mkdtempSync(join(tmpdir(), 'meshgen-e2e-pr-'));
@@ -105,6 +106,22 @@ describe('primary-remote on one network (primary1, remote1) on real API servers'
     expect(edsFor(istiod, { clusterId: 'remote1', network: 'network1', namespace: APP.namespace }, `outbound|${APP.port}||${APP.name}.${APP.namespace}.svc.cluster.local`)).toEqual(
       APP.ips.map((ip) => ({ address: ip, port: APP.port, weight: 1 })),
     );
+  });
+
+  it("the primary's istiod gives remote1's ingress gateway the HTTPS route of the host exposed there (its Gateway and VirtualService are in primary1), and a gateway labelled alike in primary1 none", async () => {
+    // the example exposes storefront.shop as shop.example.com on remote1's gateway (SIMPLE TLS);
+    // a gateway's pods, as the istio/gateway chart labels them, in the gateway's namespace
+    const gateway = { network: 'network1', namespace: 'istio-ingress', labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' } };
+    // Istio names a gateway's HTTPS route https.<port>.<server port name>.<Gateway name>.<namespace>
+    const resource = 'https.443.https.storefront-shop-remote1.istio-ingress';
+    const routes = await waitFor('the route of shop.example.com for remote1\'s gateway', () => {
+      const r = rdsFor(istiod, { ...gateway, clusterId: 'remote1' }, resource);
+      return r.length ? r : undefined;
+    });
+    expect(routes.map((v) => v.clusters)).toEqual([['outbound|8080||storefront.shop.svc.cluster.local']]);
+    expect(routes[0].domains).toContain('shop.example.com');
+    // negative control: the same probe as a gateway in primary1 (the Gateway also selects topology.istio.io/cluster: remote1)
+    expect(rdsFor(istiod, { ...gateway, clusterId: 'primary1' }, resource)).toEqual([]);
   });
 
   it("the primary's istiod distributes meshgen's pki root in the remote: istio-ca-root-cert and the injection webhook's caBundle", async () => {

@@ -1,4 +1,4 @@
-import { error } from '../../diagnostics/diagnostic.js';
+import { error, warning } from '../../diagnostics/diagnostic.js';
 import { Codes } from '../../diagnostics/catalog.js';
 import { chartKeys, chartKeySource, OVERLAY_RELEASES, overlayProblems, type HelmOverlays, type OverlayRelease } from '../../rules/helm-overlays.js';
 import { isSupported, parseIstioVersion, usesHelm } from '../../rules/istio-versions.js';
@@ -11,7 +11,8 @@ import type { Context } from './check-context.js';
 // Helm values overlays (spec.helm, clusters[].helm): every key must be one the release's chart
 // reads in spec.istio.version (the istiod chart has no schema and ignores a misspelled key
 // silently, so a typo would be a setting that never applies), no key may be one meshgen
-// derives from mesh.yaml, and a cluster's overlay must name a release the cluster installs.
+// derives from mesh.yaml, a cluster's overlay must name a release the cluster installs, and
+// each value must have the type the chart takes (rules/helm-overlays.ts, typeProblem).
 
 export function checkHelmOverlays({ document, at, report }: Context) {
   const spec = document.spec;
@@ -51,6 +52,21 @@ export function checkHelmOverlays({ document, at, report }: Context) {
               hint: `change ${problem.field} instead; an overlay cannot change what meshgen derives, or the clusters would disagree about it`,
             }),
           );
+        } else if (problem.kind === 'type') {
+          const what = `helm.${release}: ${shown} is ${problem.actual}, but the ${chart} chart of Istio 1.${version.minor} takes ${problem.expected} there`;
+          const where = at(keyPath);
+          if (problem.reason === 'shape') {
+            report(error(Codes.HelmOverlayValueShape, what, { ...where, hint: 'the chart\'s templates read this value as that type; write it so (or null to drop the chart default)' }));
+          } else if (problem.reason === 'schema') {
+            report(error(Codes.HelmOverlaySchemaType, what, { ...where, hint: `the chart's values.schema.json says so, and helm refuses the values otherwise${problem.expected.includes('string') ? '; quote it to make it a string' : ''}` }));
+          } else {
+            report(
+              warning(Codes.HelmOverlayDefaultType, what, {
+                ...where,
+                hint: `the chart's default is ${problem.expected}, and its templates may not render another type as you mean: ${defaultTypeAdvice(problem.expected, problem.actual)}`,
+              }),
+            );
+          }
         } else {
           const key = problem.path[problem.path.length - 1];
           const suggestion = closestMatch(key, problem.known);
@@ -71,6 +87,13 @@ export function checkHelmOverlays({ document, at, report }: Context) {
   spec.clusters.forEach((c, i) => {
     if (c.helm) check(c.helm, ['spec', 'clusters', i, 'helm'], c);
   });
+}
+
+function defaultTypeAdvice(expected: string, actual: string): string {
+  if (expected.includes('string')) return 'quote the value to make it a string';
+  if (expected === 'a boolean') return 'write true or false unquoted (a string "false" is true in a template\'s if)';
+  if (actual === 'a string') return 'unquote the number';
+  return 'check what the chart renders from it';
 }
 
 function summarize(keys: string[]): string {

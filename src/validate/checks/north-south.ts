@@ -1,6 +1,6 @@
 import { error, warning } from '../../diagnostics/diagnostic.js';
 import { Codes } from '../../diagnostics/catalog.js';
-import { isLegacyGlobal, roleOf } from '../../rules/topology.js';
+import { isLegacyGlobal } from '../../rules/topology.js';
 import type { ClusterSpec } from '../../rules/mesh-spec.js';
 import type { Context } from './check-context.js';
 
@@ -109,15 +109,8 @@ export function checkNorthSouth({ document, at, report }: Context): void {
       const cluster = byName.get(name);
       if (!cluster) return; // cluster references are checked elsewhere
       const where = at([...path, 'clusters', j]);
-      if (roleOf(cluster) === 'remote') {
-        report(
-          error(Codes.ExposeOnRemote, `service "${s.name}" is exposed on remote cluster "${name}"`, {
-            ...where,
-            hint: `the Gateway of a remote's ingress gateway would have to live in its primary "${cluster.controlPlane ?? '?'}", which meshgen does not render yet; expose it on a primary`,
-          }),
-        );
-        return;
-      }
+      // a remote's gateway is fine: its Gateway and VirtualService go into its primary, whose
+      // istiod configures it (plan/ingress-plan.ts)
       if (cluster.ingressGateway?.enabled !== true) {
         report(error(Codes.ExposeWithoutIngressGateway, `service "${s.name}" is exposed on cluster "${name}", which has no ingress gateway`, { ...where, hint: `enable it: clusters[${clusters.indexOf(cluster)}].ingressGateway.enabled: true` }));
         return;
@@ -162,7 +155,7 @@ export function checkNorthSouth({ document, at, report }: Context): void {
 
 /**
  * Every primary's istiod reads every cluster (topology.ts, readersOf), so a gateway on a
- * primary reaches a service wherever it runs, unless the service is clusterLocal; a legacy
+ * primary, or on a remote (configured by its primary's istiod), reaches a service wherever it runs, unless the service is clusterLocal; a legacy
  * .global mesh reads no other cluster.
  */
 function reachable(s: { clusters?: string[]; clusterLocal?: boolean }, cluster: string, all: readonly ClusterSpec[], legacy: boolean): boolean {
