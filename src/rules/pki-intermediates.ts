@@ -75,7 +75,8 @@ export function perClusterSwitchHint(pkiDir: string): string {
 
 /** A combination of fields that does not work with shared intermediates: what to change, and why. */
 export interface SharedIntermediateConflict {
-  field: 'provider' | 'rotation';
+  /** the field of spec.pki the diagnostic points at: the one its hint asks to change first */
+  field: 'intermediates' | 'rotation';
   message: string;
   hint: string;
 }
@@ -86,7 +87,7 @@ export function sharedIntermediateConflicts(pki: { intermediates?: Intermediates
   const conflicts: SharedIntermediateConflict[] = [];
   if (pki.provider === 'cert-manager') {
     conflicts.push({
-      field: 'provider',
+      field: 'intermediates',
       message: 'pki.intermediates shared with pki.provider cert-manager: each primary\'s Certificate makes its own intermediate and key in that cluster, so there is no one intermediate to share',
       hint: 'remove spec.pki.intermediates (cert-manager issues one intermediate per primary), or use provider meshgen with the shared intermediate in spec.pki.dir',
     });
