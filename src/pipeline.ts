@@ -179,7 +179,7 @@ export function certsStatus(meshFile: string, host: Host = nodeHost()): CertsSta
     return { ok, text, diagnostics: root.diagnostics, sources };
   }
   // with spec.pki.rotation: root B and its intermediates too, and whether each primary fits the phase
-  const { rows, diagnostics, rotation } = certsStatusWithRotation({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile), intermediatesAt: intermediatesAt(loaded.source!) }, plan.rotation);
+  const { rows, diagnostics, rotation } = certsStatusWithRotation({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile), ...withIntermediatesAt(loaded.source!) }, plan.rotation);
   const text = [rows.length ? formatCertsStatus(rows) : undefined, rotation ? formatRotationStatus(rotation) : undefined].filter((t) => t !== undefined).join('\n\n');
   return { ok: !hasErrors(diagnostics) && rows.every((r) => r.verifies), text: text || undefined, diagnostics: sortDiagnostics(diagnostics), sources };
 }
@@ -202,7 +202,7 @@ export async function certsRotateIntermediate(meshFile: string, cluster: string,
     pkiDirDisplay: pkiDirDisplay(mesh, meshFile),
     cluster,
     ...(mesh.pki.rotation ? { rotationAt: { file: source.file, position: positionOf(source, ['spec', 'pki', 'rotation'], 'key') } } : {}),
-    intermediatesAt: intermediatesAt(source),
+    ...withIntermediatesAt(source),
   });
   const text = result.retired
     ? `cluster ${cluster}: new intermediate in ${result.created?.map((f) => f.split('/').pop()).join(', ')} under ${pkiDirDisplay(mesh, meshFile)}/${cluster}/; the old one is kept in ${result.retired}/\nnow run meshgen build: it changes ${cluster}'s certs/ and its cacerts, nothing else`
@@ -258,7 +258,7 @@ function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshMo
     onGenerate: options.onGenerate,
     // a build writes each primary's cacerts Secret, which needs the intermediate's key; --check does not
     requireKeys: options.allowGenerate && plan.clusters.some((p) => carriesPrivateMaterial(p.cacerts)),
-    intermediatesAt: intermediatesAt(source),
+    ...withIntermediatesAt(source),
     ...pkiPlace(meshFile, source, mesh, options.outDir),
   });
 }
@@ -285,9 +285,14 @@ function pkiDirStage(host: Host, meshFile: string, source: MeshSource, mesh: Mes
 
 const PKI_INTERMEDIATES_PATH: YamlPath = ['spec', 'pki', 'intermediates'];
 
-/** Where spec.pki.intermediates is in mesh.yaml (the key of its closest parent when the default is used). */
+/** Where spec.pki.intermediates is in mesh.yaml; undefined when it is not written (then the pki stage names the CA file). */
 function intermediatesAt(source: MeshSource) {
-  return { file: source.file, position: positionOf(source, PKI_INTERMEDIATES_PATH, nodeAt(source, PKI_INTERMEDIATES_PATH) ? 'value' : 'key') };
+  return nodeAt(source, PKI_INTERMEDIATES_PATH) ? { file: source.file, position: positionOf(source, PKI_INTERMEDIATES_PATH) } : undefined;
+}
+
+function withIntermediatesAt(source: MeshSource): { intermediatesAt?: Pick<Diagnostic, 'file' | 'position'> } {
+  const at = intermediatesAt(source);
+  return at ? { intermediatesAt: at } : {};
 }
 
 /** Where out/ is, and where spec.pki.dir is in mesh.yaml (the key of its closest parent when the default is used). */
