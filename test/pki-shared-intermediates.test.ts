@@ -204,6 +204,18 @@ describe('adopting a flat step-ca directory (pki.intermediates: shared)', () => 
   });
 });
 
+describe('a flat step-ca directory without pki.intermediates: shared', () => {
+  it('is refused for want of the root key (MG3010), with a hint to set pki.intermediates: shared', async () => {
+    const host = exampleHost();
+    host.writeFile(MESH, host.readFile(MESH).replace(/^ {2}pki:\n {4}intermediates: shared.*\n/m, ''), { mode: 0o644 });
+    expect(host.readFile(MESH)).not.toMatch(/^ {4}intermediates:/m);
+    const result = await build({ meshFile: MESH, outDir: '/out' }, host);
+    const errors = errorsOf(result.diagnostics);
+    expect(errors.map((d) => d.code)).toEqual(['MG3010']);
+    expect(errors[0].hint).toContain('set spec.pki.intermediates: shared');
+  });
+});
+
 describe('generating a shared intermediate', () => {
   it('with nothing in pki/: a root and one intermediate at the top of pki/, keys 0600 in a 0700 directory, no cluster directories', async () => {
     const { host, meshFile, pki } = newSharedMesh();

@@ -118,7 +118,9 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
   } else {
     if (root.state === 'present' && newClusters.length > 0 && !exists(files.root.key)) {
       const shared = inspection.clusters.find((c) => c.slot.shared && c.state === 'absent');
-      diagnostics.push(shared ? sharedIntermediateMissing(layout, shared.slot, input.intermediatesAt) : rootKeyMissing(layout, newClusters));
+      // a flat intermediate at the top of a per-cluster directory: a step-ca directory adopted without pki.intermediates: shared
+      const flat = !shared && input.host.stat(absolutePath(layout, CA_CERT))?.kind === 'file';
+      diagnostics.push(shared ? sharedIntermediateMissing(layout, shared.slot, input.intermediatesAt) : rootKeyMissing(layout, newClusters, flat));
     }
     // New intermediates are signed only by a root that passed every check.
     const signer = root.sound && root.certificate && root.key ? signerOf(root.certificate.text, root.key) : undefined;
@@ -274,10 +276,12 @@ function missingIntermediateKeys(inspection: Inspection, layout: PkiLayout): Dia
     });
 }
 
-function rootKeyMissing(layout: PkiLayout, clusters: string[]): Diagnostic {
+function rootKeyMissing(layout: PkiLayout, clusters: string[], flatIntermediate = false): Diagnostic {
   const needs = clusters.length === 1 ? `cluster "${clusters[0]}" needs` : `clusters ${clusters.map((c) => `"${c}"`).join(', ')} need`;
   return error(Codes.RootKeyMissing, `root key is missing, and ${needs} a new intermediate signed by it`, {
     file: displayPath(layout, ROOT_KEY),
-    hint: `put the root key back at ${displayPath(layout, ROOT_KEY)}, or sign the intermediate elsewhere and place its files in ${displayPath(layout, clusters[0])}`,
+    hint: flatIntermediate
+      ? `${displayPath(layout, CA_CERT)} is one intermediate at the top of the directory, as step-ca hands it over: to use it for every primary, set spec.pki.intermediates: shared; for an intermediate per cluster, put the root key back at ${displayPath(layout, ROOT_KEY)}`
+      : `put the root key back at ${displayPath(layout, ROOT_KEY)}, or sign the intermediate elsewhere and place its files in ${displayPath(layout, clusters[0])}`,
   });
 }
