@@ -84,7 +84,7 @@ export interface PlanPkiInput {
   dirAt?: Pick<Diagnostic, 'file' | 'position'>;
   /** told before new keys are generated (how many): the slow part of a first build */
   onGenerate?: (keys: number) => void;
-  /** where spec.pki.intermediates is in mesh.yaml (or its closest parent): problems of the layout it chose point there */
+  /** where spec.pki.intermediates is in mesh.yaml, when it is written: problems of the layout it chose point there */
   intermediatesAt?: Pick<Diagnostic, 'file' | 'position'>;
 }
 
@@ -119,7 +119,7 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
     if (root.state === 'present' && newClusters.length > 0 && !exists(files.root.key)) {
       const shared = inspection.clusters.find((c) => c.slot.shared && c.state === 'absent');
       // a flat intermediate at the top of a per-cluster directory: a step-ca directory adopted without pki.intermediates: shared
-      const flat = !shared && input.host.stat(absolutePath(layout, CA_CERT))?.kind === 'file';
+      const flat = !shared && kindOfQuietly(input.host, absolutePath(layout, CA_CERT)) === 'file';
       diagnostics.push(shared ? sharedIntermediateMissing(layout, shared.slot, input.intermediatesAt) : rootKeyMissing(layout, newClusters, flat));
     }
     // New intermediates are signed only by a root that passed every check.
@@ -256,6 +256,15 @@ export function pkiDirProblems(host: Host, layout: PkiLayout, clusters: readonly
     );
   }
   return problems;
+}
+
+/** What is at a path, for a hint: never follows a link, and an unreadable path is "unknown". */
+function kindOfQuietly(host: Host, file: string): string | undefined {
+  try {
+    return host.lstat(file)?.kind;
+  } catch {
+    return 'unknown';
+  }
 }
 
 function describeKind(kind: string): string {
