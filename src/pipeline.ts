@@ -13,6 +13,7 @@ import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
 import { carriesPrivateMaterial } from './plan/secret-delivery.js';
 import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
+import { slotDirectories } from './rules/pki-intermediates.js';
 import { certManagerStatusText, readCertManagerRoot } from './pki/cert-manager-root.js';
 import { planPkiWithRotation, type RotationPkiPlan } from './pki/rotation.js';
 import { certsStatusWithRotation, formatRotationStatus } from './pki/rotation-status.js';
@@ -280,7 +281,7 @@ function certManagerRootStage(host: Host, meshFile: string, source: MeshSource, 
  */
 function pkiDirStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, outDir: string): { diagnostics: Diagnostic[] } {
   const layout = pkiLayout(meshDirOf(meshFile), mesh.pki.dir, pkiDirDisplay(mesh, meshFile));
-  return { diagnostics: pkiDirProblems(host, layout, plan.intermediates.filter((s) => !s.shared).map((s) => s.dir), pkiPlace(meshFile, source, mesh, outDir)) };
+  return { diagnostics: pkiDirProblems(host, layout, slotDirectories(plan.intermediates), pkiPlace(meshFile, source, mesh, outDir)) };
 }
 
 const PKI_INTERMEDIATES_PATH: YamlPath = ['spec', 'pki', 'intermediates'];

@@ -21,7 +21,7 @@ import { exists, readPkiFiles, textOf } from './load.js';
 import { Codes } from '../diagnostics/catalog.js';
 import { inspectPki, type Inspection } from './verify.js';
 import { sharedRootProblems } from './shared-root.js';
-import { intermediateSlots, slotFile, slotOwner, type IntermediateSlot } from '../rules/pki-intermediates.js';
+import { intermediateSlots, keepsRootCopy, slotDirectories, slotFile, slotOwner, type IntermediateSlot } from '../rules/pki-intermediates.js';
 import { duplicateIntermediateWarnings, sharedIntermediateMissing } from './shared-intermediate.js';
 
 // The PKI stage: read what exists, check it, and create what is missing.
@@ -99,7 +99,7 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
   const layout = pkiLayout(input.meshDir, model.pki.dir, input.pkiDirDisplay);
   // before anything is read or generated: key generation takes seconds, and its result could not be kept
   const slots = slotsOf(model);
-  const location = pkiDirProblems(input.host, layout, slots.filter((s) => !s.shared).map((s) => s.dir), input);
+  const location = pkiDirProblems(input.host, layout, slotDirectories(slots), input);
   if (location.length) return { diagnostics: location, material: new Map(), writes: [] };
   const files = readPkiFiles(input.host, layout, slots);
   const inspection = inspectPki(files, layout, now);
@@ -163,7 +163,7 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
       write(file(CA_CERT), made.certPem, CERT_FILE_MODE);
       write(file(CERT_CHAIN), certChainPem, CERT_FILE_MODE);
       // the shared intermediate's root-cert.pem is the root itself
-      if (!slot.shared) write(file(ROOT_CERT), rootCertPem, CERT_FILE_MODE);
+      if (keepsRootCopy(slot)) write(file(ROOT_CERT), rootCertPem, CERT_FILE_MODE);
       setMaterial(slot, { rootCertPem, caCertPem: made.certPem, certChainPem, caKeyPem: made.keyPem });
       continue;
     }
@@ -177,7 +177,7 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
         certChainPem = caCertPem + rootCertPem;
         write(file(CERT_CHAIN), certChainPem, CERT_FILE_MODE);
       }
-      if (!exists(existing.rootCert) && !slot.shared) {
+      if (!exists(existing.rootCert) && keepsRootCopy(slot)) {
         clusterRootPem = rootCertPem;
         write(file(ROOT_CERT), clusterRootPem, CERT_FILE_MODE);
       }
@@ -200,7 +200,7 @@ export function missingMaterialErrors(inspection: Inspection, layout: PkiLayout)
     if (state === 'absent') diagnostics.push(missing(slotFile(slot, CA_CERT), slot.shared ? 'the intermediate shared by every primary does not exist yet' : `cluster "${cluster}" has no CA material yet`));
     if (state !== 'present') continue;
     if (!exists(files.certChain)) diagnostics.push(missing(slotFile(slot, CERT_CHAIN), `certificate chain ${owner} is missing`));
-    if (!slot.shared && !exists(files.rootCert)) diagnostics.push(missing(slotFile(slot, ROOT_CERT), `root certificate copy ${owner} is missing`));
+    if (keepsRootCopy(slot) && !exists(files.rootCert)) diagnostics.push(missing(slotFile(slot, ROOT_CERT), `root certificate copy ${owner} is missing`));
   }
   return diagnostics;
 }

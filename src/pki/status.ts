@@ -1,7 +1,7 @@
 import type { Host } from '../host/host.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { CA_CERT, CA_KEY, CERT_CHAIN, displayPath, pkiLayout, ROOT_CERT, ROOT_KEY, type PkiLayout } from './layout.js';
-import { slotFile } from '../rules/pki-intermediates.js';
+import { keepsRootCopy, slotDirectories, slotFile, slotLabel } from '../rules/pki-intermediates.js';
 import { duplicateIntermediateWarnings } from './shared-intermediate.js';
 import { readPkiFiles } from './load.js';
 import { missingMaterialErrors, pkiDirProblems, slotsOf, type PkiModel } from './plan.js';
@@ -42,7 +42,7 @@ export function certsStatus(input: CertsStatusInput): { rows: CertStatusRow[]; d
   const now = input.host.now();
   const layout = pkiLayout(input.meshDir, input.model.pki.dir, input.pkiDirDisplay);
   const slots = slotsOf(input.model);
-  const location = pkiDirProblems(input.host, layout, slots.filter((s) => !s.shared).map((s) => s.dir));
+  const location = pkiDirProblems(input.host, layout, slotDirectories(slots));
   if (location.length) return { rows: [], diagnostics: location };
   const files = readPkiFiles(input.host, layout, slots);
   const inspection = inspectPki(files, layout, now);
@@ -51,11 +51,11 @@ export function certsStatus(input: CertsStatusInput): { rows: CertStatusRow[]; d
   const rows: CertStatusRow[] = [];
   const { certificate: root } = inspection.root;
   if (root) rows.push(statusRow('root', ROOT_CERT, root, [ROOT_CERT, ROOT_KEY], { layout, now, diagnostics }));
-  for (const { cluster, slot, certificate } of inspection.clusters) {
+  for (const { slot, certificate } of inspection.clusters) {
     if (!certificate) continue;
     // the shared intermediate's root-cert.pem is the root's, whose row is above
-    const related = [CA_CERT, CA_KEY, CERT_CHAIN, ...(slot.shared ? [] : [ROOT_CERT])].map((name) => slotFile(slot, name));
-    rows.push(statusRow(slot.shared ? `${cluster} (${slot.clusters.join(', ')})` : cluster, slotFile(slot, CA_CERT), certificate, related, { layout, now, diagnostics }));
+    const related = [CA_CERT, CA_KEY, CERT_CHAIN, ...(keepsRootCopy(slot) ? [ROOT_CERT] : [])].map((name) => slotFile(slot, name));
+    rows.push(statusRow(slotLabel(slot), slotFile(slot, CA_CERT), certificate, related, { layout, now, diagnostics }));
   }
   return { rows, diagnostics };
 }

@@ -15,7 +15,7 @@ import {
 } from './layout.js';
 import { exists, textOf, type ClusterFiles, type FileContent, type PkiFiles } from './load.js';
 import { countPemBlocks } from './pem.js';
-import { slotFile, slotOwner, type IntermediateSlot } from '../rules/pki-intermediates.js';
+import { keepsRootCopy, slotFile, slotOwner, type IntermediateSlot } from '../rules/pki-intermediates.js';
 import { Codes, type ErrorCode } from '../diagnostics/catalog.js';
 import { DAY_MS, EXPIRY_WARNING_DAYS } from './profile.js';
 
@@ -147,7 +147,7 @@ function inspectCluster(files: ClusterFiles, root: InspectedRoot, context: Conte
   const rootText = root.certificate?.text;
   const rootCopySubject = subject(ROOT_CERT, 'root certificate copy');
   // a shared intermediate has no copy: its root-cert.pem is the root itself
-  const rootCopy = slot.shared ? undefined : readText(files.rootCert, rootCopySubject, context);
+  const rootCopy = !keepsRootCopy(slot) ? undefined : readText(files.rootCert, rootCopySubject, context);
   if (rootCopy !== undefined && rootText !== undefined && rootCopy !== rootText) {
     report(context, Codes.RootCopyDiffers, rootCopySubject, `root certificate copy ${owner} differs from ${displayPath(layout, ROOT_CERT)}`, {
       hint: `copy it: cp ${displayPath(layout, ROOT_CERT)} ${displayPath(layout, rootCopySubject.file)}`,
@@ -283,7 +283,7 @@ function readText(file: FileContent, subject: Subject, context: Context): string
 
 function hasAnyFile(files: ClusterFiles): boolean {
   // the shared intermediate's rootCert is the root itself, not one of its own files
-  return [files.caCert, files.caKey, files.certChain, ...(files.slot.shared ? [] : [files.rootCert])].some(exists);
+  return [files.caCert, files.caKey, files.certChain, ...(keepsRootCopy(files.slot) ? [files.rootCert] : [])].some(exists);
 }
 
 function report(context: Context, code: ErrorCode, subject: Subject, message: string, extra: { hint?: string } = {}): void {

@@ -48,6 +48,24 @@ export function slotFile(slot: Pick<IntermediateSlot, 'dir'>, name: string): str
   return slot.dir === '' ? name : `${slot.dir}/${name}`;
 }
 
+/**
+ * Whether a slot keeps its own copy of root-cert.pem (per-cluster, as the Makefile does). A
+ * shared intermediate sits beside the root, so its root-cert.pem is the root itself.
+ */
+export function keepsRootCopy(slot: Pick<IntermediateSlot, 'shared'>): boolean {
+  return !slot.shared;
+}
+
+/** The directories of their own that the slots need in spec.pki.dir (a cluster's; none for a shared intermediate). */
+export function slotDirectories(slots: readonly IntermediateSlot[]): string[] {
+  return slots.filter((s) => s.dir !== '').map((s) => s.dir);
+}
+
+/** How listings name a slot: the cluster, or "shared (east, west)". */
+export function slotLabel(slot: Pick<IntermediateSlot, 'id' | 'shared' | 'clusters'>): string {
+  return slot.shared ? `${slot.id} (${slot.clusters.join(', ')})` : slot.id;
+}
+
 /** How messages name a slot's intermediate: `of cluster "east"`, or `shared by every primary`. */
 export function slotOwner(slot: Pick<IntermediateSlot, 'id' | 'shared'>): string {
   return slot.shared ? 'shared by every primary' : `of cluster "${slot.id}"`;
