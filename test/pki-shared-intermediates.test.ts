@@ -140,23 +140,28 @@ describe('adopting a flat step-ca directory (pki.intermediates: shared)', () => 
     expect(validate({ meshFile }, host).diagnostics).toEqual([]);
   });
 
-  it('refuses an intermediate key that does not belong to ca-cert.pem (MG3002 on pki/ca-key.pem), writing nothing', async () => {
+  it('refuses an intermediate key that does not belong to ca-cert.pem (MG3002 at spec.pki.intermediates, naming pki/ca-key.pem), writing nothing', async () => {
     const host = exampleHost();
     const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
     host.writeFile(join(PKI, 'ca-key.pem'), otherKey, { mode: 0o600 });
     const result = await build({ meshFile: MESH, outDir: '/out' }, host);
-    expect(errorsOf(result.diagnostics).map((d) => `${d.code} ${d.file}`)).toEqual([`MG3002 ${join(MEMORY_REPO, EXAMPLE, 'pki', 'ca-key.pem')}`]);
+    const errors = errorsOf(result.diagnostics);
+    expect(errors.map((d) => `${d.code} ${d.file}:${at(d)}`)).toEqual([`MG3002 ${MESH}:${positionIn(host.readFile(MESH), '\n    intermediates:', 'shared')}`]);
+    expect(errors[0].message).toContain(join(MEMORY_REPO, EXAMPLE, 'pki', 'ca-key.pem'));
+    expect(errors[0].message).toContain('does not match ca-cert.pem');
     expect(host.lstat('/out')).toBeUndefined();
   });
 
-  it('refuses an intermediate that the root did not sign (MG3003 on pki/ca-cert.pem)', async () => {
+  it('refuses an intermediate that the root did not sign (MG3003 at spec.pki.intermediates, naming pki/ca-cert.pem)', async () => {
     const host = exampleHost();
     // the suite's fake CA: a root of its own, so the example's intermediate does not chain to it
     const other = memoryHostWith(['test/fixtures/pki']);
     host.writeFile(join(PKI, 'root-cert.pem'), other.readFile(join(MEMORY_REPO, 'test/fixtures/pki/root-cert.pem')), { mode: 0o644 });
     const result = await build({ meshFile: MESH, outDir: '/out', check: true }, host);
-    expect(errorsOf(result.diagnostics).map((d) => d.code)).toContain('MG3003');
-    expect(errorsOf(result.diagnostics).find((d) => d.code === 'MG3003')?.file).toBe(join(MEMORY_REPO, EXAMPLE, 'pki', 'ca-cert.pem'));
+    const notSigned = errorsOf(result.diagnostics).find((d) => d.code === 'MG3003');
+    expect(notSigned?.file).toBe(MESH);
+    expect(at(notSigned!)).toBe(positionIn(host.readFile(MESH), '\n    intermediates:', 'shared'));
+    expect(notSigned?.message).toContain(`${join(MEMORY_REPO, EXAMPLE, 'pki', 'ca-cert.pem')}: intermediate certificate shared by every primary is not signed by the root`);
   });
 
   it('refuses a shared intermediate that is missing while the root key is offline (MG3351 at spec.pki.intermediates), writing nothing', async () => {

@@ -22,7 +22,7 @@ import { Codes } from '../diagnostics/catalog.js';
 import { inspectPki, type Inspection } from './verify.js';
 import { sharedRootProblems } from './shared-root.js';
 import { intermediateSlots, keepsRootCopy, slotDirectories, slotFile, slotOwner, type IntermediateSlot } from '../rules/pki-intermediates.js';
-import { duplicateIntermediateWarnings, sharedIntermediateMissing } from './shared-intermediate.js';
+import { duplicateIntermediateWarnings, pointAtSharedIntermediate, sharedIntermediateMissing } from './shared-intermediate.js';
 
 // The PKI stage: read what exists, check it, and create what is missing.
 // Planning writes nothing; the build commits `writes` only when every stage succeeded.
@@ -186,7 +186,7 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
     setMaterial(slot, { rootCertPem: clusterRootPem, caCertPem, certChainPem, caKeyPem: textOf(existing.caKey) });
   }
 
-  return { diagnostics: sortDiagnostics(diagnostics), rootCertPem, material, writes };
+  return { diagnostics: sortDiagnostics(pointAtSharedIntermediate(diagnostics, layout, slots, input.intermediatesAt)), rootCertPem, material, writes };
 }
 
 /** When this run may not create files: everything absent that a build would create. */

@@ -48,3 +48,15 @@ export function duplicateIntermediateWarnings(inspection: Inspection, layout: Pk
   }
   return warnings;
 }
+
+/**
+ * A problem with a file of the shared intermediate (ca-cert.pem, ca-key.pem, cert-chain.pem at
+ * the top of the pki directory) points at spec.pki.intermediates, which chose that layout, and
+ * names the file in its message. Per-cluster material keeps pointing at its file.
+ */
+export function pointAtSharedIntermediate(diagnostics: readonly Diagnostic[], layout: PkiLayout, slots: readonly IntermediateSlot[], at: At): Diagnostic[] {
+  const shared = slots.find((s) => s.shared);
+  if (!shared || !at) return [...diagnostics];
+  const files = new Set([CA_CERT, CA_KEY, CERT_CHAIN].map((f) => displayPath(layout, slotFile(shared, f))));
+  return diagnostics.map((d) => (d.file !== undefined && d.position === undefined && files.has(d.file) ? { ...d, ...at, message: `${d.file}: ${d.message}` } : d));
+}

@@ -2,7 +2,7 @@ import type { Host } from '../host/host.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { CA_CERT, CA_KEY, CERT_CHAIN, displayPath, pkiLayout, ROOT_CERT, ROOT_KEY, type PkiLayout } from './layout.js';
 import { keepsRootCopy, slotDirectories, slotFile, slotLabel } from '../rules/pki-intermediates.js';
-import { duplicateIntermediateWarnings } from './shared-intermediate.js';
+import { duplicateIntermediateWarnings, pointAtSharedIntermediate } from './shared-intermediate.js';
 import { readPkiFiles } from './load.js';
 import { missingMaterialErrors, pkiDirProblems, slotsOf, type PkiModel } from './plan.js';
 import { DAY_MS } from './profile.js';
@@ -57,7 +57,8 @@ export function certsStatus(input: CertsStatusInput): { rows: CertStatusRow[]; d
     const related = [CA_CERT, CA_KEY, CERT_CHAIN, ...(keepsRootCopy(slot) ? [ROOT_CERT] : [])].map((name) => slotFile(slot, name));
     rows.push(statusRow(slotLabel(slot), slotFile(slot, CA_CERT), certificate, related, { layout, now, diagnostics }));
   }
-  return { rows, diagnostics };
+  // after the rows, which find each certificate's problems by file
+  return { rows, diagnostics: sortDiagnostics(pointAtSharedIntermediate(diagnostics, layout, slots, input.intermediatesAt)) };
 }
 
 function statusRow(

@@ -28,7 +28,7 @@ export interface MeshPlan {
   clusters: ClusterPlan[];
   /** primaries first: a remote's sidecars and gateways are injected by its primary's istiod */
   installOrder: ClusterPlan[];
-  /** the clusters that run istiod, sorted; each needs an intermediate CA of its own */
+  /** the clusters that run istiod, sorted; each signs with an intermediate CA (its own, or one shared: see intermediates) */
   primaries: ClusterModel[];
   /** spec.pki.intermediates: the intermediate CAs, each with the primaries that sign with it and its place in spec.pki.dir */
   intermediates: IntermediateSlot[];
