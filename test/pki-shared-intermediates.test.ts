@@ -187,6 +187,18 @@ describe('adopting a flat step-ca directory (pki.intermediates: shared)', () => 
     expect(status.text!.match(/^ {2}verifies +yes$/gm)).toHaveLength(2);
   });
 
+  it('certs status marks the shared intermediate as not verifying when its key does not match, and points at spec.pki.intermediates', () => {
+    const host = exampleHost();
+    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    host.writeFile(join(PKI, 'ca-key.pem'), otherKey, { mode: 0o600 });
+    const status = certsStatus(MESH, host);
+    expect(status.ok).toBe(false);
+    const sharedEntry = status.text!.split('\n\n').find((entry) => entry.startsWith('shared (cluster1, cluster2, cluster3)'))!;
+    expect(sharedEntry).toMatch(/^ {2}verifies +no$/m);
+    expect(sharedEntry).toMatch(/^ {2}problem +intermediate key shared by every primary does not match ca-cert\.pem$/m);
+    expect(status.diagnostics.map((d) => `${d.code} ${d.file}:${at(d)}`)).toEqual([`MG3002 ${MESH}:${positionIn(host.readFile(MESH), '\n    intermediates:', 'shared')}`]);
+  });
+
   it('certs rotate-intermediate refuses one cluster of a shared intermediate (MG3352 at spec.pki.intermediates) and changes nothing', async () => {
     const host = exampleHost();
     const pkiBefore = host.tree(PKI);
