@@ -4,6 +4,8 @@ import { slotFile, type IntermediateSlot } from '../rules/pki-intermediates.js';
 // The directory layout of Istio's tools/certs/Makefile.selfsigned.mk:
 //   root-cert.pem  root-key.pem
 //   <cluster>/ca-cert.pem  ca-key.pem  cert-chain.pem  root-cert.pem
+// or, with spec.pki.intermediates shared, one intermediate flat beside the root (a step-ca
+// directory): ca-cert.pem ca-key.pem cert-chain.pem (rules/pki-intermediates.ts).
 // Files are named by their path relative to the pki dir ("east/ca-cert.pem").
 
 export const ROOT_CERT = 'root-cert.pem';
