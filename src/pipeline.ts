@@ -13,6 +13,7 @@ import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
 import { carriesPrivateMaterial } from './plan/secret-delivery.js';
 import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
+import { slotDirectories } from './rules/pki-intermediates.js';
 import { certManagerStatusText, readCertManagerRoot } from './pki/cert-manager-root.js';
 import { planPkiWithRotation, type RotationPkiPlan } from './pki/rotation.js';
 import { certsStatusWithRotation, formatRotationStatus } from './pki/rotation-status.js';
@@ -109,7 +110,7 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   if (run.failed) return run.result({ sources, mesh, plan });
   // out/ and pki/ locked, and what a killed build left in them finished or removed, before they are read
   const pkiTarget = { dir: pkiLayout(meshDirOf(options.meshFile), mesh.pki.dir, pkiDirDisplay(mesh, options.meshFile)).dir, display: pkiDirDisplay(mesh, options.meshFile) };
-  const workspace = run.add(await openWorkspace(host, { outDir: options.outDir, pki: pkiTarget, primaries: plan.primaries.map((p) => p.name), check: options.check ?? false, lockTimeoutMs: options.lockTimeoutMs }));
+  const workspace = run.add(await openWorkspace(host, { outDir: options.outDir, pki: pkiTarget, primaries: plan.primaries.map((p) => p.name), intermediates: plan.intermediates, check: options.check ?? false, lockTimeoutMs: options.lockTimeoutMs }));
   held.push(workspace);
   const recovered = workspace.recovered;
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
@@ -179,7 +180,7 @@ export function certsStatus(meshFile: string, host: Host = nodeHost()): CertsSta
     return { ok, text, diagnostics: root.diagnostics, sources };
   }
   // with spec.pki.rotation: root B and its intermediates too, and whether each primary fits the phase
-  const { rows, diagnostics, rotation } = certsStatusWithRotation({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile) }, plan.rotation);
+  const { rows, diagnostics, rotation } = certsStatusWithRotation({ host, model: pkiModelOf(mesh, plan), meshDir: meshDirOf(meshFile), pkiDirDisplay: pkiDirDisplay(mesh, meshFile), ...withIntermediatesAt(loaded.source!) }, plan.rotation);
   const text = [rows.length ? formatCertsStatus(rows) : undefined, rotation ? formatRotationStatus(rotation) : undefined].filter((t) => t !== undefined).join('\n\n');
   return { ok: !hasErrors(diagnostics) && rows.every((r) => r.verifies), text: text || undefined, diagnostics: sortDiagnostics(diagnostics), sources };
 }
@@ -202,6 +203,7 @@ export async function certsRotateIntermediate(meshFile: string, cluster: string,
     pkiDirDisplay: pkiDirDisplay(mesh, meshFile),
     cluster,
     ...(mesh.pki.rotation ? { rotationAt: { file: source.file, position: positionOf(source, ['spec', 'pki', 'rotation'], 'key') } } : {}),
+    ...withIntermediatesAt(source),
   });
   const text = result.retired
     ? `cluster ${cluster}: new intermediate in ${result.created?.map((f) => f.split('/').pop()).join(', ')} under ${pkiDirDisplay(mesh, meshFile)}/${cluster}/; the old one is kept in ${result.retired}/\nnow run meshgen build: it changes ${cluster}'s certs/ and its cacerts, nothing else`
@@ -257,6 +259,7 @@ function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshMo
     onGenerate: options.onGenerate,
     // a build writes each primary's cacerts Secret, which needs the intermediate's key; --check does not
     requireKeys: options.allowGenerate && plan.clusters.some((p) => carriesPrivateMaterial(p.cacerts)),
+    ...withIntermediatesAt(source),
     ...pkiPlace(meshFile, source, mesh, options.outDir),
   });
 }
@@ -278,7 +281,19 @@ function certManagerRootStage(host: Host, meshFile: string, source: MeshSource, 
  */
 function pkiDirStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, plan: MeshPlan, outDir: string): { diagnostics: Diagnostic[] } {
   const layout = pkiLayout(meshDirOf(meshFile), mesh.pki.dir, pkiDirDisplay(mesh, meshFile));
-  return { diagnostics: pkiDirProblems(host, layout, plan.primaries.map((p) => p.name), pkiPlace(meshFile, source, mesh, outDir)) };
+  return { diagnostics: pkiDirProblems(host, layout, slotDirectories(plan.intermediates), pkiPlace(meshFile, source, mesh, outDir)) };
+}
+
+const PKI_INTERMEDIATES_PATH: YamlPath = ['spec', 'pki', 'intermediates'];
+
+/** Where spec.pki.intermediates is in mesh.yaml; undefined when it is not written (then the pki stage names the CA file). */
+function intermediatesAt(source: MeshSource) {
+  return nodeAt(source, PKI_INTERMEDIATES_PATH) ? { file: source.file, position: positionOf(source, PKI_INTERMEDIATES_PATH) } : undefined;
+}
+
+function withIntermediatesAt(source: MeshSource): { intermediatesAt?: Pick<Diagnostic, 'file' | 'position'> } {
+  const at = intermediatesAt(source);
+  return at ? { intermediatesAt: at } : {};
 }
 
 /** Where out/ is, and where spec.pki.dir is in mesh.yaml (the key of its closest parent when the default is used). */
@@ -374,7 +389,7 @@ class Run {
 function pkiModelOf(mesh: MeshModel, plan: MeshPlan): PkiModel {
   // ambient namespaces across clusters trust only one root (MG2905, issue #17)
   const ambient = plan.clusters.some((p) => p.ambient?.globalNamespaces.length) && plan.primaries.length > 1;
-  return { pki: mesh.pki, clusters: plan.primaries, ...(ambient ? { sharedRootRequiredBy: `the ambient namespaces ${plan.clusters.find((p) => p.ambient)!.ambient!.globalNamespaces.join(', ')}` } : {}) };
+  return { pki: mesh.pki, clusters: plan.primaries, intermediates: plan.intermediates, ...(ambient ? { sharedRootRequiredBy: `the ambient namespaces ${plan.clusters.find((p) => p.ambient)!.ambient!.globalNamespaces.join(', ')}` } : {}) };
 }
 
 function meshDirOf(meshFile: string): string {

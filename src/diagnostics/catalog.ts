@@ -169,6 +169,11 @@ export const DiagnosticCatalog = {
   RotationNotSupported: { code: 'MG3305', severity: 'error', summary: 'a root rotation meshgen cannot stage for this mesh (for example the root is owned by an external issuer)' },
   RotateIntermediateRefused: { code: 'MG3306', severity: 'error', summary: '`meshgen certs rotate-intermediate` cannot renew this cluster\'s intermediate (not a primary, no root key, a root rotation in progress, or no intermediate yet)' },
   RotationPhaseInconsistent: { code: 'MG3307', severity: 'error', summary: '`certs status`: a cluster\'s CA material does not match the rotation phase' },
+  // MG3350-MG3359, W3350-W3359: spec.pki.intermediates shared (one intermediate for every primary, issue #15)
+  SharedIntermediateConflict: { code: 'MG3350', severity: 'error', summary: '`pki.intermediates: shared` with a setting that needs an intermediate per primary (`pki.provider: cert-manager`, `pki.rotation`)' },
+  SharedIntermediateMissing: { code: 'MG3351', severity: 'error', summary: '`pki.intermediates: shared` finds no intermediate at the top of `spec.pki.dir` and no `root-key.pem` to sign one' },
+  SharedIntermediateRotateRefused: { code: 'MG3352', severity: 'error', summary: '`meshgen certs rotate-intermediate <cluster>` with `pki.intermediates: shared`: the one intermediate belongs to every primary' },
+  IntermediateInSeveralClusters: { code: 'W3350', severity: 'warning', summary: 'one intermediate CA used by two or more primaries (`pki.intermediates: shared`, or the same `ca-cert.pem` in several cluster directories): its key is in every one of them' },
   // MG3101-MG3149: sealing certificates (secrets.mode sealed-secrets, issue #13)
   SealingCertUnreadable: { code: 'MG3101', severity: 'error', summary: 'a `secrets.sealedSecrets.certFile` that cannot be read or does not start with a PEM certificate' },
   SealingCertNotRsa: { code: 'MG3102', severity: 'error', summary: 'a sealed-secrets controller certificate whose key is not RSA (the controller seals with RSA-OAEP only)' },

@@ -7,6 +7,7 @@ import { OwnedPathError, OwnedTree } from '../host/owned-tree.js';
 import { OwnedPathProblems } from '../host/owned-path-diagnostic.js';
 import { CA_CERT, CA_KEY, CERT_CHAIN, ROOT_CERT, ROOT_KEY } from '../pki/layout.js';
 import { PKI_COMMIT, PKI_STAGING, recoverPki, type PkiTarget } from '../pki/write.js';
+import { intermediateSlots, slotFile, type IntermediateSlot } from '../rules/pki-intermediates.js';
 import { recoverOutput } from './publish.js';
 
 // What a build does before it reads out/ and pki/, and undoes when it ends:
@@ -25,6 +26,8 @@ export interface WorkspaceInput {
   pki: PkiTarget;
   /** the clusters whose CA material the pki stage reads */
   primaries: readonly string[];
+  /** the plan's intermediates (MeshPlan.intermediates), where their files are; default one per primary */
+  intermediates?: readonly IntermediateSlot[];
   check: boolean;
   lockTimeoutMs?: number;
 }
@@ -52,7 +55,7 @@ export async function openWorkspace(host: Host, input: WorkspaceInput): Promise<
     { dir: input.pki.dir, display: input.pki.display },
   ];
 
-  const guard = guardPkiLinks(host, input.pki, input.primaries);
+  const guard = guardPkiLinks(host, input.pki, input.intermediates ?? intermediateSlots('per-cluster', input.primaries));
   if (guard.length) return { ...workspace, diagnostics: guard };
 
   for (const { dir, display } of dirs) {
@@ -97,7 +100,7 @@ function locked(display: string, lockPath: string, holder: string, hint: string)
 }
 
 /** MG4004 for every symlink on the paths the pki stage reads. */
-function guardPkiLinks(host: Host, pki: PkiTarget, primaries: readonly string[]): Diagnostic[] {
+function guardPkiLinks(host: Host, pki: PkiTarget, slots: readonly IntermediateSlot[]): Diagnostic[] {
   const problems = new OwnedPathProblems(pki.display);
   const tree = new OwnedTree(host, pki.dir);
   try {
@@ -108,7 +111,7 @@ function guardPkiLinks(host: Host, pki: PkiTarget, primaries: readonly string[])
     return problems.diagnostics;
   }
   // and where a build writes: its work directories (a link there fails the build, so --check says so too)
-  const paths = [ROOT_CERT, ROOT_KEY, ...primaries.flatMap((c) => [CA_CERT, CA_KEY, CERT_CHAIN, ROOT_CERT].map((f) => `${c}/${f}`)), PKI_STAGING, PKI_COMMIT];
+  const paths = [...new Set([ROOT_CERT, ROOT_KEY, ...slots.flatMap((slot) => [CA_CERT, CA_KEY, CERT_CHAIN, ROOT_CERT].map((f) => slotFile(slot, f))), PKI_STAGING, PKI_COMMIT])];
   for (const path of paths) {
     const problem = tree.problemOf(path);
     if (problem?.problem === 'symlink') problems.add(problem);

@@ -163,7 +163,7 @@ export interface MeshModel {
   istio: { version: string; parsed: IstioVersion; revision: string; chartRepository: string; installer: 'helm' | 'istioctl'; upgrade?: UpgradeModel };
   /** spec.helm: mesh-wide Helm values overlays by release */
   helm: HelmOverlays;
-  pki: { dir: string; root: CaProfile; intermediate: CaProfile; keyType: CaKeyType; provider: 'meshgen' | 'cert-manager'; certManager?: CertManagerModel; rotation?: RotationModel };
+  pki: { dir: string; root: CaProfile; intermediate: CaProfile; keyType: CaKeyType; provider: 'meshgen' | 'cert-manager'; certManager?: CertManagerModel; rotation?: RotationModel; /** spec.pki.intermediates (src/rules/pki-intermediates.ts) */ intermediates: 'per-cluster' | 'shared' };
   secretsMode: 'plain' | 'omit' | 'sops' | 'sealed-secrets' | 'external-secrets';
   /** secrets.mode external-secrets: the store and the prefix of every key in it */
   externalSecrets?: ExternalSecretsModel;
@@ -271,6 +271,7 @@ export function buildModel(document: MeshDocument): MeshModel {
       keyType: spec.pki?.keyType ?? 'rsa-4096',
       provider: spec.pki?.provider ?? 'meshgen',
       certManager: certManagerModel(spec.pki?.provider, spec.pki?.certManager),
+      intermediates: spec.pki?.intermediates ?? 'per-cluster',
       ...rotationModel(spec.pki),
     },
     secretsMode: spec.secrets?.mode ?? 'plain',

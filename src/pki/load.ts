@@ -1,5 +1,6 @@
 import { errorCode, FileTooLargeError, formatBytes, NotRegularFileError, readRegularFile, type Host } from '../host/host.js';
-import { absolutePath, CA_CERT, CA_KEY, CERT_CHAIN, clusterFile, ROOT_CERT, ROOT_KEY, type PkiLayout } from './layout.js';
+import { absolutePath, CA_CERT, CA_KEY, CERT_CHAIN, ROOT_CERT, ROOT_KEY, type PkiLayout } from './layout.js';
+import { intermediateSlots, slotFile, type IntermediateSlot } from '../rules/pki-intermediates.js';
 
 // Reads the files of the pki directory that this mesh uses, all at once. Nothing else in the
 // directory is looked at: Makefile leftovers (root-cert.srl, *.csr, *.conf) and the
@@ -20,8 +21,15 @@ export interface RootFiles {
   key: FileContent;
 }
 
+/**
+ * The files of one intermediate CA (a slot of rules/pki-intermediates.ts): a cluster's directory,
+ * or, for a shared intermediate, the top of the pki directory. There the root copy is the root
+ * itself (`rootCert` is root-cert.pem, read once more), and it is not one of the slot's own files.
+ */
 export interface ClusterFiles {
+  /** the cluster's name, or "shared" */
   cluster: string;
+  slot: IntermediateSlot;
   caCert: FileContent;
   caKey: FileContent;
   certChain: FileContent;
@@ -33,13 +41,15 @@ export interface PkiFiles {
   clusters: ClusterFiles[];
 }
 
-export function readPkiFiles(host: Host, layout: PkiLayout, clusters: readonly string[]): PkiFiles {
+/** `slots`: the intermediates to read (rules/pki-intermediates.ts); a cluster's name stands for its own directory. */
+export function readPkiFiles(host: Host, layout: PkiLayout, slots: readonly (string | IntermediateSlot)[]): PkiFiles {
   const read = (file: string) => readFileContent(host, absolutePath(layout, file));
   return {
     root: { cert: read(ROOT_CERT), key: read(ROOT_KEY) },
-    clusters: clusters.map((cluster) => {
-      const [caCert, caKey, certChain, rootCert] = [CA_CERT, CA_KEY, CERT_CHAIN, ROOT_CERT].map((name) => read(clusterFile(cluster, name)));
-      return { cluster, caCert, caKey, certChain, rootCert };
+    clusters: slots.map((given) => {
+      const slot = typeof given === 'string' ? intermediateSlots('per-cluster', [given])[0] : given;
+      const [caCert, caKey, certChain, rootCert] = [CA_CERT, CA_KEY, CERT_CHAIN, ROOT_CERT].map((name) => read(slotFile(slot, name)));
+      return { cluster: slot.id, slot, caCert, caKey, certChain, rootCert };
     }),
   };
 }

@@ -9,11 +9,10 @@ import {
   CA_KEY,
   CERT_CHAIN,
   CERT_FILE_MODE,
-  clusterFile,
   displayPath,
   KEY_FILE_MODE,
   pkiLayout,
-  regenerateClusterHint,
+  regenerateSlotHint,
   ROOT_CERT,
   ROOT_KEY,
   type PkiLayout,
@@ -22,6 +21,8 @@ import { exists, readPkiFiles, textOf } from './load.js';
 import { Codes } from '../diagnostics/catalog.js';
 import { inspectPki, type Inspection } from './verify.js';
 import { sharedRootProblems } from './shared-root.js';
+import { intermediateSlots, keepsRootCopy, slotDirectories, slotFile, slotOwner, type IntermediateSlot } from '../rules/pki-intermediates.js';
+import { duplicateIntermediateWarnings, pointAtSharedIntermediate, sharedIntermediateMissing } from './shared-intermediate.js';
 
 // The PKI stage: read what exists, check it, and create what is missing.
 // Planning writes nothing; the build commits `writes` only when every stage succeeded.
@@ -57,6 +58,8 @@ export interface PkiPlan {
 export interface PkiModel {
   pki: MeshModel['pki'];
   clusters: readonly { name: string }[];
+  /** the plan's intermediates (MeshPlan.intermediates); default: one per cluster, in its own directory */
+  intermediates?: readonly IntermediateSlot[];
   /** what needs every intermediate to chain to the one shared root (ambient across clusters), for MG2905 */
   sharedRootRequiredBy?: string;
 }
@@ -81,6 +84,13 @@ export interface PlanPkiInput {
   dirAt?: Pick<Diagnostic, 'file' | 'position'>;
   /** told before new keys are generated (how many): the slow part of a first build */
   onGenerate?: (keys: number) => void;
+  /** where spec.pki.intermediates is in mesh.yaml, when it is written: problems of the layout it chose point there */
+  intermediatesAt?: Pick<Diagnostic, 'file' | 'position'>;
+}
+
+/** The intermediates the pki stage reads and creates: the plan's, or one per cluster. */
+export function slotsOf(model: PkiModel): readonly IntermediateSlot[] {
+  return model.intermediates ?? intermediateSlots('per-cluster', model.clusters.map((c) => c.name));
 }
 
 export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
@@ -88,12 +98,13 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
   const { model } = input;
   const layout = pkiLayout(input.meshDir, model.pki.dir, input.pkiDirDisplay);
   // before anything is read or generated: key generation takes seconds, and its result could not be kept
-  const location = pkiDirProblems(input.host, layout, model.clusters.map((c) => c.name), input);
+  const slots = slotsOf(model);
+  const location = pkiDirProblems(input.host, layout, slotDirectories(slots), input);
   if (location.length) return { diagnostics: location, material: new Map(), writes: [] };
-  const files = readPkiFiles(input.host, layout, model.clusters.map((c) => c.name));
+  const files = readPkiFiles(input.host, layout, slots);
   const inspection = inspectPki(files, layout, now);
   const { root } = inspection;
-  const diagnostics = [...inspection.diagnostics];
+  const diagnostics = [...inspection.diagnostics, ...duplicateIntermediateWarnings(inspection, layout, input.intermediatesAt)];
   if (model.sharedRootRequiredBy) diagnostics.push(...sharedRootProblems(inspection, layout, model.sharedRootRequiredBy));
   const newClusters = inspection.clusters.filter((c) => c.state === 'absent').map((c) => c.cluster);
 
@@ -106,7 +117,10 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
     diagnostics.push(...missingMaterialErrors(inspection, layout));
   } else {
     if (root.state === 'present' && newClusters.length > 0 && !exists(files.root.key)) {
-      diagnostics.push(rootKeyMissing(layout, newClusters));
+      const shared = inspection.clusters.find((c) => c.slot.shared && c.state === 'absent');
+      // a flat intermediate at the top of a per-cluster directory: a step-ca directory adopted without pki.intermediates: shared
+      const flat = !shared && kindOfQuietly(input.host, absolutePath(layout, CA_CERT)) === 'file';
+      diagnostics.push(shared ? sharedIntermediateMissing(layout, shared.slot, input.intermediatesAt) : rootKeyMissing(layout, newClusters, flat));
     }
     // New intermediates are signed only by a root that passed every check.
     const signer = root.sound && root.certificate && root.key ? signerOf(root.certificate.text, root.key) : undefined;
@@ -135,16 +149,22 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
     write(ROOT_CERT, created.root.certPem, CERT_FILE_MODE);
   }
 
+  // every primary of a slot gets the slot's material: a shared intermediate's is the same for all
   const material = new Map<string, ClusterCaMaterial>();
-  for (const { cluster, state, files: existing } of inspection.clusters) {
+  const setMaterial = (slot: IntermediateSlot, m: Omit<ClusterCaMaterial, 'cluster'>) => {
+    for (const cluster of slot.clusters) material.set(cluster, { cluster, ...m });
+  };
+  for (const { cluster, slot, state, files: existing } of inspection.clusters) {
+    const file = (name: string) => slotFile(slot, name);
     const made = created?.intermediates.get(cluster);
     if (made && rootCertPem !== undefined) {
       const certChainPem = made.certPem + rootCertPem;
-      write(clusterFile(cluster, CA_KEY), made.keyPem, KEY_FILE_MODE);
-      write(clusterFile(cluster, CA_CERT), made.certPem, CERT_FILE_MODE);
-      write(clusterFile(cluster, CERT_CHAIN), certChainPem, CERT_FILE_MODE);
-      write(clusterFile(cluster, ROOT_CERT), rootCertPem, CERT_FILE_MODE);
-      material.set(cluster, { cluster, rootCertPem, caCertPem: made.certPem, certChainPem, caKeyPem: made.keyPem });
+      write(file(CA_KEY), made.keyPem, KEY_FILE_MODE);
+      write(file(CA_CERT), made.certPem, CERT_FILE_MODE);
+      write(file(CERT_CHAIN), certChainPem, CERT_FILE_MODE);
+      // the shared intermediate's root-cert.pem is the root itself
+      if (keepsRootCopy(slot)) write(file(ROOT_CERT), rootCertPem, CERT_FILE_MODE);
+      setMaterial(slot, { rootCertPem, caCertPem: made.certPem, certChainPem, caKeyPem: made.keyPem });
       continue;
     }
     const caCertPem = textOf(existing.caCert);
@@ -155,18 +175,18 @@ export async function planPki(input: PlanPkiInput): Promise<PkiPlan> {
     if (input.allowGenerate && rootCertPem !== undefined) {
       if (!exists(existing.certChain)) {
         certChainPem = caCertPem + rootCertPem;
-        write(clusterFile(cluster, CERT_CHAIN), certChainPem, CERT_FILE_MODE);
+        write(file(CERT_CHAIN), certChainPem, CERT_FILE_MODE);
       }
-      if (!exists(existing.rootCert)) {
+      if (!exists(existing.rootCert) && keepsRootCopy(slot)) {
         clusterRootPem = rootCertPem;
-        write(clusterFile(cluster, ROOT_CERT), clusterRootPem, CERT_FILE_MODE);
+        write(file(ROOT_CERT), clusterRootPem, CERT_FILE_MODE);
       }
     }
     if (certChainPem === undefined || clusterRootPem === undefined) continue;
-    material.set(cluster, { cluster, rootCertPem: clusterRootPem, caCertPem, certChainPem, caKeyPem: textOf(existing.caKey) });
+    setMaterial(slot, { rootCertPem: clusterRootPem, caCertPem, certChainPem, caKeyPem: textOf(existing.caKey) });
   }
 
-  return { diagnostics: sortDiagnostics(diagnostics), rootCertPem, material, writes };
+  return { diagnostics: sortDiagnostics(pointAtSharedIntermediate(diagnostics, layout, slots, input.intermediatesAt)), rootCertPem, material, writes };
 }
 
 /** When this run may not create files: everything absent that a build would create. */
@@ -175,11 +195,12 @@ export function missingMaterialErrors(inspection: Inspection, layout: PkiLayout)
   const missing = (file: string, message: string) => error(Codes.MaterialMissing, message, { file: displayPath(layout, file), hint });
   const diagnostics: Diagnostic[] = [];
   if (inspection.root.state === 'absent') diagnostics.push(missing(ROOT_CERT, 'root certificate does not exist yet'));
-  for (const { cluster, state, files } of inspection.clusters) {
-    if (state === 'absent') diagnostics.push(missing(clusterFile(cluster, CA_CERT), `cluster "${cluster}" has no CA material yet`));
+  for (const { cluster, slot, state, files } of inspection.clusters) {
+    const owner = slotOwner(slot);
+    if (state === 'absent') diagnostics.push(missing(slotFile(slot, CA_CERT), slot.shared ? 'the intermediate shared by every primary does not exist yet' : `cluster "${cluster}" has no CA material yet`));
     if (state !== 'present') continue;
-    if (!exists(files.certChain)) diagnostics.push(missing(clusterFile(cluster, CERT_CHAIN), `certificate chain of cluster "${cluster}" is missing`));
-    if (!exists(files.rootCert)) diagnostics.push(missing(clusterFile(cluster, ROOT_CERT), `root certificate copy of cluster "${cluster}" is missing`));
+    if (!exists(files.certChain)) diagnostics.push(missing(slotFile(slot, CERT_CHAIN), `certificate chain ${owner} is missing`));
+    if (keepsRootCopy(slot) && !exists(files.rootCert)) diagnostics.push(missing(slotFile(slot, ROOT_CERT), `root certificate copy ${owner} is missing`));
   }
   return diagnostics;
 }
@@ -237,6 +258,15 @@ export function pkiDirProblems(host: Host, layout: PkiLayout, clusters: readonly
   return problems;
 }
 
+/** What is at a path, for a hint: never follows a link, and an unreadable path is "unknown". */
+function kindOfQuietly(host: Host, file: string): string | undefined {
+  try {
+    return host.lstat(file)?.kind;
+  } catch {
+    return 'unknown';
+  }
+}
+
 function describeKind(kind: string): string {
   return kind === 'file' ? 'a file' : kind === 'symlink' ? 'a symbolic link' : kind === 'other' ? 'a special file' : kind;
 }
@@ -245,19 +275,22 @@ function describeKind(kind: string): string {
 function missingIntermediateKeys(inspection: Inspection, layout: PkiLayout): Diagnostic[] {
   return inspection.clusters
     .filter((c) => c.state === 'present' && !exists(c.files.caKey))
-    .map(({ cluster }) => {
-      const key = displayPath(layout, clusterFile(cluster, CA_KEY));
-      return error(Codes.IntermediateKeyMissing, `intermediate key of cluster "${cluster}" is missing, so its cacerts Secret cannot be written`, {
+    .map(({ slot }) => {
+      const key = displayPath(layout, slotFile(slot, CA_KEY));
+      const message = slot.shared ? `intermediate key shared by every primary is missing, so the cacerts Secrets of ${slot.clusters.join(', ')} cannot be written` : `intermediate key of cluster "${slot.id}" is missing, so its cacerts Secret cannot be written`;
+      return error(Codes.IntermediateKeyMissing, message, {
         file: key,
-        hint: `restore ${key} (only meshgen build --check runs without keys), or give the cluster a new intermediate: ${regenerateClusterHint(layout, cluster).replace(/^regenerate with: /, '')}`,
+        hint: `restore ${key} (only meshgen build --check runs without keys), or give ${slot.shared ? 'the clusters' : 'the cluster'} a new intermediate: ${regenerateSlotHint(layout, slot).replace(/^regenerate with: /, '')}`,
       });
     });
 }
 
-function rootKeyMissing(layout: PkiLayout, clusters: string[]): Diagnostic {
+function rootKeyMissing(layout: PkiLayout, clusters: string[], flatIntermediate = false): Diagnostic {
   const needs = clusters.length === 1 ? `cluster "${clusters[0]}" needs` : `clusters ${clusters.map((c) => `"${c}"`).join(', ')} need`;
   return error(Codes.RootKeyMissing, `root key is missing, and ${needs} a new intermediate signed by it`, {
     file: displayPath(layout, ROOT_KEY),
-    hint: `put the root key back at ${displayPath(layout, ROOT_KEY)}, or sign the intermediate elsewhere and place its files in ${displayPath(layout, clusters[0])}`,
+    hint: flatIntermediate
+      ? `${displayPath(layout, CA_CERT)} is one intermediate at the top of the directory, as step-ca hands it over: to use it for every primary, set spec.pki.intermediates: shared; for an intermediate per cluster, put the root key back at ${displayPath(layout, ROOT_KEY)}`
+      : `put the root key back at ${displayPath(layout, ROOT_KEY)}, or sign the intermediate elsewhere and place its files in ${displayPath(layout, clusters[0])}`,
   });
 }

@@ -6,7 +6,8 @@ import { acquireLock, describeHolder, lockPathFor, releaseLock } from '../host/l
 import { createCaMaterial, signerOf } from './generate.js';
 import { absolutePath, CA_CERT, CA_KEY, CERT_CHAIN, CERT_FILE_MODE, clusterFile, displayPath, KEY_FILE_MODE, pkiLayout, ROOT_CERT, ROOT_KEY } from './layout.js';
 import { exists, readPkiFiles } from './load.js';
-import { pkiDirProblems, type PendingWrite, type PkiModel } from './plan.js';
+import { pkiDirProblems, slotsOf, type PendingWrite, type PkiModel } from './plan.js';
+import { slotFile } from '../rules/pki-intermediates.js';
 import { inspectPki } from './verify.js';
 import { publishPkiWrites, recoverPki } from './write.js';
 
@@ -31,6 +32,8 @@ export interface RotateIntermediateInput {
   cluster: string;
   /** a root rotation is in progress (spec.pki.rotation): where it is in mesh.yaml */
   rotationAt?: Pick<Diagnostic, 'file' | 'position'>;
+  /** where spec.pki.intermediates is in mesh.yaml: a shared intermediate is refused there */
+  intermediatesAt?: Pick<Diagnostic, 'file' | 'position'>;
   lockTimeoutMs?: number;
 }
 
@@ -50,6 +53,21 @@ export async function rotateIntermediate(input: RotateIntermediateInput): Promis
   });
   if (!primaries.includes(cluster)) {
     return refuse(`"${cluster}" is not a primary cluster of this mesh: only a primary has an intermediate CA`, `primaries: ${primaries.join(', ') || 'none'}`);
+  }
+  // One intermediate for every primary: renewing it for one cluster is not possible, and
+  // renewing it for all is a change of every cluster's CA that the user makes on purpose
+  // (with step-ca, or by moving the files aside so that the next build signs a new one).
+  const shared = slotsOf(input.model).find((s) => s.shared);
+  if (shared) {
+    const files = [CA_CERT, CA_KEY, CERT_CHAIN].map((f) => displayPath(layout, slotFile(shared, f)));
+    return {
+      diagnostics: [
+        error(Codes.SharedIntermediateRotateRefused, `pki.intermediates is shared: the intermediate of "${cluster}" is also the one of ${shared.clusters.filter((c) => c !== cluster).map((c) => `"${c}"`).join(', ') || 'no other cluster'}, so it cannot be renewed for "${cluster}" alone`, {
+          ...(input.intermediatesAt ?? {}),
+          hint: `to renew it for every primary, move ${files.join(', ')} aside and run meshgen build (it signs a new one with ${displayPath(layout, ROOT_KEY)}), or put a new intermediate from your CA (e.g. step-ca) in their place; to renew one cluster at a time, switch to pki.intermediates: per-cluster`,
+        }),
+      ],
+    };
   }
   if (input.rotationAt) {
     return refuse('a root rotation is in progress (spec.pki.rotation): its phases decide every intermediate', 'finish the root rotation first, then renew intermediates', input.rotationAt);

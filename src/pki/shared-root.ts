@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { Codes } from '../diagnostics/catalog.js';
-import { CA_CERT, clusterFile, displayPath, ROOT_CERT, type PkiLayout } from './layout.js';
+import { CA_CERT, displayPath, regenerateSlotHint, ROOT_CERT, type PkiLayout } from './layout.js';
+import { slotFile } from '../rules/pki-intermediates.js';
 import type { Inspection } from './verify.js';
 
 // Ambient across clusters needs every primary's intermediate CA to chain to one root: ztunnel
@@ -21,11 +22,11 @@ export function sharedRootProblems(inspection: Inspection, layout: PkiLayout, re
     const chains = signedBy(certificate.cert, root.cert);
     const ownRoot = cluster.files.rootCert.state === 'present' && cluster.files.rootCert.text !== root.text;
     if (chains && !ownRoot) continue;
-    const file = chains ? clusterFile(cluster.cluster, ROOT_CERT) : clusterFile(cluster.cluster, CA_CERT);
+    const file = chains ? slotFile(cluster.slot, ROOT_CERT) : slotFile(cluster.slot, CA_CERT);
     problems.push(
       error(Codes.AmbientNeedsSharedRoot, `cluster "${cluster.cluster}" ${chains ? 'carries a root of its own' : 'has an intermediate CA that does not chain to the shared root'}, but ${requiredBy} need one root across clusters`, {
         file: displayPath(layout, file),
-        hint: `ztunnel trusts only its own cluster's root, so a per-cluster root fails every cross-cluster connection (istio/istio#61719): issue this cluster's intermediate from ${displayPath(layout, ROOT_CERT)} (move ${displayPath(layout, cluster.cluster)} aside and run meshgen build), or keep those namespaces on sidecars`,
+        hint: `ztunnel trusts only its own cluster's root, so a per-cluster root fails every cross-cluster connection (istio/istio#61719): issue this cluster's intermediate from ${displayPath(layout, ROOT_CERT)} (${cluster.slot.shared ? regenerateSlotHint(layout, cluster.slot) : `move ${displayPath(layout, cluster.cluster)} aside and run meshgen build`}), or keep those namespaces on sidecars`,
       }),
     );
   }

@@ -1,16 +1,19 @@
 import type { Host } from '../host/host.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { CA_CERT, CA_KEY, CERT_CHAIN, clusterFile, displayPath, pkiLayout, ROOT_CERT, ROOT_KEY, type PkiLayout } from './layout.js';
+import { CA_CERT, CA_KEY, CERT_CHAIN, displayPath, pkiLayout, ROOT_CERT, ROOT_KEY, type PkiLayout } from './layout.js';
+import { keepsRootCopy, slotDirectories, slotFile, slotLabel } from '../rules/pki-intermediates.js';
+import { duplicateIntermediateWarnings, pointAtSharedIntermediate } from './shared-intermediate.js';
 import { readPkiFiles } from './load.js';
-import { missingMaterialErrors, pkiDirProblems, type PkiModel } from './plan.js';
+import { missingMaterialErrors, pkiDirProblems, slotsOf, type PkiModel } from './plan.js';
 import { DAY_MS } from './profile.js';
 import { inspectPki, type ParsedCertificate } from './verify.js';
 
 // `meshgen certs status`: one entry per CA certificate of the mesh (the root, then each
-// cluster's intermediate), with the same checks a build runs. Creates nothing.
+// cluster's intermediate, or the one intermediate shared by every primary, named
+// "shared (<clusters>)"), with the same checks a build runs. Creates nothing.
 
 export interface CertStatusRow {
-  /** "root" or the cluster name */
+  /** "root", the cluster name, or "shared (east, west)" for the intermediate every primary shares */
   name: string;
   file: string;
   subject: string;
@@ -31,26 +34,31 @@ export interface CertsStatusInput {
   model: PkiModel;
   meshDir: string;
   pkiDirDisplay: string;
+  /** where spec.pki.intermediates is in mesh.yaml: W3350 for per-cluster intermediates that are one certificate points there */
+  intermediatesAt?: Pick<Diagnostic, 'file' | 'position'>;
 }
 
 export function certsStatus(input: CertsStatusInput): { rows: CertStatusRow[]; diagnostics: Diagnostic[] } {
   const now = input.host.now();
   const layout = pkiLayout(input.meshDir, input.model.pki.dir, input.pkiDirDisplay);
-  const location = pkiDirProblems(input.host, layout, input.model.clusters.map((c) => c.name));
+  const slots = slotsOf(input.model);
+  const location = pkiDirProblems(input.host, layout, slotDirectories(slots));
   if (location.length) return { rows: [], diagnostics: location };
-  const files = readPkiFiles(input.host, layout, input.model.clusters.map((c) => c.name));
+  const files = readPkiFiles(input.host, layout, slots);
   const inspection = inspectPki(files, layout, now);
-  const diagnostics = sortDiagnostics([...inspection.diagnostics, ...missingMaterialErrors(inspection, layout)]);
+  const diagnostics = sortDiagnostics([...inspection.diagnostics, ...missingMaterialErrors(inspection, layout), ...duplicateIntermediateWarnings(inspection, layout, input.intermediatesAt)]);
 
   const rows: CertStatusRow[] = [];
   const { certificate: root } = inspection.root;
   if (root) rows.push(statusRow('root', ROOT_CERT, root, [ROOT_CERT, ROOT_KEY], { layout, now, diagnostics }));
-  for (const { cluster, certificate } of inspection.clusters) {
+  for (const { slot, certificate } of inspection.clusters) {
     if (!certificate) continue;
-    const related = [CA_CERT, CA_KEY, CERT_CHAIN, ROOT_CERT].map((name) => clusterFile(cluster, name));
-    rows.push(statusRow(cluster, clusterFile(cluster, CA_CERT), certificate, related, { layout, now, diagnostics }));
+    // the shared intermediate's root-cert.pem is the root's, whose row is above
+    const related = [CA_CERT, CA_KEY, CERT_CHAIN, ...(keepsRootCopy(slot) ? [ROOT_CERT] : [])].map((name) => slotFile(slot, name));
+    rows.push(statusRow(slotLabel(slot), slotFile(slot, CA_CERT), certificate, related, { layout, now, diagnostics }));
   }
-  return { rows, diagnostics };
+  // after the rows, which find each certificate's problems by file
+  return { rows, diagnostics: sortDiagnostics(pointAtSharedIntermediate(diagnostics, layout, slots, input.intermediatesAt)) };
 }
 
 function statusRow(

@@ -6,16 +6,16 @@ import {
   CA_CERT,
   CA_KEY,
   CERT_CHAIN,
-  clusterFile,
   displayPath,
-  regenerateClusterHint,
   regenerateRootHint,
+  regenerateSlotHint,
   ROOT_CERT,
   ROOT_KEY,
   type PkiLayout,
 } from './layout.js';
 import { exists, textOf, type ClusterFiles, type FileContent, type PkiFiles } from './load.js';
 import { countPemBlocks } from './pem.js';
+import { keepsRootCopy, slotFile, slotOwner, type IntermediateSlot } from '../rules/pki-intermediates.js';
 import { Codes, type ErrorCode } from '../diagnostics/catalog.js';
 import { DAY_MS, EXPIRY_WARNING_DAYS } from './profile.js';
 
@@ -43,7 +43,9 @@ export interface InspectedRoot {
 }
 
 export interface InspectedCluster {
+  /** the cluster's name, or "shared" (rules/pki-intermediates.ts) */
   cluster: string;
+  slot: IntermediateSlot;
   /** present: ca-cert.pem exists; incomplete: it does not, but other files of the cluster do */
   state: 'absent' | 'present' | 'incomplete';
   files: ClusterFiles;
@@ -86,7 +88,7 @@ function inspectRoot(files: PkiFiles, context: Context): InspectedRoot {
   if (!exists(certFile)) {
     // A new root is made only into an empty directory: intermediates or a key without their
     // certificate mean the real root is somewhere else, and replacing it would split the mesh.
-    const clustersWithMaterial = files.clusters.filter(hasAnyFile).map((c) => c.cluster);
+    const clustersWithMaterial = files.clusters.filter(hasAnyFile).map((c) => (c.slot.shared ? 'the shared intermediate' : c.cluster));
     if (exists(keyFile)) {
       report(context, Codes.IncompleteMaterial, certSubject, `root certificate is missing but ${ROOT_KEY} exists`, {
         hint: `restore ${displayPath(layout, ROOT_CERT)}, or move ${displayPath(layout, ROOT_KEY)} aside to create a new root`,
@@ -120,17 +122,18 @@ function inspectRoot(files: PkiFiles, context: Context): InspectedRoot {
 
 function inspectCluster(files: ClusterFiles, root: InspectedRoot, context: Context): InspectedCluster {
   const { layout } = context;
-  const { cluster } = files;
-  const hint = regenerateClusterHint(layout, cluster);
-  const subject = (name: string, what: string): Subject => ({ file: clusterFile(cluster, name), label: `${what} of cluster "${cluster}"`, hint });
+  const { cluster, slot } = files;
+  const hint = regenerateSlotHint(layout, slot);
+  const owner = slotOwner(slot);
+  const subject = (name: string, what: string): Subject => ({ file: slotFile(slot, name), label: `${what} ${owner}`, hint });
   const certSubject = subject(CA_CERT, 'intermediate certificate');
 
   if (!exists(files.caCert)) {
     if (hasAnyFile(files)) {
-      report(context, Codes.IncompleteMaterial, certSubject, `intermediate certificate of cluster "${cluster}" is missing while other files in its directory exist`);
-      return { cluster, state: 'incomplete', files };
+      report(context, Codes.IncompleteMaterial, certSubject, `intermediate certificate ${owner} is missing while ${slot.shared ? `${CA_KEY} or ${CERT_CHAIN} exists` : 'other files in its directory exist'}`);
+      return { cluster, slot, state: 'incomplete', files };
     }
-    return { cluster, state: 'absent', files };
+    return { cluster, slot, state: 'absent', files };
   }
 
   const certificate = readCertificate(files.caCert, certSubject, context);
@@ -143,9 +146,10 @@ function inspectCluster(files: ClusterFiles, root: InspectedRoot, context: Conte
 
   const rootText = root.certificate?.text;
   const rootCopySubject = subject(ROOT_CERT, 'root certificate copy');
-  const rootCopy = readText(files.rootCert, rootCopySubject, context);
+  // a shared intermediate has no copy: its root-cert.pem is the root itself
+  const rootCopy = !keepsRootCopy(slot) ? undefined : readText(files.rootCert, rootCopySubject, context);
   if (rootCopy !== undefined && rootText !== undefined && rootCopy !== rootText) {
-    report(context, Codes.RootCopyDiffers, rootCopySubject, `root certificate copy of cluster "${cluster}" differs from ${displayPath(layout, ROOT_CERT)}`, {
+    report(context, Codes.RootCopyDiffers, rootCopySubject, `root certificate copy ${owner} differs from ${displayPath(layout, ROOT_CERT)}`, {
       hint: `copy it: cp ${displayPath(layout, ROOT_CERT)} ${displayPath(layout, rootCopySubject.file)}`,
     });
   }
@@ -153,11 +157,11 @@ function inspectCluster(files: ClusterFiles, root: InspectedRoot, context: Conte
   const chain = readText(files.certChain, chainSubject, context);
   // compared only when both certificates parsed: a broken one is already reported
   if (chain !== undefined && certificate && rootText !== undefined && chain !== certificate.text + rootText) {
-    report(context, Codes.ChainMismatch, chainSubject, `certificate chain of cluster "${cluster}" is not ${CA_CERT} followed by ${ROOT_CERT}`, {
-      hint: `rebuild it: cat ${displayPath(layout, clusterFile(cluster, CA_CERT))} ${displayPath(layout, ROOT_CERT)} > ${displayPath(layout, chainSubject.file)}`,
+    report(context, Codes.ChainMismatch, chainSubject, `certificate chain ${owner} is not ${CA_CERT} followed by ${ROOT_CERT}`, {
+      hint: `rebuild it: cat ${displayPath(layout, slotFile(slot, CA_CERT))} ${displayPath(layout, ROOT_CERT)} > ${displayPath(layout, chainSubject.file)}`,
     });
   }
-  return { cluster, state: 'present', files, certificate };
+  return { cluster, slot, state: 'present', files, certificate };
 }
 
 function checkIntermediateConstraints({ basicConstraints: constraints }: ParsedCertificate, subject: Subject, context: Context): void {
@@ -278,7 +282,8 @@ function readText(file: FileContent, subject: Subject, context: Context): string
 }
 
 function hasAnyFile(files: ClusterFiles): boolean {
-  return [files.caCert, files.caKey, files.certChain, files.rootCert].some(exists);
+  // the shared intermediate's rootCert is the root itself, not one of its own files
+  return [files.caCert, files.caKey, files.certChain, ...(keepsRootCopy(files.slot) ? [files.rootCert] : [])].some(exists);
 }
 
 function report(context: Context, code: ErrorCode, subject: Subject, message: string, extra: { hint?: string } = {}): void {

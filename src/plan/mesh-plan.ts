@@ -6,6 +6,7 @@ import { planCluster, type ClusterPlan } from './cluster-plan.js';
 import { carriesPrivateMaterial, privateSecretPath, secretDelivery, type SecretDelivery } from './secret-delivery.js';
 import { planRotation, type RotationPlan } from './rotation-plan.js';
 import { planUpgrade, type UpgradePlan } from './upgrade-plan.js';
+import { intermediateSlots, type IntermediateSlot } from '../rules/pki-intermediates.js';
 
 // The plan stage: everything the later stages need, decided once from the model. pki makes CA
 // material for `caClusters`, credentials reads the API servers of `readClusters`, render turns
@@ -27,8 +28,10 @@ export interface MeshPlan {
   clusters: ClusterPlan[];
   /** primaries first: a remote's sidecars and gateways are injected by its primary's istiod */
   installOrder: ClusterPlan[];
-  /** the clusters that run istiod, sorted; each needs an intermediate CA of its own */
+  /** the clusters that run istiod, sorted; each signs with an intermediate CA (its own, or one shared: see intermediates) */
   primaries: ClusterModel[];
+  /** spec.pki.intermediates: the intermediate CAs, each with the primaries that sign with it and its place in spec.pki.dir */
+  intermediates: IntermediateSlot[];
   /** the clusters another cluster reads: their API server CA and reader token are needed */
   readClusters: ClusterModel[];
   /** how remote secrets reach their readers */
@@ -63,6 +66,7 @@ export function planMesh(mesh: MeshModel): MeshPlan {
     clusters,
     installOrder: [...clusters.filter((p) => p.cluster.role === 'primary'), ...clusters.filter((p) => p.cluster.role === 'remote')],
     primaries: primariesOf(mesh.clusters),
+    intermediates: mesh.pki.provider === 'cert-manager' ? [] : intermediateSlots(mesh.pki.intermediates, primariesOf(mesh.clusters).map((c) => c.name)),
     readClusters: clustersRead(topology),
     remoteSecretDelivery,
     remoteSecrets,

@@ -40,7 +40,7 @@ export interface MeshSpec {
   /** mesh-wide Helm values overlays by release (clusters[].helm wins over these) */
   helm?: HelmOverlays;
   networks?: string[];
-  pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec; keyType?: CaKeyType; provider?: 'meshgen' | 'cert-manager'; certManager?: CertManagerSpec; rotation?: RotationSpec };
+  pki?: { dir?: string; root?: CaProfileSpec; intermediate?: CaProfileSpec; keyType?: CaKeyType; provider?: 'meshgen' | 'cert-manager'; certManager?: CertManagerSpec; rotation?: RotationSpec; intermediates?: 'per-cluster' | 'shared' };
   secrets?: {
     mode?: 'plain' | 'omit' | 'sops' | 'sealed-secrets' | 'external-secrets';
     sops?: { age?: string[] };

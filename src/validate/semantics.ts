@@ -24,6 +24,7 @@ import { checkSecretsByReference } from './checks/secrets-by-reference.js';
 import { checkLifecycle } from './checks/lifecycle.js';
 import { checkHelmOverlays } from './checks/helm-overlays.js';
 import { checkEncryptedSecrets } from './checks/encrypted-secrets.js';
+import { checkPkiIntermediates } from './checks/pki-intermediates.js';
 
 // Checks of meaning, on a document whose shape the schema already accepted. Each check
 // reports at the node the user has to change, and every check runs, so that one run
@@ -54,6 +55,7 @@ export const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkNorthSouth,
   checkVerification,
   checkEncryptedSecrets,
+  checkPkiIntermediates,
 ];
 
 export function checkSemantics(source: MeshSource, document: MeshDocument, today?: Date): Diagnostic[] {

@@ -21,6 +21,7 @@ import { rotationCacertsCommand, rotationSection, type RotationRoots } from './r
 import type { RotationPlan } from '../../plan/rotation-plan.js';
 import { upgradeSection } from './upgrade-section.js';
 import type { ClusterCaMaterial } from '../../pki/plan.js';
+import { slotFile, slotOf, type IntermediateSlot } from '../../rules/pki-intermediates.js';
 
 // out/README.md: what a reviewer needs to understand the mesh and apply it by hand (or with
 // the GitOps wrappers, when spec.gitops asks for them).
@@ -44,6 +45,7 @@ export function meshReadme(
     `| Istio | ${mesh.istio.version}${mesh.istio.revision ? ` (revision \`${mesh.istio.revision}\`)` : ''} |`,
     `| topology | ${mesh.topology}${mesh.legacyGlobal ? ` (legacy .${mesh.legacyGlobal.suffix}: replicated control planes)` : ''}, ${mesh.multiNetwork ? `multi-network (${mesh.networks.join(', ')})` : `single network (${mesh.networks[0]})`} |`,
     ...(rootCertPem ? trustRootRows(rootCertPem) : []),
+    ...sharedIntermediateRows(meshPlan.intermediates),
     '',
     '```mermaid',
     ...topologyDiagram(mesh, meshPlan),
@@ -72,7 +74,7 @@ export function meshReadme(
     'starts, or it makes a self-signed CA of its own.',
     '',
     '```sh',
-    ...meshPlan.installOrder.flatMap((plan) => bootstrapSteps(mesh, plan, sourceLabel, meshPlan.rotation)),
+    ...meshPlan.installOrder.flatMap((plan) => bootstrapSteps(mesh, plan, sourceLabel, meshPlan.rotation, meshPlan.intermediates)),
     '```',
     '',
     'Then each cluster in turn, primaries first: a remote\'s sidecars and gateways are injected by',
@@ -87,7 +89,7 @@ export function meshReadme(
   lines.push(...encryptedSecretsSection(mesh, meshPlan));
   lines.push(...upgradeSection(mesh, meshPlan));
   lines.push(...rotationSection(mesh, meshPlan, pkiDirFromOut(mesh, sourceLabel), ca.material ?? new Map(), ca.rotationRoots));
-  const gitops = gitopsSections(mesh, meshPlan, (plan) => bootstrapSteps(mesh, plan, sourceLabel, meshPlan.rotation));
+  const gitops = gitopsSections(mesh, meshPlan, (plan) => bootstrapSteps(mesh, plan, sourceLabel, meshPlan.rotation, meshPlan.intermediates));
   if (gitops.length) lines.push('', ...gitops);
   lines.push('');
   return lines.join('\n');
@@ -97,7 +99,7 @@ export function meshReadme(
  * What must exist before istiod starts, and cannot come from git: the istio-system Namespace
  * and, on a primary, the plugged-in CA (otherwise istiod makes a self-signed one).
  */
-function bootstrapSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string, rotation?: RotationPlan): string[] {
+function bootstrapSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string, rotation: RotationPlan | undefined, intermediates: readonly IntermediateSlot[]): string[] {
   const c = plan.cluster;
   const ctx = contextOf(c);
   const steps = [`kubectl --context ${ctx} apply -f ${manifestsDir(c.name)}/${NAMESPACE_MANIFEST}`];
@@ -108,7 +110,9 @@ function bootstrapSteps(mesh: MeshModel, plan: ClusterPlan, sourceLabel: string,
     steps.push(`kubectl --context ${ctx} -n ${ISTIO_NAMESPACE} wait --for=condition=Ready ${byReference.kind.toLowerCase()}.${byReference.group}/${byReference.name} --timeout=5m`);
   } else if (plan.cacerts) {
     const pki = pkiDirFromOut(mesh, sourceLabel);
-    const file = (name: string) => `--from-file=${pki}/${c.name}/${name}`;
+    // the cluster's own directory, or the top of the pki directory for a shared intermediate
+    const slot = slotOf(intermediates, c.name);
+    const file = (name: string) => `--from-file=${pki}/${slot ? slotFile(slot, name) : `${c.name}/${name}`}`;
     // during a root rotation the phase's bundle and chain are in certs/, not in the pki directory
     if (rotation && plan.cacerts !== 'file') {
       steps.push(rotationCacertsCommand(ctx, c.name, pki, rotation));
@@ -194,6 +198,12 @@ function installSteps(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan): s
     '```',
   );
   return section;
+}
+
+/** spec.pki.intermediates shared: a reviewer sees that one intermediate CA is in every primary. */
+function sharedIntermediateRows(intermediates: readonly IntermediateSlot[]): string[] {
+  const shared = intermediates.find((s) => s.shared);
+  return shared && shared.clusters.length > 1 ? [`| intermediate CA | one, shared by ${shared.clusters.join(', ')} (\`pki.intermediates: shared\`; its key is in each of their cacerts) |`] : [];
 }
 
 /** The shared root every intermediate chains to: a reviewer sees a rotation here. */

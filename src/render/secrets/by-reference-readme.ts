@@ -1,4 +1,5 @@
 import { ISTIO_NAMESPACE, type MeshModel } from '../../model/mesh-model.js';
+import { slotFile, slotOf } from '../../rules/pki-intermediates.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { CACERTS_KEYS, CACERTS_SECRET, KUBECONFIG_PROPERTY, READER_PUSH_SECRET } from '../../plan/by-reference-plan.js';
 import type { ResId } from '../../resource/kube-object.js';
@@ -62,6 +63,11 @@ export function byReferenceSection(mesh: MeshModel, meshPlan: MeshPlan, pkiDir: 
       lines.push(`| \`${plan.byReference.cacertsFromStore!.remoteKey}\` | ${CACERTS_KEYS.map((k) => `\`${k}\``).join(', ')} | you, once (below) | ${plan.cluster.name} |`);
     }
     if (fromStore.length) {
+      // a cluster's own directory, or the top of the pki directory for a shared intermediate
+      const caFile = (cluster: string, name: string) => {
+        const slot = slotOf(meshPlan.intermediates, cluster);
+        return slot ? slotFile(slot, name) : `${cluster}/${name}`;
+      };
       lines.push(
         '',
         `Each primary's \`${CACERTS_SECRET}\` comes from the store too: the ExternalSecret \`${CACERTS_SECRET}\` reads one property per file`,
@@ -70,7 +76,7 @@ export function byReferenceSection(mesh: MeshModel, meshPlan: MeshPlan, pkiDir: 
         'Vault\'s KV engine, for example (`<mount>`: the KV mount the store reads):',
         '',
         '```sh',
-        ...fromStore.map((p) => `vault kv put <mount>/${p.byReference.cacertsFromStore!.remoteKey} ${CACERTS_KEYS.map((k) => `${k}=@${pkiDir}/${p.cluster.name}/${k}`).join(' ')}`),
+        ...fromStore.map((p) => `vault kv put <mount>/${p.byReference.cacertsFromStore!.remoteKey} ${CACERTS_KEYS.map((k) => `${k}=@${pkiDir}/${caFile(p.cluster.name, k)}`).join(' ')}`),
         '```',
       );
     }
