@@ -45,7 +45,8 @@ not fit the phase.
 
 certs rotate-intermediate renews one primary's intermediate CA under the same root: the old
 one moves to spec.pki.dir/CLUSTER.retired.<fingerprint>/, and the next build changes only
-that cluster's certs/ and cacerts.`;
+that cluster's certs/ and cacerts. With pki.intermediates: shared it is refused (MG3352): the
+one intermediate belongs to every primary.`;
 
 interface ParsedArgs {
   command?: string;

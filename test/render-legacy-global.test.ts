@@ -158,6 +158,20 @@ describe('Istio 1.6-1.7', () => {
     ]);
   });
 
+  it('clusters[].proxy.includeIPRanges becomes values.global.proxy.includeIPRanges of the IstioOperator', () => {
+    const text = ISTIO_17.replace('zone: eu-1a, dns: { version: "1.11.1" }', 'zone: eu-1a, podCIDR: 10.8.0.0/16, serviceCIDR: 10.9.0.0/16, proxy: { includeIPRanges: auto }, dns: { version: "1.11.1" }');
+    const { yaml } = renderText(text);
+    expect(yaml('east/istioctl/istio-operator.yaml').spec.values.global.proxy).toEqual({ includeIPRanges: '10.8.0.0/16,10.9.0.0/16' });
+    expect(yaml('west/istioctl/istio-operator.yaml').spec.values.global.proxy).toBeUndefined();
+  });
+
+  it('on Istio 1.5 too, beside the 1.5 keys', () => {
+    const text = ISTIO_17.replace('version: "1.7.8"', 'version: "1.5.10"').replace('zone: eu-1a, dns: { version: "1.11.1" }', 'zone: eu-1a, proxy: { includeIPRanges: [10.8.0.0/16] }, dns: { version: "1.11.1" }');
+    const global = renderText(text).yaml('east/istioctl/istio-operator.yaml').spec.values.global;
+    expect(global.proxy).toEqual({ includeIPRanges: '10.8.0.0/16' });
+    expect(global.trustDomain).toBe('cluster.local');
+  });
+
   it('ServiceEntries use networking.istio.io/v1alpha3', () => {
     expect(renderText(ISTIO_17).yaml(`east/${SE('httpbin.bar.global')}`).apiVersion).toBe('networking.istio.io/v1alpha3');
   });

@@ -159,7 +159,7 @@ export const DiagnosticCatalog = {
   RootNotSelfSigned: { code: 'MG3014', severity: 'error', summary: '`root-cert.pem` is not self-signed' },
   PkiDirNotADirectory: { code: 'MG3015', severity: 'error', summary: '`spec.pki.dir`, or a cluster\'s directory in it, exists but is not a directory' },
   PkiDirInsideOut: { code: 'MG3016', severity: 'error', summary: '`spec.pki.dir` is the `--out` directory or inside it, so keys would be published with out/' },
-  IntermediateKeyMissing: { code: 'MG3017', severity: 'error', summary: 'a build that writes `cacerts` (`secrets.mode: plain`) finds an intermediate certificate without its `ca-key.pem`' },
+  IntermediateKeyMissing: { code: 'MG3017', severity: 'error', summary: 'a build that writes `cacerts` (`secrets.mode` plain, sops or sealed-secrets) finds an intermediate certificate without its `ca-key.pem`' },
 
   // day-2 lifecycle: staged root rotation, intermediate rotation (spec.pki.rotation, meshgen certs rotate-intermediate)
   RotationNewRootMissing: { code: 'MG3301', severity: 'error', summary: 'a root rotation phase after `trust-both` without the new root in `<pki>/rotation.new/` (a phase was skipped)' },

@@ -37,7 +37,7 @@ export interface ClusterPlan {
   readers: ClusterModel[];
   /** the reader token Secret that those remote secrets are built from: when anyone reads this cluster */
   readerTokenSecret: boolean;
-  /** a primary: it runs istiod with a plugged-in intermediate CA of its own */
+  /** a primary: it runs istiod with a plugged-in intermediate CA (its own, or with `pki.intermediates: shared` the mesh's one) */
   caMaterial: boolean;
   /**
    * How that CA reaches the cluster as the `cacerts` Secret: a file in out/<cluster>/secrets/

@@ -119,7 +119,7 @@ export const FEATURES = {
   },
   /** IstioOperator spec.revision (control-plane revisions) */
   revision: {
-    what: 'control-plane revisions (IstioOperator spec.revision)',
+    what: 'control-plane revisions (spec.revision of the IstioOperator, which the 1.4 IstioControlPlane lacks)',
     why: 'spec.istio.revision installs a revisioned control plane',
     firstMinor: 6,
     source: 'github.com/istio/api operator/v1alpha1/operator.proto, revision first in release-1.6',

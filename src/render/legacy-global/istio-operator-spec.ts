@@ -57,4 +57,6 @@ export interface IstioOperatorGlobalValues {
   multiCluster?: { enabled?: boolean; clusterName?: string; globalDomainSuffix?: string; includeEnvoyFilter?: boolean };
   podDNSSearchNamespaces?: string[];
   controlPlaneSecurityEnabled?: boolean;
+  /** the sidecars' outbound capture, comma-separated (operator/data/profiles/default.yaml @1.5.4-1.7.8: "*") */
+  proxy?: { includeIPRanges?: string };
 }

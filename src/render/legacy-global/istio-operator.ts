@@ -37,6 +37,7 @@ export function istioOperator(mesh: MeshModel, plan: ClusterPlan): IstioOperator
         // becomes dnsConfig.searches of injected pods, so <name>.<namespace> resolves too
         podDNSSearchNamespaces: [suffix],
         controlPlaneSecurityEnabled: true,
+        ...(cluster.includeIPRanges ? { proxy: { includeIPRanges: cluster.includeIPRanges.ranges.join(',') } } : {}),
       },
     },
   };
