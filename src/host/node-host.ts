@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { FileTooLargeError, HostError, NotRegularFileError, type FileStat, type Host, type WriteOptions } from './host.js';
+import { FileTooLargeError, HostError, NotRegularFileError, type ExactStat, type FileStat, type Host, type WriteOptions } from './host.js';
 
 // The real world, for the CLI: node:fs, process.env and the system clock.
 
@@ -11,6 +11,7 @@ export function nodeHost(env: NodeJS.ProcessEnv = process.env): Host {
     readFileNoFollow,
     readRegularFile,
     lstat: (path) => statOrUndefined(() => lstatSync(path)),
+    lstatExact,
     stat: (path) => statOrUndefined(() => statSync(path)),
     readdir: (path) => readdirSync(path).sort(),
     mkdir: (path, mode = 0o755) => {
@@ -41,6 +42,19 @@ export function nodeHost(env: NodeJS.ProcessEnv = process.env): Host {
     env,
     now: () => new Date(),
   };
+}
+
+function lstatExact(path: string): ExactStat | undefined {
+  let stats;
+  try {
+    stats = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+  if (!stats) return undefined;
+  const kind = stats.isSymbolicLink() ? 'symlink' : stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : 'other';
+  return { kind, mode: Number(stats.mode & 0o777n), size: Number(stats.size), mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, ino: stats.ino };
 }
 
 function writeAll(fd: number, content: string): void {

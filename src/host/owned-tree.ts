@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { errorCode, type FileStat, type Host } from './host.js';
+import { errorCode, type ExactStat, type FileStat, type Host } from './host.js';
 
 // A directory meshgen owns (out/, pki/), reached only through real directories. A pull
 // request can plant a symlink anywhere in a checkout, so every path below the root is walked
@@ -65,6 +65,15 @@ export class OwnedTree {
   lstat(rel: string): FileStat | undefined {
     if (!this.parentsAreDirectories(rel)) return undefined;
     return this.host.lstat(this.path(rel));
+  }
+
+  /**
+   * lstatExact of `rel` (nanosecond times, inode), with the parents checked as lstat does;
+   * undefined when absent or when the host cannot tell.
+   */
+  lstatExact(rel: string): ExactStat | undefined {
+    if (!this.host.lstatExact || !this.parentsAreDirectories(rel)) return undefined;
+    return this.host.lstatExact(this.path(rel));
   }
 
   /** The problem on the way to `rel`, including `rel` itself being a symlink, or undefined. */
