@@ -129,6 +129,14 @@ export function diffOutput(host: Host, outDir: string, files: OutputSet, options
   };
   for (const file of sortedFiles(files)) {
     // a link on the way is an error even where nothing is read: the build would write there
+    if (file.private && (options.checkOnly || file.content === undefined)) {
+      // nothing of it is read: what it is comes from its directory's listing, read once
+      const kind = guarded(() => tree.kindOf(file.path));
+      if (kind instanceof OwnedPathError) continue;
+      if (kind === 'symlink') problems.add(new OwnedPathError('symlink', file.path, tree.root));
+      else diff.uncompared.push(file.path);
+      continue;
+    }
     let exact: ExactStat | undefined;
     if (cache) {
       const stat = guarded(() => tree.lstatExact(file.path));
@@ -144,10 +152,6 @@ export function diffOutput(host: Host, outDir: string, files: OutputSet, options
         problems.add(problem);
         continue;
       }
-    }
-    if (file.private && (options.checkOnly || file.content === undefined)) {
-      diff.uncompared.push(file.path);
-      continue;
     }
     // the stat cache: a file whose lstat is the recorded one holds the recorded bytes
     if (cache && exact?.kind === 'file' && file.content !== undefined) {
@@ -258,9 +262,9 @@ function scanForeignFiles(tree: OwnedTree, known: ReadonlySet<string>, clusters:
     else if (!known.has(path)) unknown.add(path);
   };
   const walk = (dir: string) => {
-    for (const name of tree.readdir(dir)) {
+    for (const { name, kind } of tree.readdirKinds(dir)) {
       const path = `${dir}/${name}`;
-      if (tree.lstat(path)?.kind === 'directory') walk(path);
+      if (kind === 'directory') walk(path);
       else visit(path);
     }
   };
@@ -273,11 +277,11 @@ function scanForeignFiles(tree: OwnedTree, known: ReadonlySet<string>, clusters:
   for (const dir of knownDirs) {
     const stat = dir === '.' ? tree.rootStat() : tree.lstat(dir);
     if (stat?.kind !== 'directory') continue;
-    for (const name of tree.readdir(dir === '.' ? '' : dir)) {
+    for (const { name, kind } of tree.readdirKinds(dir === '.' ? '' : dir)) {
       if (!name.includes(LEFTOVER_MARK)) continue;
       const path = dir === '.' ? name : `${dir}/${name}`;
       const match = LEFTOVER.exec(path);
-      if (match && known.has(match[1]) && tree.lstat(path)?.kind === 'file') leftovers.add(path);
+      if (match && known.has(match[1]) && kind === 'file') leftovers.add(path);
     }
   }
   for (const path of leftovers) unknown.delete(path);

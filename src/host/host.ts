@@ -64,6 +64,11 @@ export interface Host {
   stat(path: string): FileStat | undefined;
   /** Entry names of a directory, sorted. */
   readdir(path: string): string[];
+  /**
+   * Entry names of a directory with what each one is (never followed: a symlink is one),
+   * sorted, from one readdir. Optional: callers fall back to readdir and lstat.
+   */
+  readdirKinds?(path: string): Array<{ name: string; kind: FileKind }>;
   /** Creates a directory and its missing parents with `mode` (default 0o755); no error when it exists. */
   mkdir(path: string, mode?: number): void;
   writeFile(path: string, content: string, options: WriteOptions): void;

@@ -181,6 +181,12 @@ export class MemoryHost implements Host {
     return [...this.entries.keys()].filter((p) => p !== dir && p.startsWith(prefix) && !p.slice(prefix.length).includes('/')).map((p) => p.slice(prefix.length)).sort();
   }
 
+  readdirKinds(path: string): Array<{ name: string; kind: FileStat['kind'] }> {
+    const dir = this.resolve(path);
+    const prefix = dir === '/' ? '/' : `${dir}/`;
+    return this.readdir(path).map((name) => ({ name, kind: this.entries.get(prefix + name)!.kind }));
+  }
+
   mkdir(path: string, mode = 0o755): void {
     const parts = normalize(path).split('/').filter(Boolean);
     let current = '';

@@ -14,6 +14,10 @@ export function nodeHost(env: NodeJS.ProcessEnv = process.env): Host {
     lstatExact,
     stat: (path) => statOrUndefined(() => statSync(path)),
     readdir: (path) => readdirSync(path).sort(),
+    readdirKinds: (path) =>
+      readdirSync(path, { withFileTypes: true })
+        .map((d) => ({ name: d.name, kind: d.isSymbolicLink() ? ('symlink' as const) : d.isFile() ? ('file' as const) : d.isDirectory() ? ('directory' as const) : ('other' as const) }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     mkdir: (path, mode = 0o755) => {
       mkdirSync(path, { recursive: true, mode });
     },
