@@ -85,7 +85,8 @@ function updateFrom(scratch, examples) {
     }
     const run = spawnSync(process.execPath, [CLI, 'build', `examples/${example}/mesh.yaml`, '--out', out, '--quiet'], { cwd: scratch, encoding: 'utf8' });
     if (run.status !== 0) fail(`building examples/${example} failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
-    const tree = readTree(join(scratch, out));
+    // without the stat cache (out/.meshgen-cache.json): local to the machine that built, git-ignored, not output
+    const tree = new Map([...readTree(join(scratch, out))].filter(([path]) => !path.startsWith('.meshgen-cache.json')));
     const gitignore = tree.get('.gitignore')?.bytes.toString('utf8') ?? '';
     const ignoresSecrets = gitignore.split('\n').includes(PRIVATE_RULE);
     // secrets.mode sops, sealed-secrets and omit write no plain private file, and say so

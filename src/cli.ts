@@ -134,7 +134,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         const line = progressStream?.isTTY && !args.flags.has('--quiet') ? new ProgressLine(progressStream) : undefined;
         let result: BuildResult;
         try {
-          result = await build({ meshFile, outDir, check, strict, summary, progress: line && ((event) => line.show(progressText(event))) });
+          result = await build({ meshFile, outDir, check, strict, summary, meshgenVersion: version(), progress: line && ((event) => line.show(progressText(event))) });
         } finally {
           line?.clear();
         }

@@ -25,6 +25,7 @@ import type { OutputFile } from './resource/output-files.js';
 import { OwnedTree } from './host/owned-tree.js';
 import { diffOutput, withManifest, type OutputDiff } from './emit/out-dir.js';
 import { publish } from './emit/publish.js';
+import { loadStatCache, saveStatCache } from './emit/stat-cache.js';
 import { openWorkspace, type Workspace } from './emit/workspace.js';
 import type { OutputSet } from './resource/output-files.js';
 import { removalWarnings } from './emit/removal-warnings.js';
@@ -55,6 +56,8 @@ export interface BuildOptions {
   lockTimeoutMs?: number;
   /** also make the review summary (Markdown): this build compared with the manifest in --out */
   summary?: boolean;
+  /** meshgen's version, recorded in the stat cache (a cache of another version is not used); default "dev" */
+  meshgenVersion?: string;
   /** what the build is doing, for a progress line (the CLI shows it on a terminal) */
   progress?: (event: BuildProgress) => void;
 }
@@ -130,7 +133,9 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   // the facts the review summary compares are recorded in the manifest (emit/summary.ts)
   const review = reviewFacts(mesh, plan, pki.material);
   const files = withManifest(rendered.files, review);
-  const emitted = run.add(compareWithOut(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name) }));
+  // the stat cache lets unchanged files be compared by hash, unread (emit/stat-cache.ts)
+  const statCache = loadStatCache(host, options.outDir, options.meshgenVersion ?? 'dev');
+  const emitted = run.add(compareWithOut(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name), cache: statCache }));
   run.add({ diagnostics: removalWarnings(emitted.diff) });
 
   const pkiCreated = pki.writes.map((w) => relative(pkiTarget.dir, w.path).split(sep).join('/'));
@@ -142,6 +147,7 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   // everything staged first, then CA material committed, then out/: see emit/publish.ts
   progress({ stage: 'write' });
   const published = run.add(publish(host, { outDir: options.outDir, files, diff: emitted.diff, pki: { target: pkiTarget, writes: pki.writes } }));
+  if (statCache && !hasErrors(published.diagnostics)) saveStatCache(host, options.outDir, statCache, files, emitted.diff);
   return run.result({ ...result, pkiKept: published.pkiKept });
 }
 

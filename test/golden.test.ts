@@ -37,6 +37,7 @@ function publicTree(dir: string): Map<string, TreeFile> {
     if (!entry.isFile()) continue;
     const full = join(entry.parentPath, entry.name);
     const path = relative(dir, full).split(sep).join('/');
+    if (path.startsWith('.meshgen-cache.json')) continue; // the stat cache: local to the machine that built, not output
     if (!privateFile(path)) tree.set(path, { bytes: readFileSync(full), executable: (statSync(full).mode & 0o111) !== 0 });
   }
   return tree;

@@ -29,6 +29,11 @@ const CASES: Case[] = [
   ['rmdir of a non-empty directory', (h, r) => h.rmdir(`${r}/d`)],
   ['lstat of a symlink', (h, r) => h.lstat(`${r}/l`)?.kind],
   ['stat of a dangling symlink', (h, r) => h.stat(`${r}/dangling`)],
+  ['readdirKinds of a directory with a file, directories and symlinks', (h, r) => h.readdirKinds?.(r)],
+  ['readdirKinds of a file', (h, r) => h.readdirKinds?.(`${r}/f`)],
+  ['lstatExact of a symlink', (h, r) => h.lstatExact?.(`${r}/l`)?.kind],
+  ['lstatExact of a file: kind and size', (h, r) => (({ kind, size }) => ({ kind, size }))(h.lstatExact!(`${r}/f`)!)],
+  ['lstatExact of an absent path, and of a path under a file', (h, r) => [h.lstatExact?.(`${r}/absent`), h.lstatExact?.(`${r}/f/x`)]],
 ];
 
 function outcome(run: () => unknown): string {
@@ -48,7 +53,7 @@ describe('MemoryHost fails where Node fails', () => {
     mkdirSync(join(disk, 'e'));
     symlinkSync(join(disk, 'f'), join(disk, 'l'));
     symlinkSync(join(disk, 'nowhere'), join(disk, 'dangling'));
-    const memory = new MemoryHost({ files: { '/m/f': 'f', '/m/d/x': 'x' } });
+    const memory = new MemoryHost({ files: { '/m/f': 'f', '/m/d/x': 'x' }, exactStat: true });
     memory.mkdir('/m/e');
     memory.symlink('/m/f', '/m/l');
     memory.symlink('/m/nowhere', '/m/dangling');

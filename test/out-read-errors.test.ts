@@ -49,6 +49,8 @@ describe('a file in out/ that cannot be read', () => {
     const real = nodeHost();
     const host: Host = {
       ...real,
+      // no stat cache: with it, a file whose stat is unchanged is not read at all (a real chmod changes its ctime)
+      lstatExact: undefined,
       readFile: (path) => {
         if (path === denied) throw new HostError('EACCES', path);
         return real.readFile(path);

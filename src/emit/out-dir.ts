@@ -1,12 +1,13 @@
 import { posix, resolve } from 'node:path';
 import { compareText, error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { Codes } from '../diagnostics/catalog.js';
-import type { Host } from '../host/host.js';
+import type { ExactStat, Host } from '../host/host.js';
 import { OwnedPathError, OwnedTree } from '../host/owned-tree.js';
 import { OwnedPathProblems } from '../host/owned-path-diagnostic.js';
 import { MANIFEST_PATH, manifestContent, parseManifest } from './manifest.js';
 import type { OutputFile, OutputSet } from '../resource/output-files.js';
-import { JOURNAL_PATH, STAGING_DIR, isPrivatePath, ownedDirs } from '../resource/out-layout.js';
+import { JOURNAL_PATH, STAGING_DIR, STAT_CACHE_PATH, STAT_CACHE_TEMP_PATH, isPrivatePath, ownedDirs } from '../resource/out-layout.js';
+import type { StatCache } from './stat-cache.js';
 import { JournalError, JournalView, PRIVATE_DIR_MODE, readJournal } from './journal.js';
 
 // What a build would change in out/: every rendered file compared with what is on disk,
@@ -58,6 +59,11 @@ export interface DiffOptions {
   checkOnly: boolean;
   /** the clusters of the mesh, whose owned directories are scanned for unknown files */
   clusters: readonly string[];
+  /**
+   * the stat cache (stat-cache.ts): a file whose lstat matches its record is compared by hash,
+   * without being read; every file found unchanged is recorded in it
+   */
+  cache?: StatCache;
 }
 
 /**
@@ -114,16 +120,49 @@ export function diffOutput(host: Host, outDir: string, files: OutputSet, options
     }
   };
 
+  // a pending journal (--check only) means out/ is read through it: no cache then
+  const cache = journal === undefined ? options.cache : undefined;
+  const dirModes = new Map<string, number | undefined>();
+  const dirMode = (dir: string) => {
+    if (!dirModes.has(dir)) dirModes.set(dir, tree.lstat(dir)?.mode);
+    return dirModes.get(dir);
+  };
   for (const file of sortedFiles(files)) {
     // a link on the way is an error even where nothing is read: the build would write there
-    const problem = tree.problemOf(file.path);
-    if (problem) {
-      problems.add(problem);
+    if (file.private && (options.checkOnly || file.content === undefined)) {
+      // nothing of it is read: what it is comes from its directory's listing, read once
+      const kind = guarded(() => tree.kindOf(file.path));
+      if (kind instanceof OwnedPathError) continue;
+      if (kind === 'symlink') problems.add(new OwnedPathError('symlink', file.path, tree.root));
+      else diff.uncompared.push(file.path);
       continue;
     }
-    if (file.private && (options.checkOnly || file.content === undefined)) {
-      diff.uncompared.push(file.path);
-      continue;
+    let exact: ExactStat | undefined;
+    if (cache) {
+      const stat = guarded(() => tree.lstatExact(file.path));
+      if (stat instanceof OwnedPathError) continue;
+      if (stat?.kind === 'symlink') {
+        problems.add(new OwnedPathError('symlink', file.path, tree.root));
+        continue;
+      }
+      exact = stat;
+    } else {
+      const problem = tree.problemOf(file.path);
+      if (problem) {
+        problems.add(problem);
+        continue;
+      }
+    }
+    // the stat cache: a file whose lstat is the recorded one holds the recorded bytes
+    if (cache && exact?.kind === 'file' && file.content !== undefined) {
+      const hash = cache.hashOf(file.content);
+      if (cache.trusted(file.path, exact) === hash) {
+        const modeOk = !(file.private || file.executable) || exact.mode === modeOf(file);
+        const dirOk = !file.private || dirMode(posix.dirname(file.path)) === PRIVATE_DIR_MODE;
+        if (modeOk && dirOk) cache.record(file.path, exact, hash);
+        diff.changes.push({ path: file.path, kind: modeOk && dirOk ? 'unchanged' : 'changed', private: file.private, ...(modeOk && dirOk ? {} : file.private ? {} : { before: file.content }) });
+        continue;
+      }
     }
     const onDisk = guarded(() => view.read(file.path));
     if (onDisk instanceof OwnedPathError) continue;
@@ -137,7 +176,8 @@ export function diffOutput(host: Host, outDir: string, files: OutputSet, options
     let kind: ChangeKind = onDisk === undefined ? 'added' : onDisk === file.content ? 'unchanged' : 'changed';
     // a private file must stay 0600 in a 0700 directory and a script executable: a wrong mode is a change to make
     if (kind === 'unchanged' && (file.private || file.executable) && view.mode(file.path) !== modeOf(file)) kind = 'changed';
-    if (kind === 'unchanged' && file.private && tree.lstat(posix.dirname(file.path))?.mode !== PRIVATE_DIR_MODE) kind = 'changed';
+    if (kind === 'unchanged' && file.private && dirMode(posix.dirname(file.path)) !== PRIVATE_DIR_MODE) kind = 'changed';
+    if (kind === 'unchanged' && cache && exact?.kind === 'file') cache.record(file.path, exact, cache.hashOf(file.content)); // the stat from before the read
     diff.changes.push({ path: file.path, kind, private: file.private, ...(kind === 'changed' && !file.private ? { before: onDisk } : {}) });
   }
 
@@ -222,9 +262,9 @@ function scanForeignFiles(tree: OwnedTree, known: ReadonlySet<string>, clusters:
     else if (!known.has(path)) unknown.add(path);
   };
   const walk = (dir: string) => {
-    for (const name of tree.readdir(dir)) {
+    for (const { name, kind } of tree.readdirKinds(dir)) {
       const path = `${dir}/${name}`;
-      if (tree.lstat(path)?.kind === 'directory') walk(path);
+      if (kind === 'directory') walk(path);
       else visit(path);
     }
   };
@@ -237,18 +277,18 @@ function scanForeignFiles(tree: OwnedTree, known: ReadonlySet<string>, clusters:
   for (const dir of knownDirs) {
     const stat = dir === '.' ? tree.rootStat() : tree.lstat(dir);
     if (stat?.kind !== 'directory') continue;
-    for (const name of tree.readdir(dir === '.' ? '' : dir)) {
+    for (const { name, kind } of tree.readdirKinds(dir === '.' ? '' : dir)) {
       if (!name.includes(LEFTOVER_MARK)) continue;
       const path = dir === '.' ? name : `${dir}/${name}`;
       const match = LEFTOVER.exec(path);
-      if (match && known.has(match[1]) && tree.lstat(path)?.kind === 'file') leftovers.add(path);
+      if (match && known.has(match[1]) && kind === 'file') leftovers.add(path);
     }
   }
   for (const path of leftovers) unknown.delete(path);
   return { unknown: [...unknown].sort(compareText), leftovers: [...leftovers].sort(compareText) };
 }
 
-/** Entries of out/ other than meshgen's own work files. */
+/** Entries of out/ other than meshgen's own work files and stat cache. */
 function hasEntries(tree: OwnedTree): boolean {
-  return tree.readdir('').some((name) => name !== STAGING_DIR && name !== JOURNAL_PATH);
+  return tree.readdir('').some((name) => name !== STAGING_DIR && name !== JOURNAL_PATH && name !== STAT_CACHE_PATH && name !== STAT_CACHE_TEMP_PATH);
 }

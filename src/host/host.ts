@@ -15,6 +15,16 @@ export interface FileStat {
   size: number;
 }
 
+/**
+ * lstat(2) with what tells one version of a file from another without reading it: the
+ * nanosecond modification and change times and the inode (the stat cache, emit/stat-cache.ts).
+ */
+export interface ExactStat extends FileStat {
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  ino: bigint;
+}
+
 export interface WriteOptions {
   mode: number;
   /**
@@ -45,10 +55,20 @@ export interface Host {
   readRegularFile?(path: string, maxBytes: number): string;
   /** What is at `path` itself (a symlink is reported as one), or undefined when nothing is. */
   lstat(path: string): FileStat | undefined;
+  /**
+   * lstat with nanosecond times and the inode, or undefined when nothing is at `path`.
+   * Optional: without it a build keeps no stat cache and reads every file it compares.
+   */
+  lstatExact?(path: string): ExactStat | undefined;
   /** What `path` leads to, following symlinks, or undefined when nothing is there. */
   stat(path: string): FileStat | undefined;
   /** Entry names of a directory, sorted. */
   readdir(path: string): string[];
+  /**
+   * Entry names of a directory with what each one is (never followed: a symlink is one),
+   * sorted, from one readdir. Optional: callers fall back to readdir and lstat.
+   */
+  readdirKinds?(path: string): Array<{ name: string; kind: FileKind }>;
   /** Creates a directory and its missing parents with `mode` (default 0o755); no error when it exists. */
   mkdir(path: string, mode?: number): void;
   writeFile(path: string, content: string, options: WriteOptions): void;

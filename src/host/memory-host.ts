@@ -1,12 +1,14 @@
 import { posix } from 'node:path';
-import { HostError, type FileStat, type Host, type WriteOptions } from './host.js';
+import { HostError, type ExactStat, type FileStat, type Host, type WriteOptions } from './host.js';
 
 // An in-memory filesystem for tests: files, directories and symlinks with modes, the errors
 // Node would raise, a fixed environment and a fixed clock. Paths are absolute POSIX paths.
 // It also plays the machine's processes, for lock files: `process()` gives another process on
 // the same filesystem, and `exit()` ends one (a killed build leaves its lock file behind).
 
-type Entry = { kind: 'file'; content: string; mode: number } | { kind: 'directory'; mode: number } | { kind: 'symlink'; target: string };
+// a file's inode and times (nanoseconds of the host's clock) are kept for lstatExact
+type FileEntry = { kind: 'file'; content: string; mode: number; ino: bigint; mtimeNs: bigint; ctimeNs: bigint };
+type Entry = FileEntry | { kind: 'directory'; mode: number } | { kind: 'symlink'; target: string };
 
 const MAX_LINKS = 40;
 
@@ -14,12 +16,18 @@ interface Machine {
   entries: Map<string, Entry>;
   running: Set<number>;
   nextPid: number;
+  nextIno: bigint;
 }
 
 export interface MemoryHostOptions {
   files?: Record<string, string>;
   env?: Record<string, string | undefined>;
   now?: Date;
+  /**
+   * lstatExact (nanosecond times, inodes), which turns on the stat cache of builds
+   * (emit/stat-cache.ts); off by default, so that out/ holds only what a build renders
+   */
+  exactStat?: boolean;
 }
 
 export class MemoryHost implements Host {
@@ -31,12 +39,13 @@ export class MemoryHost implements Host {
   private clock: Date;
 
   constructor(options: MemoryHostOptions = {}, machine?: Machine) {
-    this.machine = machine ?? { entries: new Map([['/', { kind: 'directory', mode: 0o755 }]]), running: new Set(), nextPid: 1000 };
+    this.machine = machine ?? { entries: new Map([['/', { kind: 'directory', mode: 0o755 }]]), running: new Set(), nextPid: 1000, nextIno: 1n };
     this.entries = this.machine.entries;
     this.pid = this.machine.nextPid++;
     this.machine.running.add(this.pid);
     this.env = { ...(options.env ?? {}) };
     this.clock = options.now ?? new Date('2026-01-01T00:00:00Z');
+    if (options.exactStat) this.lstatExact = (path) => this.lstatExactImpl(path);
     for (const [path, content] of Object.entries(options.files ?? {})) {
       this.mkdir(posix.dirname(path));
       this.writeFile(path, content, { mode: 0o644 });
@@ -45,13 +54,13 @@ export class MemoryHost implements Host {
 
   /** Another process on this machine: same filesystem, its own pid, this environment and clock. */
   process(): MemoryHost {
-    return new MemoryHost({ env: this.env, now: this.clock }, this.machine);
+    return new MemoryHost({ env: this.env, now: this.clock, exactStat: this.lstatExact !== undefined }, this.machine);
   }
 
   /** A process on a copy of this machine: the same files, from here on independent. */
   clone(): MemoryHost {
-    const copy: Machine = { entries: new Map(this.entries), running: new Set(this.machine.running), nextPid: this.machine.nextPid };
-    return new MemoryHost({ env: this.env, now: this.clock }, copy);
+    const copy: Machine = { entries: new Map(this.entries), running: new Set(this.machine.running), nextPid: this.machine.nextPid, nextIno: this.machine.nextIno };
+    return new MemoryHost({ env: this.env, now: this.clock, exactStat: this.lstatExact !== undefined }, copy);
   }
 
   /** This process ends (as by kill -9): its pid is no longer running. */
@@ -128,6 +137,29 @@ export class MemoryHost implements Host {
     return entry && statOf(entry);
   }
 
+  readonly lstatExact?: (path: string) => ExactStat | undefined;
+
+  private lstatExactImpl(path: string): ExactStat | undefined {
+    const at = this.tryParentOf(path);
+    const entry = at === undefined ? undefined : this.entries.get(at);
+    if (!entry) return undefined;
+    const times = entry.kind === 'file' ? { mtimeNs: entry.mtimeNs, ctimeNs: entry.ctimeNs, ino: entry.ino } : { mtimeNs: 0n, ctimeNs: 0n, ino: 0n };
+    return { ...statOf(entry), ...times };
+  }
+
+  /** utimes(2) of a regular file: sets its modification time (its change time becomes now, as on a real system). */
+  setMtime(path: string, mtimeNs: bigint): void {
+    const at = this.parentOf(path);
+    const entry = this.entries.get(at);
+    if (entry?.kind !== 'file') throw new HostError('ENOENT', path);
+    entry.mtimeNs = mtimeNs;
+    entry.ctimeNs = this.nowNs();
+  }
+
+  private nowNs(): bigint {
+    return BigInt(this.clock.getTime()) * 1_000_000n;
+  }
+
   stat(path: string): FileStat | undefined {
     let at: string;
     try {
@@ -149,6 +181,12 @@ export class MemoryHost implements Host {
     return [...this.entries.keys()].filter((p) => p !== dir && p.startsWith(prefix) && !p.slice(prefix.length).includes('/')).map((p) => p.slice(prefix.length)).sort();
   }
 
+  readdirKinds(path: string): Array<{ name: string; kind: FileStat['kind'] }> {
+    const dir = this.resolve(path);
+    const prefix = dir === '/' ? '/' : `${dir}/`;
+    return this.readdir(path).map((name) => ({ name, kind: this.entries.get(prefix + name)!.kind }));
+  }
+
   mkdir(path: string, mode = 0o755): void {
     const parts = normalize(path).split('/').filter(Boolean);
     let current = '';
@@ -167,7 +205,10 @@ export class MemoryHost implements Host {
     const target = existing?.kind === 'symlink' ? this.resolve(path, { mustExist: false }) : at;
     const entry = this.entries.get(target);
     if (entry?.kind === 'directory') throw new HostError('EISDIR', path);
-    this.entries.set(target, { kind: 'file', content, mode: entry?.kind === 'file' ? entry.mode : options.mode });
+    const now = this.nowNs();
+    // an existing file keeps its mode and inode (O_TRUNC)
+    const ino = entry?.kind === 'file' ? entry.ino : this.machine.nextIno++;
+    this.entries.set(target, { kind: 'file', content, mode: entry?.kind === 'file' ? entry.mode : options.mode, ino, mtimeNs: now, ctimeNs: now });
   }
 
   rename(from: string, to: string): void {
@@ -189,6 +230,7 @@ export class MemoryHost implements Host {
     for (const [path] of moved) this.entries.delete(path);
     this.entries.delete(target);
     for (const [path, value] of moved) this.entries.set(target + path.slice(source.length), value);
+    if (entry.kind === 'file') entry.ctimeNs = this.nowNs(); // rename(2) changes the file's ctime, as Linux filesystems do
   }
 
   /** A hard link; the two names share the entry until one of them is replaced. */
@@ -205,7 +247,7 @@ export class MemoryHost implements Host {
     const at = this.resolve(path);
     const entry = this.entries.get(at);
     if (!entry || entry.kind === 'symlink') throw new HostError('ENOENT', path);
-    this.entries.set(at, { ...entry, mode });
+    this.entries.set(at, entry.kind === 'file' ? { ...entry, mode, ctimeNs: this.nowNs() } : { ...entry, mode });
   }
 
   unlink(path: string): void {

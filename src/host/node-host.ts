@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { FileTooLargeError, HostError, NotRegularFileError, type FileStat, type Host, type WriteOptions } from './host.js';
+import { FileTooLargeError, HostError, NotRegularFileError, type ExactStat, type FileStat, type Host, type WriteOptions } from './host.js';
 
 // The real world, for the CLI: node:fs, process.env and the system clock.
 
@@ -11,8 +11,13 @@ export function nodeHost(env: NodeJS.ProcessEnv = process.env): Host {
     readFileNoFollow,
     readRegularFile,
     lstat: (path) => statOrUndefined(() => lstatSync(path)),
+    lstatExact,
     stat: (path) => statOrUndefined(() => statSync(path)),
     readdir: (path) => readdirSync(path).sort(),
+    readdirKinds: (path) =>
+      readdirSync(path, { withFileTypes: true })
+        .map((d) => ({ name: d.name, kind: d.isSymbolicLink() ? ('symlink' as const) : d.isFile() ? ('file' as const) : d.isDirectory() ? ('directory' as const) : ('other' as const) }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     mkdir: (path, mode = 0o755) => {
       mkdirSync(path, { recursive: true, mode });
     },
@@ -41,6 +46,19 @@ export function nodeHost(env: NodeJS.ProcessEnv = process.env): Host {
     env,
     now: () => new Date(),
   };
+}
+
+function lstatExact(path: string): ExactStat | undefined {
+  let stats;
+  try {
+    stats = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+  if (!stats) return undefined;
+  const kind = stats.isSymbolicLink() ? 'symlink' : stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : 'other';
+  return { kind, mode: Number(stats.mode & 0o777n), size: Number(stats.size), mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, ino: stats.ino };
 }
 
 function writeAll(fd: number, content: string): void {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { errorCode, type FileStat, type Host } from './host.js';
+import { errorCode, type ExactStat, type FileKind, type FileStat, type Host } from './host.js';
 
 // A directory meshgen owns (out/, pki/), reached only through real directories. A pull
 // request can plant a symlink anywhere in a checkout, so every path below the root is walked
@@ -27,6 +27,8 @@ export class OwnedPathError extends Error {
 export class OwnedTree {
   /** directories (and '' for the root) already found to be real directories, when remembered */
   private verifiedDirs?: Set<string>;
+  /** what each directory holds (name → kind), when remembered: read once per directory */
+  private listings?: Map<string, Map<string, FileKind> | undefined>;
 
   constructor(
     readonly host: Host,
@@ -41,6 +43,7 @@ export class OwnedTree {
    */
   rememberDirectories(): this {
     this.verifiedDirs = new Set();
+    this.listings = new Map();
     return this;
   }
 
@@ -65,6 +68,15 @@ export class OwnedTree {
   lstat(rel: string): FileStat | undefined {
     if (!this.parentsAreDirectories(rel)) return undefined;
     return this.host.lstat(this.path(rel));
+  }
+
+  /**
+   * lstatExact of `rel` (nanosecond times, inode), with the parents checked as lstat does;
+   * undefined when absent or when the host cannot tell.
+   */
+  lstatExact(rel: string): ExactStat | undefined {
+    if (!this.host.lstatExact || !this.parentsAreDirectories(rel)) return undefined;
+    return this.host.lstatExact(this.path(rel));
   }
 
   /** The problem on the way to `rel`, including `rel` itself being a symlink, or undefined. */
@@ -93,6 +105,43 @@ export class OwnedTree {
       if (code === 'ENOTREG' || code === 'EISDIR') throw new OwnedPathError('not-a-file', rel, this.root);
       throw e;
     }
+  }
+
+  /**
+   * What is at `rel` (a symlink is one, never followed), or undefined when it or a parent is
+   * absent; a symlink or a file in place of a parent throws. In a pass that remembers
+   * directories, from one listing of each directory rather than an lstat of each entry.
+   */
+  kindOf(rel: string): FileKind | undefined {
+    const slash = rel.lastIndexOf('/');
+    const listing = this.listing(slash < 0 ? '' : rel.slice(0, slash));
+    if (listing === 'unlisted') return this.lstat(rel)?.kind;
+    return listing?.get(slash < 0 ? rel : rel.slice(slash + 1));
+  }
+
+  /**
+   * Entry names and kinds of the directory at `rel` (sorted); empty when it is absent. A
+   * symlink or a non-directory at `rel` or on the way throws.
+   */
+  readdirKinds(rel: string): Array<{ name: string; kind: FileKind }> {
+    const listing = this.listing(rel);
+    if (listing === 'unlisted') return this.readdir(rel).map((name) => ({ name, kind: this.lstat(rel ? `${rel}/${name}` : name)?.kind ?? 'other' }));
+    return listing ? [...listing].map(([name, kind]) => ({ name, kind })) : [];
+  }
+
+  /** The remembered listing of directory `rel`, undefined when absent, 'unlisted' when this tree does not list. */
+  private listing(dir: string): Map<string, FileKind> | undefined | 'unlisted' {
+    if (!this.listings || !this.host.readdirKinds) return 'unlisted';
+    if (this.listings.has(dir)) return this.listings.get(dir);
+    const stat = dir === '' ? this.rootStat() : this.lstat(dir);
+    let listing: Map<string, FileKind> | undefined;
+    if (stat) {
+      if (stat.kind === 'symlink') throw new OwnedPathError('symlink', dir, this.root);
+      if (stat.kind !== 'directory') throw new OwnedPathError('not-a-directory', dir, this.root);
+      listing = new Map(this.host.readdirKinds(this.path(dir)).map((e) => [e.name, e.kind]));
+    }
+    this.listings.set(dir, listing);
+    return listing;
   }
 
   /** Entry names of the directory at `rel` (sorted); empty when it is absent. */

@@ -26,6 +26,10 @@ export const MANIFEST_PATH = '.meshgen-manifest.json';
 export const STAGING_DIR = '.meshgen-staging';
 /** The list of renames of a publication in progress: its appearance is the commit point (emit/publish.ts). */
 export const JOURNAL_PATH = '.meshgen-journal.json';
+/** The stat cache of the last build on this machine (emit/stat-cache.ts): local, git-ignored, safe to delete. */
+export const STAT_CACHE_PATH = '.meshgen-cache.json';
+/** Where the stat cache is written before it is renamed into place. */
+export const STAT_CACHE_TEMP_PATH = '.meshgen-cache.json.tmp';
 
 /** The directories under out/ that hold the GitOps wrappers; no cluster may take these names. */
 export const ARGOCD_DIR = 'argocd';
@@ -98,6 +102,9 @@ export const SECRETS_IGNORE_LINES: readonly string[] = [`/*/${SECRETS_DIR}/`, `!
 
 /** The .gitignore lines for a build's work files, left behind only when a build is killed. */
 export const WORK_FILES_IGNORE_LINES: readonly string[] = [`/${STAGING_DIR}/`, `/${JOURNAL_PATH}`];
+
+/** The .gitignore line for the stat cache and its temporary file: local to the machine that built. */
+export const STAT_CACHE_IGNORE_LINES: readonly string[] = [`/${STAT_CACHE_PATH}*`];
 
 export function argocdRootPath(id: ResId): string {
   return `${ARGOCD_DIR}/${manifestFileName(id)}`;

@@ -55,13 +55,17 @@ export function exampleCopy(name: string): string {
   return join(dir, 'mesh.yaml');
 }
 
-/** Every file under dir, as relative POSIX path → bytes. */
+/**
+ * Every file under dir, as relative POSIX path → bytes; without the stat cache at its top
+ * (out/.meshgen-cache.json: local to a machine, not output; test/stat-cache.test.ts tests it).
+ */
 export function readTree(dir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const full = join(d, entry.name);
       if (entry.isDirectory()) walk(full);
+      else if (d === dir && entry.name.startsWith('.meshgen-cache.json')) continue;
       else files.set(relative(dir, full).split('\\').join('/'), readFileSync(full));
     }
   };

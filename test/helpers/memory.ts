@@ -7,8 +7,8 @@ import { REPO } from './fixtures.js';
 export const MEMORY_REPO = '/meshgen-in-memory';
 
 /** A MemoryHost holding copies of the given repository directories (and their modes) under MEMORY_REPO. */
-export function memoryHostWith(dirs: string[], options: { env?: Record<string, string>; now?: Date } = {}): MemoryHost {
-  const host = new MemoryHost({ env: options.env, now: options.now ?? new Date() });
+export function memoryHostWith(dirs: string[], options: { env?: Record<string, string>; now?: Date; exactStat?: boolean } = {}): MemoryHost {
+  const host = new MemoryHost({ env: options.env, now: options.now ?? new Date(), exactStat: options.exactStat });
   for (const dir of dirs) copyInto(host, join(REPO, dir), join(MEMORY_REPO, dir));
   return host;
 }

@@ -139,6 +139,23 @@ function pkiDirFromOut(mesh: MeshModel, sourceLabel: string): string {
   return parts.join('/') || '.';
 }
 
+const remoteSecretPaths = new WeakMap<MeshPlan, Map<string, string>>();
+
+/**
+ * The planned path of each remote secret, by `<reader>\0<read>`: looked up for every reader of
+ * every cluster, so indexed once (a search of the list each time was cubic in clusters).
+ */
+function remoteSecretPathsOf(meshPlan: MeshPlan): Map<string, string> {
+  let paths = remoteSecretPaths.get(meshPlan);
+  if (!paths) {
+    paths = new Map();
+    // the first one planned for a pair, as a search of the list finds
+    for (const s of meshPlan.remoteSecrets) if (!paths.has(`${s.reader.name}\0${s.read.name}`)) paths.set(`${s.reader.name}\0${s.read.name}`, s.path);
+    remoteSecretPaths.set(meshPlan, paths);
+  }
+  return paths;
+}
+
 function installSteps(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan): string[] {
   const c = plan.cluster;
   const ctx = contextOf(c);
@@ -179,7 +196,7 @@ function installSteps(mesh: MeshModel, meshPlan: MeshPlan, plan: ClusterPlan): s
         push
           ? `kubectl --context ${contextOf(r)} apply -f ${manifestPath(r.name, remoteSecretExternalSecretId(c.name))}`
           : meshPlan.remoteSecretDelivery === 'file' || isEncrypted(meshPlan.remoteSecretDelivery)
-            ? applyPrivateSecret(meshPlan.remoteSecretDelivery, contextOf(r), meshPlan.remoteSecrets.find((s) => s.reader.name === r.name && s.read.name === c.name)?.path ?? remoteSecretPath(r.name, remoteSecretName(c.name)))
+            ? applyPrivateSecret(meshPlan.remoteSecretDelivery, contextOf(r), remoteSecretPathsOf(meshPlan).get(`${r.name}\0${c.name}`) ?? remoteSecretPath(r.name, remoteSecretName(c.name)))
             : `istioctl create-remote-secret --context ${ctx} --name ${c.name} | kubectl --context ${contextOf(r)} apply -n ${ISTIO_NAMESPACE} -f -`,
       );
     }

@@ -1,5 +1,5 @@
 import type { MeshModel } from '../../model/mesh-model.js';
-import { SECRETS_IGNORE_LINES, WORK_FILES_IGNORE_LINES } from '../../resource/out-layout.js';
+import { SECRETS_IGNORE_LINES, STAT_CACHE_IGNORE_LINES, WORK_FILES_IGNORE_LINES } from '../../resource/out-layout.js';
 
 /** out/.gitignore: private material never reaches the GitOps repository by accident. */
 export function outGitignore(mesh: MeshModel): string {
@@ -9,5 +9,6 @@ export function outGitignore(mesh: MeshModel): string {
   else if (mesh.secretsMode === 'sealed-secrets') lines.push('# secrets.mode is sealed-secrets: private Secrets are SealedSecrets among the manifests and belong in git.');
   else lines.push(`# secrets.mode is ${mesh.secretsMode}: no private material is written.`);
   lines.push('# Work files of a build that was interrupted; the next build completes or removes them.', ...WORK_FILES_IGNORE_LINES);
+  lines.push('# The stat cache of the last build on this machine: hashes of what it wrote, so that the next one reads less. Safe to delete.', ...STAT_CACHE_IGNORE_LINES);
   return lines.join('\n') + '\n';
 }
