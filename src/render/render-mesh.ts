@@ -172,7 +172,7 @@ function atIstioVersion(object: KubeObject, apiVersion: string): KubeObject {
 }
 
 /** One cluster's objects, in the order the plan lists its parts. */
-function clusterObjects(mesh: MeshModel, plan: ClusterPlan, upgrade?: UpgradePlan): KubeObject[] {
+export function clusterObjects(mesh: MeshModel, plan: ClusterPlan, upgrade?: UpgradePlan): KubeObject[] {
   // spec.istio.upgrade: a route through the east-west gateway for each istiod revision running
   const istiodRoutes = upgrade ? istiodRevisions(upgrade).map((rev) => istiodVirtualService(mesh, rev, { bySni: true })) : [istiodVirtualService(mesh)];
   return [
