@@ -3,13 +3,13 @@ import { SourceMap } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The bin is a bundle (scripts/bundle-cli.mjs): the stack of an internal error points into
-// dist/cli.js and its chunks. This maps each such frame back to the TypeScript source with the
-// bundle's source maps (dist/*.js.map), so a bug report names src/ files and lines. It runs only
+// The bin runs a bundle (scripts/bundle-cli.mjs): the stack of an internal error points into
+// dist/cli-bundle.js. This maps each such frame back to the TypeScript source with the
+// bundle's source map (dist/cli-bundle.js.map), so a bug report names src/ files and lines. It runs only
 // when an internal error is reported: Node's --enable-source-maps would read the maps of every
 // module on every run. A frame without a map (tsc's output, node_modules, node:) stays as it is.
 
-const FRAME = /((?:file:\/\/)?\/[^\s()]+\.m?js):(\d+):(\d+)/g;
+const FRAME = /((?:file:\/\/)?\/[^\s()]+\.[cm]?js):(\d+):(\d+)/g;
 
 export function sourceMappedStack(stack: string, readMap: (file: string) => SourceMap | undefined = bundleMap): string {
   return stack.replace(FRAME, (whole, location: string, line: string, column: string) => {
@@ -31,7 +31,7 @@ function bundleMap(file: string): SourceMap | undefined {
   if (!maps.has(file)) {
     let map: SourceMap | undefined;
     try {
-      if (/[\\/]dist[\\/]cli(-chunk-[^\\/]+)?\.js$/.test(file)) map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
+      if (/[\\/]dist[\\/]cli-bundle\.js$/.test(file)) map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
     } catch {
       map = undefined;
     }
