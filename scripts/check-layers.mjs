@@ -4,7 +4,7 @@
 //
 //   foundation   diagnostics/ host/ rules/ resource/ imports/ (generated) usage-error.ts
 //   load → validate → model → plan → pki → credentials → render → emit
-//   entry points pipeline.ts, index.ts, cli.ts, cli-help.ts, init/
+//   entry points pipeline.ts, index.ts, cli.ts, cli-help.ts, internal-error.ts, init/
 //
 // Exit 1 with one line per problem; used by `npm test` (test/architecture.test.ts) and CI.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -21,7 +21,7 @@ const LAYERS = [
   ['credentials'],
   ['render'],
   ['emit'],
-  ['pipeline.ts', 'index.ts', 'cli.ts', 'cli-help.ts', 'init'],
+  ['pipeline.ts', 'index.ts', 'cli.ts', 'cli-help.ts', 'internal-error.ts', 'init'],
 ];
 
 function layerOf(file) {

@@ -361,8 +361,11 @@ if (invokedAsBin) {
     (code) => {
       process.exitCode = code;
     },
-    (e: unknown) => {
-      process.stderr.write(`meshgen: internal error (this is a bug in meshgen, please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
+    async (e: unknown) => {
+      const stack = (e as Error)?.stack;
+      // the bin is a bundle: its frames are mapped back to src/ (internal-error.ts)
+      const mapped = typeof stack === 'string' ? await import('./internal-error.js').then((m) => m.sourceMappedStack(stack)).catch(() => stack) : String(e);
+      process.stderr.write(`meshgen: internal error (this is a bug in meshgen, please report it):\n${mapped}\n`);
       process.exitCode = 70;
     },
   );

@@ -83,7 +83,18 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
   const pending: PendingEncryption[] = [];
-  const add = (path: string, value: unknown) => addFile(files, { path, content: yamlFile(sourceLabel, value), private: false });
+  // One string per distinct text: many files are byte-identical across clusters (in the legacy
+  // .global model a service's ServiceEntry is the same in every cluster but the one serving it:
+  // 100 clusters x 1000 services is 101k files of about 2.3k distinct texts), and the result
+  // holds every file of every cluster until emit has written them.
+  const texts = new Map<string, string>();
+  const shared = (text: string): string => {
+    const known = texts.get(text);
+    if (known !== undefined) return known;
+    texts.set(text, text);
+    return text;
+  };
+  const add = (path: string, value: unknown) => addFile(files, { path, content: shared(yamlFile(sourceLabel, value)), private: false });
 
   let clustersDone = 0;
   for (const plan of meshPlan.clusters) {
@@ -174,7 +185,7 @@ function atIstioVersion(object: KubeObject, apiVersion: string): KubeObject {
 }
 
 /** One cluster's objects, in the order the plan lists its parts. */
-function clusterObjects(mesh: MeshModel, plan: ClusterPlan, upgrade?: UpgradePlan): KubeObject[] {
+export function clusterObjects(mesh: MeshModel, plan: ClusterPlan, upgrade?: UpgradePlan): KubeObject[] {
   // spec.istio.upgrade: a route through the east-west gateway for each istiod revision running
   const istiodRoutes = upgrade ? istiodRevisions(upgrade).map((rev) => istiodVirtualService(mesh, rev, { bySni: true })) : [istiodVirtualService(mesh)];
   return [

@@ -61,22 +61,25 @@ const NOT_DIRECT = new NotDirect();
  * The same bytes as documentYaml, or undefined when `value` holds something this writer
  * leaves to the Document path.
  */
-export function directYaml(value: unknown): string | undefined {
+export function directYaml(value: unknown, prefix = ''): string | undefined {
+  // `prefix` (a file's header) is the first part of the one join: the text is one flat string,
+  // not a concatenation that V8 would flatten into a second copy when it is first compared
+  // (emit's diff compares every file with what is on disk)
   try {
     if (isPlainObject(value)) {
       const keys = sortedKeys(value, true);
-      if (keys.length === 0) return '{}\n';
-      const out: string[] = [];
+      if (keys.length === 0) return [prefix, '{}\n'].join('');
+      const out: string[] = [prefix];
       writeMapEntries(value, keys, '', out);
       return out.join('');
     }
     if (Array.isArray(value)) {
-      if (value.length === 0) return '[]\n';
-      const out: string[] = [];
+      if (value.length === 0) return [prefix, '[]\n'].join('');
+      const out: string[] = [prefix];
       writeSeqItems(value, '', out);
       return out.join('');
     }
-    return scalar(value) + '\n';
+    return [prefix, scalar(value), '\n'].join('');
   } catch (e) {
     if (e === NOT_DIRECT) return undefined;
     throw e;
@@ -236,5 +239,6 @@ export function generatedHeader(source: string): string {
 }
 
 export function yamlFile(source: string, value: unknown): string {
-  return generatedHeader(source) + canonicalYaml(value);
+  const header = generatedHeader(source);
+  return directYaml(value, header) ?? header + documentYaml(value);
 }

@@ -23,9 +23,8 @@ export function verificationWorkloads(plan: ClusterPlan): ((scope: Construct) =>
 }
 
 function addWorkloads(scope: Construct, version: string, namespace: string): void {
-  const require = createRequire(import.meta.url);
-  const kplus = require('cdk8s-plus-27') as typeof Kplus; // loaded only when verification is on
-  const { ApiObject, JsonPatch, Size } = require('cdk8s') as typeof Cdk8s;
+  const kplus = createRequire(import.meta.url)('cdk8s-plus-27') as typeof Kplus; // loaded only when verification is on
+  const { ApiObject, JsonPatch, Size } = createRequire(import.meta.url)('cdk8s') as typeof Cdk8s;
   const { Cpu } = kplus;
   // sample images: modest resources instead of cdk8s-plus's production defaults; the images
   // run as root or a named user, so non-root cannot be enforced here

@@ -1,6 +1,5 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { armor, Encrypter } from 'age-encryption';
 import { canonicalYaml } from '../../resource/canonical-yaml.js';
 import type { KubeObject } from '../../resource/kube-object.js';
 
@@ -80,6 +79,9 @@ function setAt(target: Record<string, unknown>, path: string[], value: string): 
 
 /** The age file (armored) that gives `recipient` the data key. */
 async function wrapDataKey(dataKey: Buffer, recipient: string): Promise<string> {
+  // loaded here, not at the top: out/README.md's text needs this module's constants on every
+  // build, and age-encryption (with its post-quantum code) only a build that encrypts
+  const { armor, Encrypter } = await import('age-encryption');
   const encrypter = new Encrypter();
   encrypter.addRecipient(recipient);
   return armor.encode(await encrypter.encrypt(new Uint8Array(dataKey)));
