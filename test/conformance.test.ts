@@ -17,12 +17,12 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { EXAMPLES, PHASE_EXAMPLES, SHARED_UPSTREAM, examplePath, readTree, runCli, tempDir, yamlObjects } from './helpers/fixtures.js';
+import { EXAMPLES, PHASE_EXAMPLES, SHARED_UPSTREAM, yamlObjects } from './helpers/fixtures.js';
 import { byReferenceObjectProblems, isByReferenceKind, secretsCrdsAvailable } from './helpers/secrets-crds.js';
 import { chartDefaults, gatewayApiAvailable, gatewayApiObjectProblems, gatewayValuesProblems, istioObjectProblems, unknownChartKeys, upstreamAvailable } from './helpers/conformance.js';
 import { mergeValues } from '../src/rules/helm-overlays.js';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
-import { meshText, renderText } from './helpers/render.js';
+import { buildExampleTree, meshText, renderText } from './helpers/render.js';
 
 // Every object meshgen emits must be accepted by the API server, and every values file must
 // use only keys its chart reads (the istiod chart has no schema and ignores typos silently).
@@ -105,15 +105,12 @@ function keyPaths(value: unknown, path = ''): string[] {
   return Object.entries(value).flatMap(([key, child]) => keyPaths(child, path ? `${path}.${key}` : key));
 }
 
-function render(example: string): Map<string, Buffer> {
-  const out = tempDir();
-  const run = runCli(['build', examplePath(example), '--out', out, '--quiet']);
-  expect(run.status, run.stderr).toBe(0);
-  return readTree(out);
-}
+// each example's whole output (private files included), built in this process (the CLI runs the same build)
+const TREES = new Map<string, Map<string, Buffer>>();
+for (const example of [...EXAMPLES, ...PHASE_EXAMPLES]) TREES.set(example, await buildExampleTree(example));
 
 describe.each([...EXAMPLES, ...PHASE_EXAMPLES])('example %s', (example) => {
-  const tree = render(example);
+  const tree = TREES.get(example)!;
   const manifests = yamlObjects(tree, (p) => p.includes('/manifests/') || p.includes('/secrets/'));
   // istiod: also the new control plane's istiod-<revision> of a canary upgrade
   const values = (release: string) => yamlObjects(tree, (p) => p.endsWith(`/helm/${release}.values.yaml`) || (release === 'istiod' && /\/helm\/istiod-[a-z0-9-]+\.values\.yaml$/.test(p)));

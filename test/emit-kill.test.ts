@@ -164,5 +164,5 @@ describe('meshgen build killed with SIGKILL', () => {
     console.log(`SIGKILL runs: ${JSON.stringify(tally)}`);
     expect(tally.killedBeforePublishing + tally.killedWhilePublishing).toBeGreaterThanOrEqual(KILLS);
     expect(tally.killedWhilePublishing, 'some kills landed while out/ was being published').toBeGreaterThan(0);
-  }, 120_000);
+  }, 300_000); // ~20 s on an idle 2-core machine; the margin is for a machine shared with other jobs
 });

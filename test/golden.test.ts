@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { build } from '../src/pipeline.js';
-import { EXAMPLES, PHASE_EXAMPLES, REPO, seedEncryptedFiles, tempDir } from './helpers/fixtures.js';
+import { EXAMPLES, PHASE_EXAMPLES, REPO, isBuildWorkFile, seedEncryptedFiles, tempDir } from './helpers/fixtures.js';
 
 // Golden trees: every example's public output, committed. The flagship example's golden tree is
 // the repo's own out/; the others are under test/golden/<example>/. To accept a deliberate
@@ -72,7 +72,8 @@ function firstDifferingLine(a: Buffer, b: Buffer): string {
  */
 async function renderExample(example: string): Promise<string> {
   const root = tempDir();
-  cpSync(join(REPO, 'examples', example), join(root, 'examples', example), { recursive: true });
+  // not the lock file a build of the example in another test worker may hold right now
+  cpSync(join(REPO, 'examples', example), join(root, 'examples', example), { recursive: true, filter: (source) => !isBuildWorkFile(basename(source)) });
   const outDir = join(root, goldenPath(example));
   mkdirSync(join(outDir, '..'), { recursive: true });
   // as in a GitOps repository, the committed encrypted files (secrets.mode sops, sealed-secrets)

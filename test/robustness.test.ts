@@ -131,5 +131,5 @@ describe('mutants of the examples', () => {
     expect(succeeded).toBeGreaterThan(0);
     // every operator was used
     for (const [name, count] of byOperator) expect(count, name).toBeGreaterThan(0);
-  }, FUZZ > 0 ? 3_600_000 : 120_000);
+  }, FUZZ > 0 ? 3_600_000 : 300_000); // 500 mutants: ~10 s on an idle 2-core machine; the margin is for a loaded one
 });

@@ -1,11 +1,12 @@
 import { parse } from 'yaml';
-import { loadStage } from '../../src/pipeline.js';
+import { build, loadStage } from '../../src/pipeline.js';
 import { MemoryHost } from '../../src/host/memory-host.js';
 import { buildModel, type MeshModel } from '../../src/model/mesh-model.js';
 import { renderMesh } from '../../src/render/render-mesh.js';
 import { planMesh } from '../../src/plan/mesh-plan.js';
 import { join } from 'node:path';
 import { MEMORY_REPO, memoryHostWith } from './memory.js';
+import { examplePath, readTree, tempDir } from './fixtures.js';
 
 /**
  * The build's own stages for mesh text, in memory: load and validate, model, plan, then render
@@ -43,4 +44,17 @@ function renderLoaded(loaded: ReturnType<typeof loadStage>): RenderedText {
 /** A mesh file around `spec`; remote secrets are off (secrets.mode omit) unless a test turns them on. */
 export function meshText(spec: string): string {
   return `apiVersion: meshgen.dev/v1alpha1\nkind: Mesh\nmetadata:\n  name: demo\nspec:\n  secrets: { mode: omit }\n${spec.replace(/^/gm, '  ')}\n`;
+}
+
+/**
+ * `meshgen build examples/<example>/mesh.yaml --out <a new temp dir>`, run in this process (the
+ * CLI's build: the same library call on the real filesystem): every file it wrote, private ones
+ * included. Fails loudly on an error diagnostic.
+ */
+export async function buildExampleTree(example: string): Promise<Map<string, Buffer>> {
+  const out = tempDir();
+  const result = await build({ meshFile: examplePath(example), outDir: out });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (!result.ok || errors.length) throw new Error(`example ${example} does not build: ${errors.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+  return readTree(out);
 }

@@ -28,16 +28,21 @@ export function pkiModel(clusters: string[], pki: Partial<PkiModel['pki']> = {})
   };
 }
 
-const tempDirs: string[] = [];
+// Test files share this module when their worker shares its module graph (vitest.config.ts):
+// each file's temp directories are its own, and its afterAll(removeTempDirs) removes only those.
+const tempDirs = new Map<string, string[]>();
+const currentFile = () => expect.getState().testPath ?? '';
 
 export function makeTempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgen-pki-'));
-  tempDirs.push(dir);
+  const mine = tempDirs.get(currentFile()) ?? [];
+  tempDirs.set(currentFile(), [...mine, dir]);
   return dir;
 }
 
 export function removeTempDirs(): void {
-  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of tempDirs.get(currentFile()) ?? []) fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(currentFile());
 }
 
 /** A mesh directory whose pki/ is a copy of `meshDir`'s (modes included). */
@@ -127,7 +132,8 @@ const RSA_KEY_POOL = [
   'root-key.pem',
   ...fs.readdirSync(FIXTURE_PKI, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${e.name}/ca-key.pem`).sort(),
 ];
-let nextRsaKey = 0;
+// counted per test file, so that a file draws the same keys whatever ran before it in its worker
+const nextRsaKey = new Map<string, number>();
 
 /**
  * The key `openssl genrsa -out <file> 4096` would write: one of the committed RSA-4096 keys, a
@@ -135,7 +141,9 @@ let nextRsaKey = 0;
  */
 export function generateKey(dir: string, file: string, kind: KeyKind): void {
   if (kind === 'rsa4096') {
-    fs.copyFileSync(path.join(FIXTURE_PKI, RSA_KEY_POOL[nextRsaKey++ % RSA_KEY_POOL.length]), path.join(dir, file));
+    const next = nextRsaKey.get(currentFile()) ?? 0;
+    nextRsaKey.set(currentFile(), next + 1);
+    fs.copyFileSync(path.join(FIXTURE_PKI, RSA_KEY_POOL[next % RSA_KEY_POOL.length]), path.join(dir, file));
     fs.chmodSync(path.join(dir, file), 0o600); // as openssl genrsa writes it
   }
   else openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', file], dir);

@@ -29,7 +29,8 @@ beforeAll(() => {
 });
 afterAll(removeTempDirs);
 
-describe('loading node-forge', () => {
+// in this order: the first test needs a process that has not loaded node-forge yet, the second loads it
+describe('loading node-forge', { shuffle: false }, () => {
   it('does not happen when everything exists (build, validate, certs status)', async () => {
     const model = pkiModel(['east']);
     const build = await planPki({ host: diskHost(), model, meshDir, pkiDirDisplay: 'pki', allowGenerate: true });
