@@ -10,10 +10,11 @@ import { readExtraManifests, type ExtraManifests } from './load/extra-manifests.
 import { checkSemantics } from './validate/semantics.js';
 import { buildModel, type MeshModel } from './model/mesh-model.js';
 import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
-import { carriesPrivateMaterial } from './plan/secret-delivery.js';
+import { carriesPrivateMaterial, isEncrypted } from './plan/secret-delivery.js';
 import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
 import { certManagerStatusText, readCertManagerRoot } from './pki/cert-manager-root.js';
+import { fingerprintKeyFile } from './pki/fingerprint-key.js';
 import { planPkiWithRotation, type RotationPkiPlan } from './pki/rotation.js';
 import { certsStatusWithRotation, formatRotationStatus } from './pki/rotation-status.js';
 import { rotateIntermediate } from './pki/rotation-intermediate.js';
@@ -115,14 +116,14 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
   const progress = options.progress ?? (() => {});
   // pki.provider cert-manager: no CA in pki/, only the public root the issuer chains to
-  const pki = run.add(mesh.pki.provider === 'cert-manager' ? certManagerRootStage(host, options.meshFile, loaded.source!, mesh) : await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir, onGenerate: (keys) => progress({ stage: 'keys', keys }) }));
+  const pki: RotationPkiPlan & { fingerprintKey?: Buffer } = run.add(mesh.pki.provider === 'cert-manager' ? certManagerRootStage(host, options.meshFile, loaded.source!, mesh, { plan, allowGenerate: !options.check }) : await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir, onGenerate: (keys) => progress({ stage: 'keys', keys }) }));
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, plan));
   const sealing = run.add(readSealingCerts({ host, clusters: plan.clusters, meshDir: meshDirOf(options.meshFile), at: atIn(loaded.source!) }));
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
   // loaded only by a build: the renderers pull in cdk8s, which validate and certs status never need
   const { renderMesh } = await import('./render/render-mesh.js');
-  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, trustRootPem: pki.rootCertPem, rotationRoots: pki.rotation, extraManifests: loaded.extraManifests?.byCluster, renderPrivate: !options.check, onCluster: (done, total) => progress({ stage: 'render', done, total }) }));
+  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, trustRootPem: pki.rootCertPem, rotationRoots: pki.rotation, extraManifests: loaded.extraManifests?.byCluster, renderPrivate: !options.check, onCluster: (done, total) => progress({ stage: 'render', done, total }), fingerprintKeyFile: pki.fingerprintKey }));
   const encrypted = await encryptStage(host, options, rendered.pending, sealing.certs);
   for (const file of encrypted.files) rendered.files.set(file.path, file);
   progress({ stage: 'compare' });
@@ -263,13 +264,19 @@ function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshMo
 
 const CERT_MANAGER_ROOT_PATH: YamlPath = ['spec', 'pki', 'certManager', 'rootCertFile'];
 
-/** pki with provider cert-manager: the root the issuer chains to, read and checked; nothing generated. */
-function certManagerRootStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel): RotationPkiPlan {
+/**
+ * pki with provider cert-manager: the root the issuer chains to, read and checked; no CA is
+ * generated. With remote secrets encrypted (sops, sealed-secrets) and so no CA key to key their
+ * fingerprints: pki/fingerprint.key, made by the first build that needs it (pki/fingerprint-key.ts).
+ */
+function certManagerRootStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, build?: { plan: MeshPlan; allowGenerate: boolean }): RotationPkiPlan & { fingerprintKey?: Buffer } {
   const file = mesh.pki.certManager?.rootCertFile;
   // validation guarantees rootCertFile with provider cert-manager (MG2652)
   if (file === undefined) return { diagnostics: [], material: new Map(), writes: [] };
   const read = readCertManagerRoot({ host, meshDir: meshDirOf(meshFile), file, at: { file: source.file, position: positionOf(source, CERT_MANAGER_ROOT_PATH) } });
-  return { diagnostics: read.diagnostics, rootCertPem: read.rootCertPem, material: new Map(), writes: [] };
+  const needsKey = build !== undefined && isEncrypted(build.plan.remoteSecretDelivery) && build.plan.remoteSecrets.length > 0;
+  const key = needsKey ? fingerprintKeyFile({ host, layout: pkiLayout(meshDirOf(meshFile), mesh.pki.dir, pkiDirDisplay(mesh, meshFile)), allowGenerate: build.allowGenerate }) : { writes: [], diagnostics: [] };
+  return { diagnostics: [...read.diagnostics, ...key.diagnostics], rootCertPem: read.rootCertPem, material: new Map(), writes: key.writes, ...(key.key ? { fingerprintKey: key.key } : {}) };
 }
 
 /**

@@ -173,6 +173,8 @@ export const DiagnosticCatalog = {
   SealingCertUnreadable: { code: 'MG3101', severity: 'error', summary: 'a `secrets.sealedSecrets.certFile` that cannot be read or does not start with a PEM certificate' },
   SealingCertNotRsa: { code: 'MG3102', severity: 'error', summary: 'a sealed-secrets controller certificate whose key is not RSA (the controller seals with RSA-OAEP only)' },
   SealingCertExpired: { code: 'MG3103', severity: 'error', summary: 'a sealed-secrets controller certificate that has expired or is not valid yet (kubeseal refuses it too)' },
+  // MG3160-MG3169: the fingerprint key of encrypted files when meshgen holds no CA key (pki.provider cert-manager)
+  FingerprintKeyInvalid: { code: 'MG3160', severity: 'error', summary: '`<pki.dir>/fingerprint.key` (the key of the `meshgen.dev/encrypted-from` fingerprints under `pki.provider: cert-manager`) is not one line of 44 base64 characters, or not a regular file' },
 
   // MG4xxx: output
   OutputCollision: { code: 'MG4001', severity: 'error', summary: 'two objects would be written to the same file' },
