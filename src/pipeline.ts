@@ -10,6 +10,7 @@ import { readExtraManifests, type ExtraManifests } from './load/extra-manifests.
 import { checkSemantics } from './validate/semantics.js';
 import { buildModel, type MeshModel } from './model/mesh-model.js';
 import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
+import { checkUpgradeTransition, type PreviousUpgrade, type TransitionProblem } from './plan/upgrade-transition.js';
 import { carriesPrivateMaterial, isEncrypted } from './plan/secret-delivery.js';
 import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
@@ -113,6 +114,9 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   const workspace = run.add(await openWorkspace(host, { outDir: options.outDir, pki: pkiTarget, primaries: plan.primaries.map((p) => p.name), check: options.check ?? false, lockTimeoutMs: options.lockTimeoutMs }));
   held.push(workspace);
   const recovered = workspace.recovered;
+  if (run.failed) return run.result({ sources, mesh, plan, recovered });
+  // spec.istio.upgrade: no phase skipped since the build out/ holds
+  run.add(upgradeTransitionStage(host, options.outDir, loaded.source!, mesh));
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
   const progress = options.progress ?? (() => {});
   // pki.provider cert-manager: no CA in pki/, only the public root the issuer chains to
@@ -260,6 +264,43 @@ function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshMo
     requireKeys: options.allowGenerate && plan.clusters.some((p) => carriesPrivateMaterial(p.cacerts)),
     ...pkiPlace(meshFile, source, mesh, options.outDir),
   });
+}
+
+/**
+ * A canary upgrade's phase change, checked against the facts the last build recorded in
+ * out/.meshgen-manifest.json (plan/upgrade-transition.ts). No manifest, or an unreadable one,
+ * checks nothing: emit's comparison reports what is wrong with it.
+ */
+function upgradeTransitionStage(host: Host, outDir: string, source: MeshSource, mesh: MeshModel): { diagnostics: Diagnostic[] } {
+  let text: string | undefined;
+  try {
+    text = new OwnedTree(host, resolve(outDir)).read(MANIFEST_PATH);
+  } catch {
+    return { diagnostics: [] };
+  }
+  if (text === undefined || parseManifest(text) === undefined) return { diagnostics: [] };
+  const review = parseReview(manifestReview(text));
+  if (!review) return { diagnostics: [] };
+  const phase = review.upgrade;
+  const previous: PreviousUpgrade = {
+    ...(phase === 'canary' || phase === 'migrate' || phase === 'finalize' ? { phase } : {}),
+    ...(isControlPlane(review.upgradeRevisions?.from) ? { from: review.upgradeRevisions!.from } : {}),
+    ...(isControlPlane(review.upgradeRevisions?.to) ? { to: review.upgradeRevisions!.to } : {}),
+  };
+  const at = atIn(source);
+  const codes = { skip: Codes.UpgradePhaseSkipped, 'target-changed': Codes.UpgradeTargetChanged, 'source-changed': Codes.UpgradeSourceChanged } as const;
+  const paths: Record<TransitionProblem['path'], YamlPath> = {
+    phase: ['spec', 'istio', 'upgrade', 'phase'],
+    'upgrade.version': ['spec', 'istio', 'upgrade', 'version'],
+    'upgrade.revision': ['spec', 'istio', 'upgrade', 'revision'],
+    version: ['spec', 'istio', 'version'],
+    revision: nodeAt(source, ['spec', 'istio', 'revision']) ? ['spec', 'istio', 'revision'] : ['spec', 'istio', 'version'],
+  };
+  return { diagnostics: checkUpgradeTransition(previous, mesh).map((p) => error(codes[p.kind], p.message, { ...at(paths[p.path]), hint: p.hint })) };
+}
+
+function isControlPlane(value: unknown): value is { version: string; revision: string } {
+  return typeof (value as { version?: unknown } | undefined)?.version === 'string' && typeof (value as { revision?: unknown }).revision === 'string';
 }
 
 const CERT_MANAGER_ROOT_PATH: YamlPath = ['spec', 'pki', 'certManager', 'rootCertFile'];

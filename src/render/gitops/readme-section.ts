@@ -5,6 +5,7 @@ import { AMBIENT_SYNC_WAVES, argoCdApplicationName, SYNC_WAVES } from '../../pla
 import { argocdRootPath, ARGOCD_DIR, fluxClusterDir, fluxRootPath, FLUX_DIR } from '../../resource/out-layout.js';
 import { HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
 import { fluxPath } from './repo-paths.js';
+import { istiodReleaseName } from '../../plan/chart-releases.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
 import { encryptedGitOpsSection } from '../secrets/encrypted-readme.js';
 import { SOPS_SECRETS_KUSTOMIZATION_NAME } from '../secrets/flux-decryption.js';
@@ -91,7 +92,7 @@ function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[]
     `| ${SYNC_WAVES.namespace} | \`${app('namespace')}\` | \`<cluster>/manifests/${NAMESPACE_MANIFEST}\`${cacertsObjects.length ? `; on a primary, ${cacertsObjects.map((f) => `\`${f}\``).join(', ')}, which makes \`cacerts\` (Argo CD waits until it is Ready)` : ''} |`,
     ...(mesh.secretsMode === 'sealed-secrets' ? [`| ${SYNC_WAVES.sealedSecrets} | \`${app('sealed-secrets')}\` | the SealedSecrets in \`<cluster>/manifests/\` (cacerts, remote secrets), on a primary |`] : []),
     `| ${SYNC_WAVES['istio-base']} | \`${app('istio-base')}\` | chart \`base\` ${mesh.istio.version} with \`<cluster>/helm/istio-base.values.yaml\` |`,
-    `| ${SYNC_WAVES.istiod} | \`${app('istiod')}\` | chart \`istiod\` with \`<cluster>/helm/istiod.values.yaml\` |`,
+    `| ${SYNC_WAVES.istiod} | \`${app(istiodReleaseName(mesh.istio.revision))}\` | chart \`istiod\` with \`<cluster>/helm/${istiodReleaseName(mesh.istio.revision)}.values.yaml\` |`,
     `| ${SYNC_WAVES.gateways} | \`${app('istio-eastwestgateway')}\`, \`${app('istio-ingressgateway')}\` | chart \`gateway\`, where the cluster has them |`,
     `| ${SYNC_WAVES.manifests} | \`${app('manifests')}\` | every other file in \`<cluster>/manifests/\` |`,
     ...(ambient.length
