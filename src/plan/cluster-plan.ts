@@ -145,7 +145,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
     ...planServices(mesh, cluster),
     ambient,
     legacy,
-    gitops: planGitOps(mesh, cluster, releases, ambient, byReference.cacertsObject ? [byReference.cacertsObject] : []),
+    gitops: planGitOps(mesh, cluster, releases, ambient, byReference.cacertsObject ? [byReference.cacertsObject] : [], cluster.role === 'primary' ? cacertsDelivery(mesh) : undefined),
     escapeHatches,
     reasons,
   };

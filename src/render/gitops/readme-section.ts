@@ -1,9 +1,9 @@
 import type { MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
-import { AMBIENT_SYNC_WAVES, argoCdApplicationName, SYNC_WAVES } from '../../plan/gitops-plan.js';
+import { AMBIENT_SYNC_WAVES, argoCdApplicationName, FLUX_CONTROL_PLANE_KUSTOMIZATION, SYNC_WAVES } from '../../plan/gitops-plan.js';
 import { argocdRootPath, ARGOCD_DIR, fluxClusterDir, fluxRootPath, FLUX_DIR } from '../../resource/out-layout.js';
-import { HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
+import { CONTROL_PLANE_DIR, HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
 import { fluxPath } from './repo-paths.js';
 import { istiodReleaseName } from '../../plan/chart-releases.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
@@ -153,6 +153,8 @@ function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[]
 function fluxSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
   const flux = mesh.gitops.flux!;
   const source = `${flux.sourceRef.kind}/${flux.sourceRef.name}`;
+  // cacerts comes from git: istiod waits for it (gitops-plan.ts, FluxClusterPlan.controlPlane)
+  const gated = plans.some((p) => p.gitops.flux?.controlPlane);
   return [
     '## Flux',
     '',
@@ -164,11 +166,22 @@ function fluxSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
     `  gateways${plans.some((p) => p.ambient) ? '; on an ambient cluster `istio-cni` and `ztunnel` come between istiod and the gateways' : ''}), with the values of \`<cluster>/helm/\`;`,
     `- Kustomization \`${MANIFESTS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>')}\`. Flux applies its Namespace first; its`,
     '  Istio resources are retried until the `base` chart has installed their CRDs.',
-    ...(mesh.secretsMode === 'sops' ? [`- on a primary, Kustomization \`${SOPS_SECRETS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>/secrets')}\`: the SOPS-encrypted Secrets, decrypted.`] : []),
+    ...(mesh.secretsMode === 'sops' ? [`- on a primary, Kustomization \`${SOPS_SECRETS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>/secrets')}\`: the SOPS-encrypted Secrets, decrypted${gated ? ' (`wait: true`: Ready once they exist)' : ''}.`] : []),
+    ...(gated
+      ? [
+          `- on a primary, Kustomization \`${FLUX_CONTROL_PLANE_KUSTOMIZATION}\` for \`${fluxPath(flux.path, `${fluxClusterDir('<cluster>')}/${CONTROL_PLANE_DIR}`)}\`: istiod and every`,
+          `  release after it. It \`dependsOn\` ${mesh.secretsMode === 'sops' ? `\`${SOPS_SECRETS_KUSTOMIZATION_NAME}\`` : `\`${MANIFESTS_KUSTOMIZATION_NAME}\`, which has a health check on Secret \`cacerts\``}, so istiod starts only once`,
+          '  `cacerts` exists (a HelmRelease can depend on HelmReleases only, a Kustomization on',
+          `  Kustomizations); \`istio-base\` stays with the root, as the manifests need its CRDs. The root`,
+          `  applies \`${FLUX_DIR}/<cluster>/kustomization.yaml\`, which leaves \`${CONTROL_PLANE_DIR}/\` out.`,
+        ]
+      : []),
     '',
-    plans.every((p) => !p.cacerts || p.byReference.cacertsObject)
-      ? `Apply the Namespace and the object that makes \`cacerts\` as above, then each cluster's root Kustomization in that`
-      : `Create the Namespace and \`cacerts\` as above, then apply each cluster's root Kustomization in that`,
+    gated
+      ? `Nothing by hand before it${mesh.secretsMode === 'sops' ? ' but the `sops-age` Secret' : ''}: apply each cluster's root Kustomization in that`
+      : plans.every((p) => !p.cacerts || p.byReference.cacertsObject)
+        ? `Apply the Namespace and the object that makes \`cacerts\` as above, then each cluster's root Kustomization in that`
+        : `Create the Namespace and \`cacerts\` as above, then apply each cluster's root Kustomization in that`,
     `cluster, once; from then on Flux follows \`${fluxPath(flux.path, fluxClusterDir('<cluster>'))}\`:`,
     '',
     '```sh',

@@ -123,7 +123,8 @@ export function byReferenceGitopsLines(mesh: MeshModel, meshPlan: MeshPlan): str
     ...needs,
     '',
     'On a primary, the object that makes `cacerts` must be Ready before istiod starts. Argo CD applies',
-    'it with the Namespace, in wave 0, and waits for it. A Flux HelmRelease cannot wait for a',
-    'Kustomization: with Flux (or by hand), apply both first (files from git; nothing private):',
+    'it with the Namespace, in wave 0, and waits for it. Flux applies istiod with a Kustomization that',
+    `depends on the manifests' one, Ready once Secret \`cacerts\` exists (see "Flux"). Installing by`,
+    'hand, apply both first (files from git; nothing private):',
   ];
 }

@@ -3,7 +3,7 @@ import { FINGERPRINT_KEY_FILE } from '../../pki/fingerprint-key.js';
 import { ISTIO_NAMESPACE, type MeshModel } from '../../model/mesh-model.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
 import type { SecretDelivery } from '../../plan/secret-delivery.js';
-import { FLUX_NAMESPACE } from '../../plan/gitops-plan.js';
+import { FLUX_CONTROL_PLANE_KUSTOMIZATION, FLUX_NAMESPACE } from '../../plan/gitops-plan.js';
 import { FINGERPRINT_ANNOTATION } from './fingerprint.js';
 import { SOPS_AGE_SECRET, SOPS_AGE_SECRET_KEY, SOPS_SECRETS_KUSTOMIZATION_NAME } from './flux-decryption.js';
 import { SOPS_ENCRYPTED_REGEX } from './sops-file.js';
@@ -122,10 +122,8 @@ export function encryptedGitOpsSection(mesh: MeshModel): string[] {
       ...(mesh.gitops.flux
         ? [
             '',
-            'Flux applies the Namespace first, but a HelmRelease cannot wait for a Kustomization: on a',
-            'first install istiod may start before `cacerts` is applied and make a self-signed CA. Restart',
-            `istiod once \`cacerts\` exists (\`kubectl -n ${ISTIO_NAMESPACE} rollout restart deployment/istiod\`), or apply`,
-            'the Namespace and `cacerts` by hand first, as in "Every cluster: namespace and CA".',
+            `With Flux, istiod waits for \`cacerts\`: it is applied by the \`${FLUX_CONTROL_PLANE_KUSTOMIZATION}\` Kustomization, which`,
+            `depends on \`${SOPS_SECRETS_KUSTOMIZATION_NAME}\` (Ready once its Secrets exist), so nothing is applied by hand (see "Flux").`,
           ]
         : []),
     ];
@@ -138,12 +136,11 @@ export function encryptedGitOpsSection(mesh: MeshModel): string[] {
       `cannot is the sealed-secrets controller's private key: install the controller (\`${mesh.sealedSecrets.controllerName}\` in`,
       `\`${mesh.sealedSecrets.controllerNamespace}\`) in every primary first, and keep a backup of its key; its certificate is what`,
       'mesh.yaml names in `secrets.sealedSecrets.certFile`.',
-      ...(mesh.gitops.flux && !mesh.gitops.argocd
+      ...(mesh.gitops.flux
         ? [
             '',
-            'Flux applies the Namespace first, but a HelmRelease cannot wait for a Kustomization: on a',
-            'first install istiod may start before `cacerts` is unsealed and make a self-signed CA. Restart',
-            `istiod once \`cacerts\` exists (\`kubectl -n ${ISTIO_NAMESPACE} rollout restart deployment/istiod\`).`,
+            `With Flux, istiod waits for \`cacerts\` to be unsealed: it is applied by the \`${FLUX_CONTROL_PLANE_KUSTOMIZATION}\``,
+            'Kustomization, which depends on the manifests\' Kustomization, Ready once Secret `cacerts` exists (see "Flux").',
           ]
         : []),
     ];
