@@ -1,5 +1,5 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { error, hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { error, hasErrors, promoteWarnings, sortDiagnostics, warning, type Diagnostic } from './diagnostics/diagnostic.js';
 import { Codes } from './diagnostics/catalog.js';
 import { errorCode, FileTooLargeError, formatBytes, NotRegularFileError, readRegularFile, type Host } from './host/host.js';
 import { nodeHost } from './host/node-host.js';
@@ -296,7 +296,18 @@ function upgradeTransitionStage(host: Host, outDir: string, source: MeshSource, 
     version: ['spec', 'istio', 'version'],
     revision: nodeAt(source, ['spec', 'istio', 'revision']) ? ['spec', 'istio', 'revision'] : ['spec', 'istio', 'version'],
   };
-  return { diagnostics: checkUpgradeTransition(previous, mesh).map((p) => error(codes[p.kind], p.message, { ...at(paths[p.path]), hint: p.hint })) };
+  const diagnostics = checkUpgradeTransition(previous, mesh).map((p) => error(codes[p.kind], p.message, { ...at(paths[p.path]), hint: p.hint }));
+  // a tree built before a revisioned istiod was named istiod-<revision> (chart-releases.ts, istiodReleaseName)
+  const renamed = !mesh.istio.upgrade && mesh.istio.revision && Object.values(review.clusters ?? {}).some((c) => (c?.releases ?? []).some((r) => r?.release === 'istiod' && r?.chart === 'istiod' && r?.revision === mesh.istio.revision));
+  if (renamed) {
+    diagnostics.push(
+      warning(Codes.IstiodReleaseRenamed, `istiod with revision ${mesh.istio.revision} was the Helm release istiod; it is now istiod-${mesh.istio.revision}`, {
+        ...at(paths.revision),
+        hint: `both releases render the same objects, which Helm lets one release own: remove the release istiod (helm uninstall istiod -n istio-system, or let the GitOps tool prune it) before istiod-${mesh.istio.revision} is installed; running pods keep their certificates meanwhile`,
+      }),
+    );
+  }
+  return { diagnostics };
 }
 
 function isControlPlane(value: unknown): value is { version: string; revision: string } {

@@ -180,3 +180,26 @@ describe('the next upgrade, after finalize', () => {
     expect(errors(next).map((d) => d.code)).toEqual(['MG2810']);
   });
 });
+
+describe('a revisioned istiod built by an older meshgen as the release istiod', () => {
+  const REVISIONED: State = { revision: '1-29' };
+
+  it('a rebuild of a tree whose manifest names istiod-1-29 warns of nothing', async () => {
+    const [, again] = await buildStates(REVISIONED, REVISIONED);
+    expect(again.diagnostics.filter((d) => d.code === 'W2810')).toEqual([]);
+  });
+
+  it('a tree whose manifest records the release istiod with that revision: W2810 at istio.revision', async () => {
+    const host = memoryHostWith(['examples/canary-upgrade-1-canary']);
+    const original = host.readFile(MESH);
+    host.writeFile(MESH, withState(original, REVISIONED), { mode: 0o644 });
+    expect(errors(await build({ meshFile: MESH, outDir: OUT }, host))).toEqual([]);
+    // as the older meshgen recorded it: the same facts, the release named istiod
+    const manifest = join(OUT, '.meshgen-manifest.json');
+    host.writeFile(manifest, host.readFile(manifest).replace(/"release": "istiod-1-29"/g, '"release": "istiod"'), { mode: 0o644 });
+    const result = await build({ meshFile: MESH, outDir: OUT }, host);
+    const warned = result.diagnostics.filter((d) => d.code === 'W2810');
+    expect(warned.map((d) => d.position?.line)).toEqual([lineOf(REVISIONED, 'revision')]);
+    expect(warned[0].hint).toContain('helm uninstall istiod');
+  });
+});

@@ -137,6 +137,7 @@ export const DiagnosticCatalog = {
   UpgradePhaseSkipped: { code: 'MG2810', severity: 'error', summary: 'a change of `istio.upgrade.phase` (or its removal) that skips a step or goes back more than one, compared with the phase `out/.meshgen-manifest.json` records from the last build' },
   UpgradeTargetChanged: { code: 'MG2811', severity: 'error', summary: '`istio.upgrade.version` or `revision` changed while that upgrade is in progress' },
   UpgradeSourceChanged: { code: 'MG2812', severity: 'error', summary: '`istio.version` or `istio.revision` changed while a canary upgrade from them is in progress' },
+  IstiodReleaseRenamed: { code: 'W2810', severity: 'warning', summary: 'the last build installed a revisioned istiod as the Helm release `istiod`; this one names it `istiod-<revision>`, as every revisioned istiod now is' },
   // MG2601-MG2649: encrypted secrets (secrets.mode sops and sealed-secrets, issue #13)
   AgeRecipientMalformed: { code: 'MG2601', severity: 'error', summary: 'an age recipient in `secrets.sops.age` that is not an X25519 recipient (`age1...`, Bech32)' },
   SopsNoRecipient: { code: 'MG2602', severity: 'error', summary: '`secrets.mode: sops` and a cluster that receives private Secrets has no age recipient (neither `spec.secrets.sops.age` nor its own)' },
