@@ -1,5 +1,5 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { error, hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { error, hasErrors, promoteWarnings, sortDiagnostics, warning, type Diagnostic } from './diagnostics/diagnostic.js';
 import { Codes } from './diagnostics/catalog.js';
 import { errorCode, FileTooLargeError, formatBytes, NotRegularFileError, readRegularFile, type Host } from './host/host.js';
 import { nodeHost } from './host/node-host.js';
@@ -10,11 +10,13 @@ import { readExtraManifests, type ExtraManifests } from './load/extra-manifests.
 import { checkSemantics } from './validate/semantics.js';
 import { buildModel, type MeshModel } from './model/mesh-model.js';
 import { planMesh, type MeshPlan } from './plan/mesh-plan.js';
-import { carriesPrivateMaterial } from './plan/secret-delivery.js';
+import { checkUpgradeTransition, type PreviousUpgrade, type TransitionProblem } from './plan/upgrade-transition.js';
+import { carriesPrivateMaterial, isEncrypted } from './plan/secret-delivery.js';
 import { certsStatus as inspectCertificates, formatCertsStatus, pkiDirProblems, planPki, type PkiModel, type PkiPlan } from './pki/index.js';
 import { pkiLayout } from './pki/layout.js';
 import { slotDirectories } from './rules/pki-intermediates.js';
 import { certManagerStatusText, readCertManagerRoot } from './pki/cert-manager-root.js';
+import { fingerprintKeyFile } from './pki/fingerprint-key.js';
 import { planPkiWithRotation, type RotationPkiPlan } from './pki/rotation.js';
 import { certsStatusWithRotation, formatRotationStatus } from './pki/rotation-status.js';
 import { rotateIntermediate } from './pki/rotation-intermediate.js';
@@ -117,16 +119,19 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   held.push(workspace);
   const recovered = workspace.recovered;
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
+  // spec.istio.upgrade: no phase skipped since the build out/ holds
+  run.add(upgradeTransitionStage(host, options.outDir, loaded.source!, mesh));
+  if (run.failed) return run.result({ sources, mesh, plan, recovered });
   const progress = options.progress ?? (() => {});
   // pki.provider cert-manager: no CA in pki/, only the public root the issuer chains to
-  const pki = run.add(mesh.pki.provider === 'cert-manager' ? certManagerRootStage(host, options.meshFile, loaded.source!, mesh) : await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir, onGenerate: (keys) => progress({ stage: 'keys', keys }) }));
+  const pki: RotationPkiPlan & { fingerprintKey?: Buffer } = run.add(mesh.pki.provider === 'cert-manager' ? certManagerRootStage(host, options.meshFile, loaded.source!, mesh, { plan, allowGenerate: !options.check }) : await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir, onGenerate: (keys) => progress({ stage: 'keys', keys }) }));
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
   const credentials = run.add(credentialsStage(host, options.meshFile, loaded.source!, plan));
   const sealing = run.add(readSealingCerts({ host, clusters: plan.clusters, meshDir: meshDirOf(options.meshFile), at: atIn(loaded.source!) }));
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
   // loaded only by a build: the renderers pull in cdk8s, which validate and certs status never need
   const { renderMesh } = await import('./render/render-mesh.js');
-  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, trustRootPem: pki.rootCertPem, rotationRoots: pki.rotation, extraManifests: loaded.extraManifests?.byCluster, renderPrivate: !options.check, onCluster: (done, total) => progress({ stage: 'render', done, total }) }));
+  const rendered = run.add(renderMesh({ mesh, plan, sourceLabel: sourceLabel(options.meshFile, options.outDir), credentials: credentials.credentials, caMaterial: pki.material, trustRootPem: pki.rootCertPem, rotationRoots: pki.rotation, extraManifests: loaded.extraManifests?.byCluster, renderPrivate: !options.check, onCluster: (done, total) => progress({ stage: 'render', done, total }), fingerprintKeyFile: pki.fingerprintKey }));
   const encrypted = await encryptStage(host, options, rendered.pending, sealing.certs);
   for (const file of encrypted.files) rendered.files.set(file.path, file);
   progress({ stage: 'compare' });
@@ -270,15 +275,69 @@ function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshMo
   });
 }
 
+/**
+ * A canary upgrade's phase change, checked against the facts the last build recorded in
+ * out/.meshgen-manifest.json (plan/upgrade-transition.ts). No manifest, or an unreadable one,
+ * checks nothing: emit's comparison reports what is wrong with it.
+ */
+function upgradeTransitionStage(host: Host, outDir: string, source: MeshSource, mesh: MeshModel): { diagnostics: Diagnostic[] } {
+  let text: string | undefined;
+  try {
+    text = new OwnedTree(host, resolve(outDir)).read(MANIFEST_PATH);
+  } catch {
+    return { diagnostics: [] };
+  }
+  if (text === undefined || parseManifest(text) === undefined) return { diagnostics: [] };
+  const review = parseReview(manifestReview(text));
+  if (!review) return { diagnostics: [] };
+  const phase = review.upgrade;
+  const previous: PreviousUpgrade = {
+    ...(phase === 'canary' || phase === 'migrate' || phase === 'finalize' ? { phase } : {}),
+    ...(isControlPlane(review.upgradeRevisions?.from) ? { from: review.upgradeRevisions!.from } : {}),
+    ...(isControlPlane(review.upgradeRevisions?.to) ? { to: review.upgradeRevisions!.to } : {}),
+  };
+  const at = atIn(source);
+  const codes = { skip: Codes.UpgradePhaseSkipped, 'target-changed': Codes.UpgradeTargetChanged, 'source-changed': Codes.UpgradeSourceChanged } as const;
+  const paths: Record<TransitionProblem['path'], YamlPath> = {
+    phase: ['spec', 'istio', 'upgrade', 'phase'],
+    'upgrade.version': ['spec', 'istio', 'upgrade', 'version'],
+    'upgrade.revision': ['spec', 'istio', 'upgrade', 'revision'],
+    version: ['spec', 'istio', 'version'],
+    revision: nodeAt(source, ['spec', 'istio', 'revision']) ? ['spec', 'istio', 'revision'] : ['spec', 'istio', 'version'],
+  };
+  const diagnostics = checkUpgradeTransition(previous, mesh).map((p) => error(codes[p.kind], p.message, { ...at(paths[p.path]), hint: p.hint }));
+  // a tree built before a revisioned istiod was named istiod-<revision> (chart-releases.ts, istiodReleaseName)
+  const renamed = !mesh.istio.upgrade && mesh.istio.revision && Object.values(review.clusters ?? {}).some((c) => (c?.releases ?? []).some((r) => r?.release === 'istiod' && r?.chart === 'istiod' && r?.revision === mesh.istio.revision));
+  if (renamed) {
+    diagnostics.push(
+      warning(Codes.IstiodReleaseRenamed, `istiod with revision ${mesh.istio.revision} was the Helm release istiod; it is now istiod-${mesh.istio.revision}`, {
+        ...at(paths.revision),
+        hint: `both releases render the same objects, which Helm lets one release own: remove the release istiod (helm uninstall istiod -n istio-system, or let the GitOps tool prune it) before istiod-${mesh.istio.revision} is installed; running pods keep their certificates meanwhile`,
+      }),
+    );
+  }
+  return { diagnostics };
+}
+
+function isControlPlane(value: unknown): value is { version: string; revision: string } {
+  return typeof (value as { version?: unknown } | undefined)?.version === 'string' && typeof (value as { revision?: unknown }).revision === 'string';
+}
+
 const CERT_MANAGER_ROOT_PATH: YamlPath = ['spec', 'pki', 'certManager', 'rootCertFile'];
 
-/** pki with provider cert-manager: the root the issuer chains to, read and checked; nothing generated. */
-function certManagerRootStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel): RotationPkiPlan {
+/**
+ * pki with provider cert-manager: the root the issuer chains to, read and checked; no CA is
+ * generated. With remote secrets encrypted (sops, sealed-secrets) and so no CA key to key their
+ * fingerprints: pki/fingerprint.key, made by the first build that needs it (pki/fingerprint-key.ts).
+ */
+function certManagerRootStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshModel, build?: { plan: MeshPlan; allowGenerate: boolean }): RotationPkiPlan & { fingerprintKey?: Buffer } {
   const file = mesh.pki.certManager?.rootCertFile;
   // validation guarantees rootCertFile with provider cert-manager (MG2652)
   if (file === undefined) return { diagnostics: [], material: new Map(), writes: [] };
   const read = readCertManagerRoot({ host, meshDir: meshDirOf(meshFile), file, at: { file: source.file, position: positionOf(source, CERT_MANAGER_ROOT_PATH) } });
-  return { diagnostics: read.diagnostics, rootCertPem: read.rootCertPem, material: new Map(), writes: [] };
+  const needsKey = build !== undefined && isEncrypted(build.plan.remoteSecretDelivery) && build.plan.remoteSecrets.length > 0;
+  const key = needsKey ? fingerprintKeyFile({ host, layout: pkiLayout(meshDirOf(meshFile), mesh.pki.dir, pkiDirDisplay(mesh, meshFile)), allowGenerate: build.allowGenerate }) : { writes: [], diagnostics: [] };
+  return { diagnostics: [...read.diagnostics, ...key.diagnostics], rootCertPem: read.rootCertPem, material: new Map(), writes: key.writes, ...(key.key ? { fingerprintKey: key.key } : {}) };
 }
 
 /**

@@ -126,7 +126,10 @@ describe.each(WITH_GITOPS)('example %s', (example) => {
       // the root and the manifests per cluster, and with secrets.mode sops the secrets of each primary
       const sops = parse(readFileSync(examplePath(example), 'utf8')).spec.secrets?.mode === 'sops';
       const primaries = parse(readFileSync(examplePath(example), 'utf8')).spec.clusters.filter((c: any) => (c.role ?? 'primary') === 'primary').length;
-      expect(kustomizations.length).toBe(2 * clusters.length + (sops ? primaries : 0));
+      // with cacerts from git (every mode but plain and omit), each primary's control plane has a Kustomization of its own
+      const spec = parse(readFileSync(examplePath(example), 'utf8')).spec;
+      const cacertsFromGit = spec.pki?.provider === 'cert-manager' || ['sops', 'sealed-secrets', 'external-secrets'].includes(spec.secrets?.mode);
+      expect(kustomizations.length).toBe(2 * clusters.length + (sops ? primaries : 0) + (cacertsFromGit ? primaries : 0));
       for (const { path, value } of kustomizations) {
         expect(value.spec.path.startsWith('./'), path).toBe(true);
         expect(isDirectory(underOut(value.spec.path, gitops.flux.path)), `${path}: ${value.spec.path}`).toBe(true);
@@ -136,7 +139,8 @@ describe.each(WITH_GITOPS)('example %s', (example) => {
 
     it('every HelmRelease names a HelmRepository and HelmReleases that exist beside it', () => {
       for (const { path, value } of fluxObjects.filter((o) => o.value.kind === 'HelmRelease')) {
-        const dir = path.split('/').slice(0, -1).join('/');
+        // the cluster's whole flux/<cluster>/ tree: control-plane/ releases depend on istio-base beside it
+        const dir = path.split('/').slice(0, 2).join('/');
         const beside = fluxObjects.filter((o) => o.path.startsWith(`${dir}/`)).map((o) => `${o.value.kind}/${o.value.metadata.name}`);
         expect(beside, path).toContain(`HelmRepository/${value.spec.chart.spec.sourceRef.name}`);
         for (const dependency of value.spec.dependsOn ?? []) expect(beside, path).toContain(`HelmRelease/${dependency.name}`);

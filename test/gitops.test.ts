@@ -177,6 +177,48 @@ describe('Flux', () => {
   });
 });
 
+describe('Flux: istiod after cacerts, where Flux applies cacerts', () => {
+  // cacerts made in the cluster by a cert-manager Certificate among the manifests
+  const CERT_MANAGER = FLUX.replace('istio: { version: "1.30.3" }', 'istio: { version: "1.30.3" }\n  pki: { provider: cert-manager, certManager: { issuerRef: { kind: ClusterIssuer, name: istio-ca }, rootCertFile: root.pem } }');
+  const controlPlane = (kind: string, name: string, cluster = 'west') => flux(kind, name, cluster).replace(`flux/${cluster}/`, `flux/${cluster}/control-plane/`);
+
+  it('plain mode (cacerts made by hand before Flux) keeps every release with the root, and writes no flux/<cluster>/kustomization.yaml', () => {
+    const { files } = renderText(FLUX);
+    expect(files.has(flux('HelmRelease', 'istiod'))).toBe(true);
+    expect([...files.keys()].filter((p) => p.includes('/control-plane/') || /^flux\/[^/]+\/kustomization\.yaml$/.test(p) || p.includes('istio-control-plane'))).toEqual([]);
+  });
+
+  it('with cert-manager: istiod and the gateways move to control-plane/, istio-base stays with the root', () => {
+    const { files } = renderText(CERT_MANAGER);
+    expect(files.has(flux('HelmRelease', 'istio-base'))).toBe(true);
+    for (const release of ['istiod', 'istio-eastwestgateway', 'istio-ingressgateway']) {
+      expect(files.has(flux('HelmRelease', release)), release).toBe(false);
+      expect(files.has(controlPlane('HelmRelease', release)), release).toBe(true);
+    }
+  });
+
+  it('with cert-manager: istio-control-plane applies control-plane/ once istio-manifests is Ready, which waits for Secret cacerts', () => {
+    const { yaml } = renderText(CERT_MANAGER);
+    expect(yaml(flux('Kustomization', 'istio-control-plane')).spec).toMatchObject({ path: './deploy/out/flux/west/control-plane', prune: true, dependsOn: [{ name: 'istio-manifests' }] });
+    expect(yaml(flux('Kustomization', 'istio-manifests')).spec.healthChecks).toEqual([{ apiVersion: 'v1', kind: 'Secret', name: 'cacerts', namespace: 'istio-system' }]);
+    expect(yaml(flux('Kustomization', 'istio-manifests')).spec.wait).toBeUndefined();
+  });
+
+  it('the root lists its own files only: control-plane/ is left to istio-control-plane', () => {
+    const { yaml, files } = renderText(CERT_MANAGER);
+    const listed: string[] = yaml('flux/west/kustomization.yaml').resources;
+    const own = [...files.keys()].filter((p) => p.startsWith('flux/west/') && !p.endsWith('kustomization.yaml') && !p.includes('/control-plane/')).map((p) => p.slice('flux/west/'.length));
+    expect([...listed].sort()).toEqual(own.sort());
+    expect(listed.some((f) => f.includes('control-plane/'))).toBe(false);
+  });
+
+  it('the HelmReleases keep their chain across the two Kustomizations: istiod still dependsOn istio-base', () => {
+    const { yaml } = renderText(CERT_MANAGER);
+    expect(yaml(controlPlane('HelmRelease', 'istiod')).spec.dependsOn).toEqual([{ name: 'istio-base' }]);
+    expect(yaml(controlPlane('HelmRelease', 'istio-eastwestgateway')).spec.dependsOn).toEqual([{ name: 'istiod' }]);
+  });
+});
+
 describe('spec.gitops validation', () => {
   const invalid = (text: string) => () => renderText(text);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { build } from '../src/pipeline.js';
@@ -89,7 +89,8 @@ describe('remote secrets', () => {
       const secret = parse(readFileSync(join(out, path), 'utf8'));
       const [key] = Object.keys(secret.stringData);
       // where the cluster's identity is installed from: the istiod values, or the IstioOperator (installer istioctl)
-      const helmValues = join(out, key, 'helm/istiod.values.yaml');
+      // istiod.values.yaml, or istiod-<revision>.values.yaml with istio.revision
+      const helmValues = [join(out, key, 'helm/istiod.values.yaml'), ...(existsSync(join(out, key, 'helm')) ? readdirSync(join(out, key, 'helm')).filter((f) => /^istiod-.+\.values\.yaml$/.test(f)).map((f) => join(out, key, 'helm', f)) : [])].find((f) => existsSync(f)) ?? join(out, key, 'helm/istiod.values.yaml');
       const clusterName = existsSync(helmValues)
         ? parse(readFileSync(helmValues, 'utf8')).global.multiCluster.clusterName
         : parse(readFileSync(join(out, key, 'istioctl/istio-operator.yaml'), 'utf8')).spec.values.global.multiCluster.clusterName;

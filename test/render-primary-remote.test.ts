@@ -41,7 +41,7 @@ describe('a primary that serves remotes', () => {
     const vs = yaml('primary1/manifests/networking.istio.io_VirtualService_istio-system_istiod-vs-canary.yaml');
     expect(vs.spec.tls[0].match[0].sniHosts).toEqual(['istiod-canary.istio-system.svc', 'istiod-canary.istio-system.svc.cluster.local']);
     expect(vs.spec.tls[1].route[0].destination.host).toBe('istiod-canary.istio-system.svc.cluster.local');
-    expect(yaml('remote1/helm/istiod.values.yaml').revision).toBe('canary');
+    expect(yaml('remote1/helm/istiod-canary.values.yaml').revision).toBe('canary');
   });
 });
 

@@ -46,7 +46,7 @@ describe('istiod values', () => {
 
   it('apply a revision to istiod, the default validator and every gateway', () => {
     const { yaml } = renderText(TWO_NETWORKS.replace('istio: { version: "1.30.3" }', 'istio: { version: "1.30.3", revision: "1-30" }'));
-    expect(yaml('east/helm/istiod.values.yaml').revision).toBe('1-30');
+    expect(yaml('east/helm/istiod-1-30.values.yaml').revision).toBe('1-30');
     expect(yaml('east/helm/istio-base.values.yaml').defaultRevision).toBe('1-30');
     expect(yaml('east/helm/istio-eastwestgateway.values.yaml').revision).toBe('1-30');
   });

@@ -133,6 +133,11 @@ export const DiagnosticCatalog = {
   UpgradeNotSupported: { code: 'MG2805', severity: 'error', summary: 'a canary upgrade of a mesh meshgen installs without Helm (the legacy `.global` model on Istio 1.4-1.7)' },
   UpgradeOfInstallerOrDataPlane: { code: 'MG2807', severity: 'error', summary: 'a canary upgrade meshgen does not stage: with `istio.installer: istioctl`, or with ambient namespaces (istio-cni and ztunnel are upgraded in place, not by revision)' },
   RotationOnLegacyInstall: { code: 'MG2806', severity: 'error', summary: 'a root rotation on an Istio meshgen installs with istioctl 1.4-1.7, which has no multi-root trust (`ISTIO_MULTIROOT_MESH`)' },
+  // MG2810-MG2819: canary upgrade phase changes, checked against the last build's manifest
+  UpgradePhaseSkipped: { code: 'MG2810', severity: 'error', summary: 'a change of `istio.upgrade.phase` (or its removal) that skips a step or goes back more than one, compared with the phase `out/.meshgen-manifest.json` records from the last build' },
+  UpgradeTargetChanged: { code: 'MG2811', severity: 'error', summary: '`istio.upgrade.version` or `revision` changed while that upgrade is in progress' },
+  UpgradeSourceChanged: { code: 'MG2812', severity: 'error', summary: '`istio.version` or `istio.revision` changed while a canary upgrade from them is in progress' },
+  IstiodReleaseRenamed: { code: 'W2810', severity: 'warning', summary: 'the last build installed a revisioned istiod as the Helm release `istiod`; this one names it `istiod-<revision>`, as every revisioned istiod now is' },
   // MG2601-MG2649: encrypted secrets (secrets.mode sops and sealed-secrets, issue #13)
   AgeRecipientMalformed: { code: 'MG2601', severity: 'error', summary: 'an age recipient in `secrets.sops.age` that is not an X25519 recipient (`age1...`, Bech32)' },
   SopsNoRecipient: { code: 'MG2602', severity: 'error', summary: '`secrets.mode: sops` and a cluster that receives private Secrets has no age recipient (neither `spec.secrets.sops.age` nor its own)' },
@@ -178,6 +183,8 @@ export const DiagnosticCatalog = {
   SealingCertUnreadable: { code: 'MG3101', severity: 'error', summary: 'a `secrets.sealedSecrets.certFile` that cannot be read or does not start with a PEM certificate' },
   SealingCertNotRsa: { code: 'MG3102', severity: 'error', summary: 'a sealed-secrets controller certificate whose key is not RSA (the controller seals with RSA-OAEP only)' },
   SealingCertExpired: { code: 'MG3103', severity: 'error', summary: 'a sealed-secrets controller certificate that has expired or is not valid yet (kubeseal refuses it too)' },
+  // MG3160-MG3169: the fingerprint key of encrypted files when meshgen holds no CA key (pki.provider cert-manager)
+  FingerprintKeyInvalid: { code: 'MG3160', severity: 'error', summary: '`<pki.dir>/fingerprint.key` (the key of the `meshgen.dev/encrypted-from` fingerprints under `pki.provider: cert-manager`) is not one line of 44 base64 characters, or not a regular file' },
 
   // MG4xxx: output
   OutputCollision: { code: 'MG4001', severity: 'error', summary: 'two objects would be written to the same file' },

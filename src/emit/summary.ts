@@ -33,6 +33,8 @@ export interface ReviewFacts {
   clusters: Record<string, ClusterFacts>;
   rotation?: string;
   upgrade?: string;
+  /** with `upgrade`: the control planes it goes from and to, read back by plan/upgrade-transition.ts */
+  upgradeRevisions?: { from: { version: string; revision: string }; to: { version: string; revision: string } };
 }
 
 /** A manifest's contents: the files meshgen wrote, and the facts of that build. */
@@ -56,7 +58,7 @@ export function reviewFacts(mesh: MeshModel, plan: MeshPlan, caMaterial: Readonl
       ...(material ? { trustBundle: certificatesOf(material.rootCertPem).map((c) => c.fingerprint256), intermediate: new X509Certificate(material.caCertPem).fingerprint256 } : {}),
     };
   }
-  return { clusters, ...(plan.rotation ? { rotation: plan.rotation.phase } : {}), ...(plan.upgrade ? { upgrade: plan.upgrade.phase } : {}) };
+  return { clusters, ...(plan.rotation ? { rotation: plan.rotation.phase } : {}), ...(plan.upgrade ? { upgrade: plan.upgrade.phase, upgradeRevisions: { from: { ...plan.upgrade.from }, to: { ...plan.upgrade.to } } } : {}) };
 }
 
 function revisionOf(mesh: MeshModel, chart: string, upgradeRevision: string | undefined): string | undefined {

@@ -57,6 +57,19 @@ export interface ReleaseInputs {
   ambient: boolean;
   /** ingressGateway.namespace (default istio-ingress, as Istio's gateway install docs use) */
   ingressNamespace?: string;
+  /** istio.revision ('' = the default revision): names the istiod release */
+  revision?: string;
+}
+
+/**
+ * The Helm release of an istiod: `istiod` for the default revision, `istiod-<revision>` for a
+ * revision, as Istio's Helm canary guide names them (`helm install istiod-canary ... --set
+ * revision=canary`, https://istio.io/latest/docs/setup/upgrade/helm/). One name per revision
+ * keeps a control plane's release the same across a canary upgrade: the new revision's
+ * istiod-<rev> stays istiod-<rev> once the upgrade is over and istio.revision names it.
+ */
+export function istiodReleaseName(revision: string | undefined): string {
+  return revision ? `istiod-${revision}` : 'istiod';
 }
 
 export function chartReleases(inputs: ReleaseInputs): ChartRelease[] {
@@ -64,7 +77,7 @@ export function chartReleases(inputs: ReleaseInputs): ChartRelease[] {
   const gateway = (release: string, namespace: string): ChartRelease => ({ release, chart: 'gateway', namespace, waitsForRemoteSecret: inputs.onRemote });
   return [
     { release: 'istio-base', chart: 'base', namespace: ISTIO_NAMESPACE, waitsForRemoteSecret: false },
-    { release: 'istiod', chart: 'istiod', namespace: ISTIO_NAMESPACE, waitsForRemoteSecret: false },
+    { release: istiodReleaseName(inputs.revision), chart: 'istiod', namespace: ISTIO_NAMESPACE, waitsForRemoteSecret: false },
     // istiod, then the CNI node agent, then ztunnel: Istio's ambient install order (both in istio-system)
     ...(inputs.ambient
       ? [

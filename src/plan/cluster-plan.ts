@@ -124,7 +124,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
 
   const readers = readersOf(topology, cluster.name);
   // spec.istio.upgrade: the old and the new istiod side by side, each release at its chart version
-  const releases = upgradeReleases(planUpgrade(mesh), chartReleases({ istioOperator: installer === 'istioctl', onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway, ambient: ambient !== undefined, ingressNamespace: cluster.ingressGateway.namespace }));
+  const releases = upgradeReleases(planUpgrade(mesh), chartReleases({ istioOperator: installer === 'istioctl', onRemote: controlPlane !== undefined, eastWestGateway, ingressGateway, ambient: ambient !== undefined, ingressNamespace: cluster.ingressGateway.namespace, revision: mesh.istio.revision }));
   const byReference = planByReference(mesh, topology, cluster, readers);
   const escapeHatches = planEscapeHatches(mesh, cluster, releases, reasons);
   return {
@@ -150,7 +150,7 @@ export function planCluster(mesh: MeshModel, topology: TopologyInput<ClusterMode
     ...planServices(mesh, cluster),
     ambient,
     legacy,
-    gitops: planGitOps(mesh, cluster, releases, ambient, byReference.cacertsObject ? [byReference.cacertsObject] : []),
+    gitops: planGitOps(mesh, cluster, releases, ambient, byReference.cacertsObject ? [byReference.cacertsObject] : [], cluster.role === 'primary' ? cacertsDelivery(mesh) : undefined),
     escapeHatches,
     reasons,
   };

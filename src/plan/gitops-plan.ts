@@ -2,6 +2,7 @@ import type { ClusterModel, MeshModel } from '../model/mesh-model.js';
 import type { ResId } from '../resource/kube-object.js';
 import type { ChartRelease } from './chart-releases.js';
 import type { AmbientClusterPlan } from './ambient-plan.js';
+import type { SecretDelivery } from './secret-delivery.js';
 
 // What the GitOps wrappers of one cluster are called and in which order they install it. The
 // Argo CD and Flux renderers build these objects; out/README.md names them and their files
@@ -55,7 +56,23 @@ export interface FluxClusterPlan {
   root: ResId;
   /** ambient clusters: the Gateway API release whose CRDs a Kustomization applies before the manifests */
   gatewayApiCrds?: string;
+  /**
+   * A primary whose `cacerts` comes from git (SOPS-encrypted, sealed, by reference or made by
+   * cert-manager): istiod must not start before that Secret exists, yet a HelmRelease's
+   * `dependsOn` names HelmReleases only. So istiod and every release after it are applied by a
+   * Kustomization of their own (FLUX_CONTROL_PLANE_KUSTOMIZATION) that `dependsOn` the
+   * Kustomization which makes `cacerts` (`gate`), and that one is Ready only once the Secret
+   * exists: `secrets` = the SOPS Secrets' Kustomization with `wait: true`; `manifests` = the
+   * manifests' Kustomization with a health check on Secret istio-system/cacerts (the object
+   * that makes it is among the manifests). istio-base stays with the root: the manifests need
+   * its CRDs before they can be applied at all. Undefined: releases in install order as before
+   * (cacerts is created by hand before Flux, or there is none).
+   */
+  controlPlane?: { gate: 'secrets' | 'manifests' };
 }
+
+/** The Kustomization that applies istiod and the releases after it, once `cacerts` exists. */
+export const FLUX_CONTROL_PLANE_KUSTOMIZATION = 'istio-control-plane';
 
 export interface GitOpsClusterPlan {
   argocd?: ArgoCdClusterPlan;
@@ -76,8 +93,11 @@ export function argoCdApplicationName(mesh: MeshModel, cluster: ClusterModel, pa
   return [mesh.name, cluster.name, part].filter(Boolean).join('-');
 }
 
-/** `withNamespace`: objects that must exist before istiod (the object that makes cacerts) */
-export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: readonly ChartRelease[], ambient?: AmbientClusterPlan, withNamespace: readonly ResId[] = []): GitOpsClusterPlan {
+/**
+ * `withNamespace`: objects that must exist before istiod (the object that makes cacerts);
+ * `cacerts`: how a primary's cacerts reaches it
+ */
+export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: readonly ChartRelease[], ambient?: AmbientClusterPlan, withNamespace: readonly ResId[] = [], cacerts?: SecretDelivery): GitOpsClusterPlan {
   const shift = ambient ? AMBIENT_WAVE_SHIFT : 0;
   const plan: GitOpsClusterPlan = {
     neverPrune: { ...(mesh.gitops.argocd ? ARGOCD_NEVER_PRUNE : {}), ...(mesh.gitops.flux ? FLUX_NEVER_PRUNE : {}) },
@@ -99,9 +119,15 @@ export function planGitOps(mesh: MeshModel, cluster: ClusterModel, releases: rea
     plan.flux = {
       root: { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization', namespace: FLUX_NAMESPACE, name: `istio-mesh-${cluster.name}` },
       ...(ambient ? { gatewayApiCrds: ambient.gatewayApi.version } : {}),
+      ...(cacertsFromGit(cacerts) && releases.some((r) => r.chart === 'istiod') ? { controlPlane: { gate: cacerts === 'sops' ? 'secrets' : 'manifests' } } : {}),
     };
   }
   return plan;
+}
+
+/** cacerts applied by the GitOps tool itself: not a plain file or a Secret made by hand before it */
+function cacertsFromGit(cacerts: SecretDelivery | undefined): boolean {
+  return cacerts === 'sops' || cacerts === 'sealed' || cacerts === 'external-secret' || cacerts === 'cert-manager';
 }
 
 function waveOf(release: ChartRelease, shift: number): number {

@@ -1,5 +1,5 @@
 import type { MeshModel } from '../model/mesh-model.js';
-import type { ChartRelease, ReleaseUpgrade } from './chart-releases.js';
+import { istiodReleaseName, type ChartRelease, type ReleaseUpgrade } from './chart-releases.js';
 
 // A canary control-plane upgrade (spec.istio.upgrade), decided once: which Helm releases each
 // cluster gets at which chart version and revision, where the revision tags point, and which
@@ -71,9 +71,14 @@ export function planUpgrade(mesh: MeshModel): UpgradePlan | undefined {
   };
 }
 
-/** The release of the new istiod, beside `istiod` (as Istio's guide names its `istiod-canary`). */
+/** The release of the new istiod, beside the old one (as Istio's guide names its `istiod-canary`). */
 export function newIstiodRelease(plan: UpgradePlan): string {
-  return `istiod-${plan.to.revision}`;
+  return istiodReleaseName(plan.to.revision);
+}
+
+/** The release of the old istiod: `istiod`, or `istiod-<revision>` when it has one (a previous upgrade's new istiod). */
+export function oldIstiodRelease(plan: UpgradePlan): string {
+  return istiodReleaseName(plan.from.revision);
 }
 
 /** A cluster's releases during the upgrade, in install order: base, old istiod, new istiod, gateways. */

@@ -69,6 +69,8 @@ export interface RenderInput {
   renderPrivate?: boolean;
   /** told after each cluster is rendered (for a progress line) */
   onCluster?: (done: number, total: number) => void;
+  /** the fingerprint key of encrypted files whose cluster has no CA key at hand (pki.provider cert-manager: pki/fingerprint-key.ts) */
+  fingerprintKeyFile?: Buffer;
 }
 
 export interface RenderedMesh {
@@ -79,7 +81,7 @@ export interface RenderedMesh {
   remoteSecrets: { rendered: number; notRendered: number };
 }
 
-export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), trustRootPem, rotationRoots, extraManifests = new Map(), renderPrivate = true, onCluster }: RenderInput): RenderedMesh {
+export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = new Map(), caMaterial = new Map(), trustRootPem, rotationRoots, extraManifests = new Map(), renderPrivate = true, onCluster, fingerprintKeyFile }: RenderInput): RenderedMesh {
   const files: OutputSet = new Map();
   const diagnostics: Diagnostic[] = [];
   const pending: PendingEncryption[] = [];
@@ -146,15 +148,18 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
     remoteSecrets[complete ? 'rendered' : 'notRendered']++;
     const encryption = meshPlan.clusters.find((p) => p.cluster.name === secret.reader.name)?.encryption;
     if (isEncrypted(meshPlan.remoteSecretDelivery) && encryption) {
-      // the fingerprints of a reader's files are keyed with the reader's CA key
+      // the fingerprints of a reader's files are keyed with the reader's CA key, or without
+      // one (pki.provider cert-manager) with the key in pki/fingerprint.key
       const caKeyPem = caMaterial.get(secret.reader.name)?.caKeyPem;
       pending.push({
         path: secret.path,
         cluster: secret.reader.name,
         name: secret.name,
-        secret: isComplete(given) ? remoteSecret(secret, given) : undefined,
+        // build --check without any fingerprint key could only encrypt anew, which never compares
+        // equal: it checks that the file is there, as without the token
+        secret: isComplete(given) && (renderPrivate || caKeyPem !== undefined || fingerprintKeyFile !== undefined) ? remoteSecret(secret, given) : undefined,
         encryption,
-        fingerprintKey: caKeyPem === undefined ? undefined : fingerprintKey(caKeyPem),
+        fingerprintKey: caKeyPem === undefined ? fingerprintKeyFile : fingerprintKey(caKeyPem),
       });
       continue;
     }

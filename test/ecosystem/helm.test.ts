@@ -299,7 +299,8 @@ describe('every value meshgen sets is used by the chart it is given to (none is 
 
 describe('negative controls: the same checks fail on broken output', () => {
   const c = cases.find((x) => x.name === 'primary-remote-multi-network')!;
-  const render = (cluster: string, release: string) => c.helm.find((h) => h.cluster === cluster && h.release === release)!;
+  // the example sets istio.revision 1-30, so its istiod is the Helm release istiod-1-30
+  const render = (cluster: string, release: string) => c.helm.find((h) => h.cluster === cluster && h.release === (release === 'istiod' ? 'istiod-1-30' : release))!;
   const helm = toolPath('helm');
 
   function templateWith(h: HelmRender, edit: (values: any) => void) {

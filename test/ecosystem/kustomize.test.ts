@@ -37,9 +37,13 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
 
   const dirs = kustomizations(c.out).map((p) => dirname(join(c.out, p)));
 
-  it('has a kustomization.yaml per cluster (and one for argocd/ with Argo CD)', () => {
+  it('has a kustomization.yaml per cluster (and one for argocd/ with Argo CD, and flux/<primary>/ where Flux applies cacerts)', () => {
     const expected = c.clusters.map((cl) => `${cl.name}/kustomization.yaml`);
     if (c.gitops.argocd) expected.push('argocd/kustomization.yaml');
+    // the root Kustomization's own files, so that Flux leaves flux/<cluster>/control-plane/ to istio-control-plane
+    const spec = parse(readFileSync(c.meshFile, 'utf8')).spec;
+    const cacertsFromGit = spec.pki?.provider === 'cert-manager' || ['sops', 'sealed-secrets', 'external-secrets'].includes(spec.secrets?.mode);
+    if (c.gitops.flux && cacertsFromGit) expected.push(...c.clusters.filter((cl) => cl.role === 'primary').map((cl) => `flux/${cl.name}/kustomization.yaml`));
     expect(kustomizations(c.out).sort()).toEqual(expected.sort());
   });
 

@@ -1,7 +1,7 @@
 import { ISTIO_NAMESPACE, type MeshModel } from '../../model/mesh-model.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { helmChartArguments, releaseVersion, type ChartRelease } from '../../plan/chart-releases.js';
-import { CANARY_TAG, newIstiodRelease, STABLE_TAG, type UpgradePhase } from '../../plan/upgrade-plan.js';
+import { CANARY_TAG, newIstiodRelease, oldIstiodRelease, STABLE_TAG, type UpgradePhase } from '../../plan/upgrade-plan.js';
 import { valuesFilePath } from '../../resource/out-layout.js';
 import { contextOf } from './kube-context.js';
 
@@ -71,7 +71,7 @@ export function upgradeSection(mesh: MeshModel, meshPlan: MeshPlan): string[] {
     // a tag moves from the old release to the new one: the old release lets go of it first
     // (Helm refuses an object another release owns), then the new one takes it
     for (const release of plan.releases) lines.push(helm(plan, release));
-    if (upgrade.phase === 'finalize') lines.push(`helm uninstall istiod --kube-context ${contextOf(plan.cluster)} -n ${ISTIO_NAMESPACE}`);
+    if (upgrade.phase === 'finalize') lines.push(`helm uninstall ${oldIstiodRelease(upgrade)} --kube-context ${contextOf(plan.cluster)} -n ${ISTIO_NAMESPACE}`);
     lines.push(`kubectl --context ${contextOf(plan.cluster)} apply -k ${plan.cluster.name}`);
   }
   lines.push('```');
@@ -112,10 +112,21 @@ export function upgradeSection(mesh: MeshModel, meshPlan: MeshPlan): string[] {
   if (upgrade.phase === 'finalize') {
     lines.push(
       '',
-      `Keep \`spec.istio.upgrade\` at \`finalize\` until the next upgrade: the new control plane is the Helm release \`${newIstiodRelease(upgrade)}\`, which a mesh.yaml without the upgrade would name \`istiod\`.`,
+      `When every cluster checks out, end the upgrade in one pull request: set \`istio.version: "${upgrade.to.version}"\` and`,
+      `\`istio.revision: ${upgrade.to.revision}\`, and remove \`spec.istio.upgrade\`. The control plane stays the Helm release`,
+      `\`${newIstiodRelease(upgrade)}\`; namespaces and gateways move from the \`${STABLE_TAG}\` tag to the revision's own label. The next`,
+      'upgrade starts from there, with a new `spec.istio.upgrade` at `canary` (that step may also be',
+      'taken at once from `finalize`).',
     );
   } else {
     lines.push('', `Then set \`spec.istio.upgrade.phase: ${upgrade.next}\`, build, and review the pull request.`);
   }
+  lines.push(
+    '',
+    `A phase may go back one step to roll back (${upgrade.phase === 'canary' ? 'from `canary`: remove `spec.istio.upgrade`' : `to \`${upgrade.previous}\``}), never skip one:`,
+    'meshgen compares the phase with the one `.meshgen-manifest.json` records from the last build, and',
+    'refuses a change that skips a step, or that changes `istio.version`, `istio.revision` or the',
+    'upgrade\'s `version` or `revision` before the upgrade is over.',
+  );
   return lines;
 }

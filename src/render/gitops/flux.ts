@@ -2,10 +2,10 @@ import { kubeObject, type KubeObject } from '../../resource/kube-object.js';
 import { HelmRepository, HelmRepositorySpecType } from '../../imports/source.toolkit.fluxcd.io.js';
 import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind } from '../../imports/helm.toolkit.fluxcd.io.js';
 import { Kustomization, KustomizationSpecSourceRefKind, type KustomizationSpecSourceRef } from '../../imports/kustomize.toolkit.fluxcd.io.js';
-import { type ClusterModel, type GitOpsModel, type MeshModel } from '../../model/mesh-model.js';
+import { ISTIO_NAMESPACE, type ClusterModel, type GitOpsModel, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import { isOciRepository, releaseVersion } from '../../plan/chart-releases.js';
-import { FLUX_NAMESPACE, type FluxClusterPlan } from '../../plan/gitops-plan.js';
+import { FLUX_CONTROL_PLANE_KUSTOMIZATION, FLUX_NAMESPACE, type FluxClusterPlan } from '../../plan/gitops-plan.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { fluxClusterDir, secretsDir } from '../../resource/out-layout.js';
 import { chartValues } from '../helm/chart-values.js';
@@ -44,20 +44,36 @@ export function fluxRootKustomization(flux: Flux, cluster: ClusterModel, plan: F
   });
 }
 
+/** Where a cluster's control-plane HelmReleases are, under flux/<cluster>/, when a Kustomization of their own applies them. */
+export const CONTROL_PLANE_DIR = 'control-plane';
+
+/** The Secret istiod takes its CA from, as a Flux health check names it. */
+const CACERTS_HEALTH_CHECK = { apiVersion: 'v1', kind: 'Secret', name: 'cacerts', namespace: ISTIO_NAMESPACE };
+
+export interface FluxClusterObjects {
+  /** applied by the root Kustomization (flux/<cluster>/) */
+  root: KubeObject[];
+  /** applied by the control-plane Kustomization (flux/<cluster>/control-plane/), when the plan has one */
+  controlPlane: KubeObject[];
+}
+
 /** What the root applies: the chart repository, the releases in install order, the manifests. */
-export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, plan: ClusterPlan): KubeObject[] {
+export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, plan: ClusterPlan): FluxClusterObjects {
   const repository = kubeObject(HelmRepository, {
     metadata: { name: HELM_REPOSITORY_NAME, namespace: FLUX_NAMESPACE },
     // the chart version is pinned, so the index rarely needs a refresh
     spec: { url: mesh.istio.chartRepository, interval: '1h', type: isOciRepository(mesh) ? HelmRepositorySpecType.OCI : undefined },
   });
   const objects = [repository];
+  const gated = plan.gitops.flux?.controlPlane;
+  const controlPlane: KubeObject[] = [];
   let previous: string | undefined;
   for (const release of plan.releases) {
     // base → istiod (→ istio-cni → ztunnel) → gateways: each waits for the one before to be
     // Ready; the gateways all wait for the last release before them
     const dependsOn = previous;
-    objects.push(
+    // with cacerts from git, istiod and what follows it wait for cacerts (gitops-plan.ts)
+    (gated && release.chart !== 'base' ? controlPlane : objects).push(
       kubeObject(HelmRelease, {
         metadata: { name: release.release, namespace: FLUX_NAMESPACE },
         spec: {
@@ -85,6 +101,7 @@ export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, pla
   // kustomize-controller applies Namespaces (and CRDs) before everything else, so istio-system
   // exists early; the Istio resources wait for the base chart's CRDs, retried every minute
   // (a Kustomization can depend on Kustomizations only, not on HelmReleases).
+  // fluxcd/pkg ssa/manager_apply.go, ApplyAllStaged: CRDs, ClusterRoles and Namespaces first.
   objects.push(
     kubeObject(Kustomization, {
       metadata: { name: MANIFESTS_KUSTOMIZATION_NAME, namespace: FLUX_NAMESPACE },
@@ -95,20 +112,45 @@ export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, pla
         prune: true,
         sourceRef: sourceRef(flux),
         dependsOn: gatewayApiCrds ? [{ name: GATEWAY_API_CRDS_KUSTOMIZATION }] : undefined,
+        // the object that makes cacerts is among the manifests: Ready only once the Secret
+        // exists. A health check may name any object, not only one this Kustomization applies
+        // (kustomize-controller internal/controller/kustomization_controller.go, checkHealth);
+        // only this one, as the manifests hold workloads that wait for istiod.
+        healthChecks: gated?.gate === 'manifests' ? [CACERTS_HEALTH_CHECK] : undefined,
       },
     }),
   );
   // secrets.mode sops: the SOPS-encrypted Secrets of <cluster>/secrets/, decrypted with the
   // cluster's age key. A Kustomization of their own, so that the cluster's kustomization.yaml
   // stays appliable by `kubectl apply -k` without decryption; Flux generates one for the
-  // directory. Until istio-system exists (from the manifests above) it retries.
+  // directory. Until istio-system exists (from the manifests above) it retries. With `wait`,
+  // Ready means every Secret in it (cacerts among them) exists.
   if (plan.encryption?.format === 'sops') {
     objects.push(
       kubeObject(Kustomization, {
         metadata: { name: SOPS_SECRETS_KUSTOMIZATION_NAME, namespace: FLUX_NAMESPACE },
-        spec: { interval: INTERVAL, retryInterval: '1m', path: fluxPath(flux.path, secretsDir(plan.cluster.name)), prune: true, sourceRef: sourceRef(flux), decryption: sopsDecryption() },
+        spec: { interval: INTERVAL, retryInterval: '1m', path: fluxPath(flux.path, secretsDir(plan.cluster.name)), prune: true, sourceRef: sourceRef(flux), decryption: sopsDecryption(), wait: gated?.gate === 'secrets' ? true : undefined },
       }),
     );
   }
-  return objects;
+  // istiod and every release after it, once cacerts exists: a Kustomization may depend on a
+  // Kustomization (kustomize.toolkit.fluxcd.io/v1 spec.dependsOn), a HelmRelease only on
+  // HelmReleases (helm.toolkit.fluxcd.io/v2 spec.dependsOn); istiod's own dependsOn still names
+  // istio-base, applied by the root.
+  if (gated) {
+    objects.push(
+      kubeObject(Kustomization, {
+        metadata: { name: FLUX_CONTROL_PLANE_KUSTOMIZATION, namespace: FLUX_NAMESPACE },
+        spec: {
+          interval: INTERVAL,
+          retryInterval: '1m',
+          path: fluxPath(flux.path, `${fluxClusterDir(plan.cluster.name)}/${CONTROL_PLANE_DIR}`),
+          prune: true,
+          sourceRef: sourceRef(flux),
+          dependsOn: [{ name: gated.gate === 'secrets' ? SOPS_SECRETS_KUSTOMIZATION_NAME : MANIFESTS_KUSTOMIZATION_NAME }],
+        },
+      }),
+    );
+  }
+  return { root: objects, controlPlane };
 }

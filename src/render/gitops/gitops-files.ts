@@ -1,11 +1,11 @@
 import { yamlFile } from '../../resource/canonical-yaml.js';
-import { resIdOf, type KubeObject } from '../../resource/kube-object.js';
-import { argocdClusterPath, argocdKustomizationPath, argocdRootPath, ARGOCD_DIR, fluxClusterPath, fluxRootPath } from '../../resource/out-layout.js';
+import { manifestFileName, resIdOf, type KubeObject } from '../../resource/kube-object.js';
+import { argocdClusterPath, argocdKustomizationPath, argocdRootPath, ARGOCD_DIR, fluxClusterDir, fluxClusterPath, fluxRootPath } from '../../resource/out-layout.js';
 import type { OutputFile } from '../../resource/output-files.js';
 import type { MeshModel } from '../../model/mesh-model.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { argoCdApplications, argoCdRootApplication } from './argocd.js';
-import { fluxObjects, fluxRootKustomization } from './flux.js';
+import { CONTROL_PLANE_DIR, fluxObjects, fluxRootKustomization } from './flux.js';
 import { kustomization, type ResourceKustomization } from '../cluster/kustomization.js';
 
 // The GitOps wrappers in out/ (spec.gitops), one object per file, named like the manifests:
@@ -15,6 +15,7 @@ import { kustomization, type ResourceKustomization } from '../cluster/kustomizat
 //   argocd/<cluster>/<Application>...         synced by that root, in sync waves
 //   flux/<root Kustomization of a cluster>    one per cluster, applied in that cluster
 //   flux/<cluster>/<HelmRepository, HelmRelease..., Kustomization>   applied by that root
+//   flux/<cluster>/control-plane/<HelmRelease...>   istiod and after, once cacerts exists (cacerts from git)
 
 export function gitopsFiles(mesh: MeshModel, meshPlan: MeshPlan, sourceLabel: string): OutputFile[] {
   const files: OutputFile[] = [];
@@ -37,7 +38,15 @@ export function gitopsFiles(mesh: MeshModel, meshPlan: MeshPlan, sourceLabel: st
     for (const plan of meshPlan.clusters) {
       const root = fluxRootKustomization(flux, plan.cluster, plan.gitops.flux!);
       add(fluxRootPath(resIdOf(root)), root);
-      for (const object of fluxObjects(mesh, meshPlan, flux, plan)) add(fluxClusterPath(plan.cluster.name, resIdOf(object)), object);
+      const objects = fluxObjects(mesh, meshPlan, flux, plan);
+      for (const object of objects.root) add(fluxClusterPath(plan.cluster.name, resIdOf(object)), object);
+      if (objects.controlPlane.length) {
+        // flux/<cluster>/control-plane/ is applied by a Kustomization of its own: the root lists
+        // its files, as Flux's generated kustomization would take in the subdirectory too
+        // (fluxcd/pkg kustomize/kustomize_generator.go, scanManifests, walks it)
+        for (const object of objects.controlPlane) add(`${fluxClusterDir(plan.cluster.name)}/${CONTROL_PLANE_DIR}/${manifestFileName(resIdOf(object))}`, object);
+        add(`${fluxClusterDir(plan.cluster.name)}/kustomization.yaml`, kustomization(objects.root.map((o) => manifestFileName(resIdOf(o)))));
+      }
     }
   }
   return files;

@@ -1,10 +1,11 @@
 import type { MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
-import { AMBIENT_SYNC_WAVES, argoCdApplicationName, SYNC_WAVES } from '../../plan/gitops-plan.js';
+import { AMBIENT_SYNC_WAVES, argoCdApplicationName, FLUX_CONTROL_PLANE_KUSTOMIZATION, SYNC_WAVES } from '../../plan/gitops-plan.js';
 import { argocdRootPath, ARGOCD_DIR, fluxClusterDir, fluxRootPath, FLUX_DIR } from '../../resource/out-layout.js';
-import { HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
+import { CONTROL_PLANE_DIR, HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
 import { fluxPath } from './repo-paths.js';
+import { istiodReleaseName } from '../../plan/chart-releases.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
 import { encryptedGitOpsSection } from '../secrets/encrypted-readme.js';
 import { SOPS_SECRETS_KUSTOMIZATION_NAME } from '../secrets/flux-decryption.js';
@@ -91,7 +92,7 @@ function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[]
     `| ${SYNC_WAVES.namespace} | \`${app('namespace')}\` | \`<cluster>/manifests/${NAMESPACE_MANIFEST}\`${cacertsObjects.length ? `; on a primary, ${cacertsObjects.map((f) => `\`${f}\``).join(', ')}, which makes \`cacerts\` (Argo CD waits until it is Ready)` : ''} |`,
     ...(mesh.secretsMode === 'sealed-secrets' ? [`| ${SYNC_WAVES.sealedSecrets} | \`${app('sealed-secrets')}\` | the SealedSecrets in \`<cluster>/manifests/\` (cacerts, remote secrets), on a primary |`] : []),
     `| ${SYNC_WAVES['istio-base']} | \`${app('istio-base')}\` | chart \`base\` ${mesh.istio.version} with \`<cluster>/helm/istio-base.values.yaml\` |`,
-    `| ${SYNC_WAVES.istiod} | \`${app('istiod')}\` | chart \`istiod\` with \`<cluster>/helm/istiod.values.yaml\` |`,
+    `| ${SYNC_WAVES.istiod} | \`${app(istiodReleaseName(mesh.istio.revision))}\` | chart \`istiod\` with \`<cluster>/helm/${istiodReleaseName(mesh.istio.revision)}.values.yaml\` |`,
     `| ${SYNC_WAVES.gateways} | \`${app('istio-eastwestgateway')}\`, \`${app('istio-ingressgateway')}\` | chart \`gateway\`, where the cluster has them |`,
     `| ${SYNC_WAVES.manifests} | \`${app('manifests')}\` | every other file in \`<cluster>/manifests/\` |`,
     ...(ambient.length
@@ -152,6 +153,8 @@ function argoCdSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[]
 function fluxSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
   const flux = mesh.gitops.flux!;
   const source = `${flux.sourceRef.kind}/${flux.sourceRef.name}`;
+  // cacerts comes from git: istiod waits for it (gitops-plan.ts, FluxClusterPlan.controlPlane)
+  const gated = plans.some((p) => p.gitops.flux?.controlPlane);
   return [
     '## Flux',
     '',
@@ -163,11 +166,22 @@ function fluxSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
     `  gateways${plans.some((p) => p.ambient) ? '; on an ambient cluster `istio-cni` and `ztunnel` come between istiod and the gateways' : ''}), with the values of \`<cluster>/helm/\`;`,
     `- Kustomization \`${MANIFESTS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>')}\`. Flux applies its Namespace first; its`,
     '  Istio resources are retried until the `base` chart has installed their CRDs.',
-    ...(mesh.secretsMode === 'sops' ? [`- on a primary, Kustomization \`${SOPS_SECRETS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>/secrets')}\`: the SOPS-encrypted Secrets, decrypted.`] : []),
+    ...(mesh.secretsMode === 'sops' ? [`- on a primary, Kustomization \`${SOPS_SECRETS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>/secrets')}\`: the SOPS-encrypted Secrets, decrypted${gated ? ' (`wait: true`: Ready once they exist)' : ''}.`] : []),
+    ...(gated
+      ? [
+          `- on a primary, Kustomization \`${FLUX_CONTROL_PLANE_KUSTOMIZATION}\` for \`${fluxPath(flux.path, `${fluxClusterDir('<cluster>')}/${CONTROL_PLANE_DIR}`)}\`: istiod and every`,
+          `  release after it. It \`dependsOn\` ${mesh.secretsMode === 'sops' ? `\`${SOPS_SECRETS_KUSTOMIZATION_NAME}\`` : `\`${MANIFESTS_KUSTOMIZATION_NAME}\`, which has a health check on Secret \`cacerts\``}, so istiod starts only once`,
+          '  `cacerts` exists (a HelmRelease can depend on HelmReleases only, a Kustomization on',
+          `  Kustomizations); \`istio-base\` stays with the root, as the manifests need its CRDs. The root`,
+          `  applies \`${FLUX_DIR}/<cluster>/kustomization.yaml\`, which leaves \`${CONTROL_PLANE_DIR}/\` out.`,
+        ]
+      : []),
     '',
-    plans.every((p) => !p.cacerts || p.byReference.cacertsObject)
-      ? `Apply the Namespace and the object that makes \`cacerts\` as above, then each cluster's root Kustomization in that`
-      : `Create the Namespace and \`cacerts\` as above, then apply each cluster's root Kustomization in that`,
+    gated
+      ? `Nothing by hand before it${mesh.secretsMode === 'sops' ? ' but the `sops-age` Secret' : ''}: apply each cluster's root Kustomization in that`
+      : plans.every((p) => !p.cacerts || p.byReference.cacertsObject)
+        ? `Apply the Namespace and the object that makes \`cacerts\` as above, then each cluster's root Kustomization in that`
+        : `Create the Namespace and \`cacerts\` as above, then apply each cluster's root Kustomization in that`,
     `cluster, once; from then on Flux follows \`${fluxPath(flux.path, fluxClusterDir('<cluster>'))}\`:`,
     '',
     '```sh',

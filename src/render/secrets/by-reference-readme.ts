@@ -128,8 +128,9 @@ export function byReferenceGitopsLines(mesh: MeshModel, meshPlan: MeshPlan): str
     '',
     ...needs,
     '',
-    'On a primary, the object that makes `cacerts` must be Ready before istiod starts. Argo CD applies',
-    'it with the Namespace, in wave 0, and waits for it. A Flux HelmRelease cannot wait for a',
-    'Kustomization: with Flux (or by hand), apply both first (files from git; nothing private):',
+    'On a primary, the object that makes `cacerts` must be Ready before istiod starts.',
+    ...(mesh.gitops.argocd ? ['Argo CD applies it with the Namespace, in wave 0, and waits for it.'] : []),
+    ...(mesh.gitops.flux ? ['Flux applies istiod with a Kustomization that depends on the manifests\' one, Ready once', 'Secret `cacerts` exists (see "Flux").'] : []),
+    'Installing by hand, apply both first (files from git; nothing private):',
   ];
 }

@@ -1,7 +1,9 @@
+import { posix } from 'node:path';
+import { FINGERPRINT_KEY_FILE } from '../../pki/fingerprint-key.js';
 import { ISTIO_NAMESPACE, type MeshModel } from '../../model/mesh-model.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
 import type { SecretDelivery } from '../../plan/secret-delivery.js';
-import { FLUX_NAMESPACE } from '../../plan/gitops-plan.js';
+import { FLUX_CONTROL_PLANE_KUSTOMIZATION, FLUX_NAMESPACE } from '../../plan/gitops-plan.js';
 import { FINGERPRINT_ANNOTATION } from './fingerprint.js';
 import { SOPS_AGE_SECRET, SOPS_AGE_SECRET_KEY, SOPS_SECRETS_KUSTOMIZATION_NAME } from './flux-decryption.js';
 import { SOPS_ENCRYPTED_REGEX } from './sops-file.js';
@@ -14,6 +16,11 @@ import { contextOf } from '../docs/kube-context.js';
 export function applyPrivateSecret(delivery: SecretDelivery | undefined, context: string, path: string): string {
   if (delivery === 'sops') return `sops --decrypt ${path} | kubectl --context ${context} apply -f -`;
   return `kubectl --context ${context} apply -f ${path}`;
+}
+
+/** What keys the fingerprints: each cluster's CA key, or without one (cert-manager) pki/fingerprint.key. */
+function fingerprintKeyWords(mesh: MeshModel): string {
+  return mesh.pki.provider === 'cert-manager' ? `\`${posix.join(mesh.pki.dir, FINGERPRINT_KEY_FILE)}\` (made once; no CA key is at hand)` : "the cluster's CA key";
 }
 
 export function encryptedSecretsSection(mesh: MeshModel, meshPlan: MeshPlan): string[] {
@@ -37,7 +44,7 @@ export function encryptedSecretsSection(mesh: MeshModel, meshPlan: MeshPlan): st
       'and the reader tokens.',
       '',
       `A rebuild keeps each file byte for byte while its plaintext and recipients are unchanged: the`,
-      `annotation \`${FINGERPRINT_ANNOTATION}\` records an HMAC of both, keyed with the cluster's CA key, so`,
+      `annotation \`${FINGERPRINT_ANNOTATION}\` records an HMAC of both, keyed with ${fingerprintKeyWords(mesh)}, so`,
       'a changed token or recipient re-encrypts that file only. `meshgen build --check` needs no key,',
       'token or age identity: it compares every other file, and checks that each encrypted file is',
       'there (it never decrypts).',
@@ -91,8 +98,8 @@ export function encryptedSecretsSection(mesh: MeshModel, meshPlan: MeshPlan): st
       '```',
       '',
       `A rebuild keeps each SealedSecret byte for byte while its plaintext and certificate are`,
-      `unchanged: the annotation \`${FINGERPRINT_ANNOTATION}\` records an HMAC of both, keyed with the`,
-      'cluster\'s CA key, so a changed token re-seals that file only. `meshgen build --check` needs no',
+      `unchanged: the annotation \`${FINGERPRINT_ANNOTATION}\` records an HMAC of both, keyed with`,
+      `${fingerprintKeyWords(mesh)}, so a changed token re-seals that file only. \`meshgen build --check\` needs no`,
       'key or token: it compares every other file and checks that each SealedSecret is there.',
       ...(mesh.gitops.argocd ? ['', `Argo CD applies them in their own sync wave, after the \`${ISTIO_NAMESPACE}\` Namespace and before istiod.`] : []),
     ];
@@ -115,10 +122,8 @@ export function encryptedGitOpsSection(mesh: MeshModel): string[] {
       ...(mesh.gitops.flux
         ? [
             '',
-            'Flux applies the Namespace first, but a HelmRelease cannot wait for a Kustomization: on a',
-            'first install istiod may start before `cacerts` is applied and make a self-signed CA. Restart',
-            `istiod once \`cacerts\` exists (\`kubectl -n ${ISTIO_NAMESPACE} rollout restart deployment/istiod\`), or apply`,
-            'the Namespace and `cacerts` by hand first, as in "Every cluster: namespace and CA".',
+            `With Flux, istiod waits for \`cacerts\`: it is applied by the \`${FLUX_CONTROL_PLANE_KUSTOMIZATION}\` Kustomization, which`,
+            `depends on \`${SOPS_SECRETS_KUSTOMIZATION_NAME}\` (Ready once its Secrets exist), so nothing is applied by hand (see "Flux").`,
           ]
         : []),
     ];
@@ -131,12 +136,11 @@ export function encryptedGitOpsSection(mesh: MeshModel): string[] {
       `cannot is the sealed-secrets controller's private key: install the controller (\`${mesh.sealedSecrets.controllerName}\` in`,
       `\`${mesh.sealedSecrets.controllerNamespace}\`) in every primary first, and keep a backup of its key; its certificate is what`,
       'mesh.yaml names in `secrets.sealedSecrets.certFile`.',
-      ...(mesh.gitops.flux && !mesh.gitops.argocd
+      ...(mesh.gitops.flux
         ? [
             '',
-            'Flux applies the Namespace first, but a HelmRelease cannot wait for a Kustomization: on a',
-            'first install istiod may start before `cacerts` is unsealed and make a self-signed CA. Restart',
-            `istiod once \`cacerts\` exists (\`kubectl -n ${ISTIO_NAMESPACE} rollout restart deployment/istiod\`).`,
+            `With Flux, istiod waits for \`cacerts\` to be unsealed: it is applied by the \`${FLUX_CONTROL_PLANE_KUSTOMIZATION}\``,
+            'Kustomization, which depends on the manifests\' Kustomization, Ready once Secret `cacerts` exists (see "Flux").',
           ]
         : []),
     ];
