@@ -119,9 +119,6 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   held.push(workspace);
   const recovered = workspace.recovered;
   if (run.failed) return run.result({ sources, mesh, plan, recovered });
-  // spec.istio.upgrade: no phase skipped since the build out/ holds
-  run.add(upgradeTransitionStage(host, options.outDir, loaded.source!, mesh));
-  if (run.failed) return run.result({ sources, mesh, plan, recovered });
   const progress = options.progress ?? (() => {});
   // pki.provider cert-manager: no CA in pki/, only the public root the issuer chains to
   const pki: RotationPkiPlan & { fingerprintKey?: Buffer } = run.add(mesh.pki.provider === 'cert-manager' ? certManagerRootStage(host, options.meshFile, loaded.source!, mesh, { plan, allowGenerate: !options.check }) : await pkiStage(host, options.meshFile, loaded.source!, mesh, plan, { allowGenerate: !options.check, outDir: options.outDir, onGenerate: (keys) => progress({ stage: 'keys', keys }) }));
@@ -142,6 +139,8 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   const statCache = loadStatCache(host, options.outDir, options.meshgenVersion ?? 'dev');
   const emitted = run.add(compareWithOut(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name), cache: statCache }));
   run.add({ diagnostics: removalWarnings(emitted.diff) });
+  // spec.istio.upgrade: no phase skipped since the build out/ holds (its manifest, as the comparison read it)
+  run.add(upgradeTransitionStage(previousManifestText(emitted.diff, files), loaded.source!, mesh));
 
   const pkiCreated = pki.writes.map((w) => relative(pkiTarget.dir, w.path).split(sep).join('/'));
   const summary = options.summary ? summaryOf(emitted.diff, files, review, plan, mesh.name) : undefined;
@@ -158,10 +157,15 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
 
 /** The review summary: the manifest on disk before this build (from the diff), then this build's. */
 function summaryOf(diff: OutputDiff, files: OutputSet, review: ReviewFacts, plan: MeshPlan, meshName: string): string {
-  const change = diff.changes.find((c) => c.path === MANIFEST_PATH);
-  const baseText = change?.kind === 'changed' ? change.before : change?.kind === 'unchanged' ? files.get(MANIFEST_PATH)?.content : undefined;
+  const baseText = previousManifestText(diff, files);
   const base = baseText === undefined ? undefined : { files: parseManifest(baseText) ?? [], review: parseReview(manifestReview(baseText)) };
   return reviewSummary(base, { files: [...files.keys()].filter((p) => p !== MANIFEST_PATH), review }, plan, meshName);
+}
+
+/** The manifest out/ held before this build, as the comparison found it; undefined where there was none. */
+function previousManifestText(diff: OutputDiff, files: OutputSet): string | undefined {
+  const change = diff.changes.find((c) => c.path === MANIFEST_PATH);
+  return change?.kind === 'changed' ? change.before : change?.kind === 'unchanged' ? files.get(MANIFEST_PATH)?.content : undefined;
 }
 
 /** What `--check` passes on: nothing to add, change or remove, no stranger in an owned directory, no publication pending. */
@@ -280,13 +284,7 @@ function pkiStage(host: Host, meshFile: string, source: MeshSource, mesh: MeshMo
  * out/.meshgen-manifest.json (plan/upgrade-transition.ts). No manifest, or an unreadable one,
  * checks nothing: emit's comparison reports what is wrong with it.
  */
-function upgradeTransitionStage(host: Host, outDir: string, source: MeshSource, mesh: MeshModel): { diagnostics: Diagnostic[] } {
-  let text: string | undefined;
-  try {
-    text = new OwnedTree(host, resolve(outDir)).read(MANIFEST_PATH);
-  } catch {
-    return { diagnostics: [] };
-  }
+function upgradeTransitionStage(text: string | undefined, source: MeshSource, mesh: MeshModel): { diagnostics: Diagnostic[] } {
   if (text === undefined || parseManifest(text) === undefined) return { diagnostics: [] };
   const review = parseReview(manifestReview(text));
   if (!review) return { diagnostics: [] };
