@@ -22,6 +22,7 @@ export const DiagnosticCatalog = {
   NestingTooDeep: { code: 'MG1005', severity: 'error', summary: 'collections nested deeper than meshgen reads (64 levels)' },
   FileTooLarge: { code: 'MG1006', severity: 'error', summary: 'a file meshgen reads (mesh.yaml, a credential or CA file) is larger than its limit (1 MiB)' },
   UnsupportedTag: { code: 'MG1007', severity: 'error', summary: 'an explicit YAML tag other than the core schema\'s (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!map`, `!!seq`)' },
+  CollectionKey: { code: 'MG1008', severity: 'error', summary: 'a mapping key that is itself a mapping or a list (`? {a: 1}`, `[a, b]: x`): keys must be plain strings' },
   UnknownKey: { code: 'MG1101', severity: 'error', summary: 'unknown key (the hint suggests the closest known one)' },
   MissingKey: { code: 'MG1102', severity: 'error', summary: 'a required key is missing' },
   WrongType: { code: 'MG1103', severity: 'error', summary: 'a value of the wrong type' },

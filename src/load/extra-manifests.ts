@@ -5,7 +5,7 @@ import { Codes } from '../diagnostics/catalog.js';
 import { errorCode, formatBytes, type Host } from '../host/host.js';
 import type { MeshDocument } from '../rules/mesh-spec.js';
 import { firstSyntaxProblem } from './yaml-errors.js';
-import { aliasProblems, duplicateKeys, unsupportedTags } from './yaml-limits.js';
+import { aliasProblems, collectionKeys, duplicateKeys, unsupportedTags } from './yaml-limits.js';
 import { positionOf, type MeshSource } from './mesh-source.js';
 
 // clusters[].extraManifests: a directory of the user's own Kubernetes objects, written into the
@@ -140,7 +140,7 @@ function objectsOf(text: string, file: string, relativePath: string, diagnostics
   const objects: ExtraObject[] = [];
   for (const doc of docs) {
     const syntax = firstSyntaxProblem(text, doc.errors);
-    const limits = [...duplicateKeys(doc), ...unsupportedTags(doc, text), ...aliasProblems(doc)];
+    const limits = [...duplicateKeys(doc), ...unsupportedTags(doc, text), ...aliasProblems(doc), ...collectionKeys(doc)];
     if (syntax || limits.length) {
       const problem = syntax ?? limits[0];
       diagnostics.push(error(Codes.ExtraManifestYaml, `${file}: ${problem.message}`, { file, position: span(problem.start, problem.end), hint: problem.hint }));

@@ -2,7 +2,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, 
 import { error, type Diagnostic, type SourcePosition } from '../diagnostics/diagnostic.js';
 import { Codes } from '../diagnostics/catalog.js';
 import { firstSyntaxProblem } from './yaml-errors.js';
-import { aliasProblems, duplicateKeys, parseBounded, unsupportedTags, type LimitProblem } from './yaml-limits.js';
+import { aliasProblems, collectionKeys, duplicateKeys, parseBounded, unsupportedTags, type LimitProblem } from './yaml-limits.js';
 
 /** A parsed mesh.yaml that still knows where every node came from. */
 export interface MeshSource {
@@ -37,6 +37,7 @@ export function parseMeshSource(file: string, fileText: string): { source: MeshS
   }
   for (const tag of unsupportedTags(doc, text)) diagnostics.push(error(Codes.UnsupportedTag, tag.message, { file, position: at(tag), hint: tag.hint }));
   for (const alias of aliasProblems(doc)) diagnostics.push(error(Codes.YamlAlias, alias.message, { file, position: at(alias), hint: alias.hint }));
+  for (const key of collectionKeys(doc)) diagnostics.push(error(Codes.CollectionKey, key.message, { file, position: at(key), hint: key.hint }));
   if (diagnostics.length === 0 && !isMap(doc.contents)) {
     diagnostics.push(
       error(Codes.NotAMapping, doc.contents === null ? 'the mesh file is empty' : 'the mesh file must be a YAML mapping', {

@@ -22,7 +22,7 @@ export const MAX_ALIAS_EXPANSION = 10_000;
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`).concat('!'));
 
 export interface LimitProblem {
-  kind: 'nesting' | 'duplicate-key' | 'alias' | 'tag';
+  kind: 'nesting' | 'duplicate-key' | 'alias' | 'tag' | 'collection-key';
   message: string;
   hint: string;
   start: number;
@@ -91,6 +91,24 @@ export function duplicateKeys(doc: Document.Parsed): LimitProblem[] {
       }
       const range = pair.key.range;
       if (range) found.push({ kind: 'duplicate-key', message: 'a key appears twice in one mapping', hint: 'YAML mappings need unique keys; remove or merge the second one', start: range[0], end: range[1] });
+    }
+  });
+  return found;
+}
+
+/**
+ * Keys that are mappings or lists (`? {a: 1}` or `[a, b]: x`): YAML allows them, JSON and
+ * Kubernetes do not, and the yaml library would turn them into strings with a process warning.
+ */
+export function collectionKeys(doc: Document.Parsed): LimitProblem[] {
+  const found: LimitProblem[] = [];
+  walk(doc.contents, (node) => {
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      const written = pair.key as Node | null;
+      const key = isAlias(written) ? written.resolve(doc) : written; // an alias key is what its anchor names
+      if (!written?.range || !key || isScalar(key)) continue;
+      found.push({ kind: 'collection-key', message: `a mapping key that is ${isMap(key) ? 'a mapping' : isSeq(key) ? 'a list' : 'not a plain value'}`, hint: 'keys are plain strings in mesh.yaml and in Kubernetes objects; write the key as a string', start: written.range[0], end: written.range[1] });
     }
   });
   return found;
