@@ -33,6 +33,12 @@ describe('merging', () => {
     expect(values.global).toMatchObject({ meshID: 'demo', multiCluster: { clusterName: 'east' }, network: 'net-1' });
   });
 
+  it('helm.istiod overlays a revisioned istiod, whose release is istiod-<revision>', () => {
+    const { yaml, files } = renderText(TWO_NETWORKS('1.30.3', '', '    helm:\n      istiod: { pilot: { resources: { requests: { cpu: 500m } } } }\n').replace('version: "1.30.3" }', 'version: "1.30.3", revision: "1-30" }'));
+    expect(files.has('east/helm/istiod.values.yaml')).toBe(false);
+    expect(yaml('east/helm/istiod-1-30.values.yaml').pilot).toEqual({ resources: { requests: { cpu: '500m' } } });
+  });
+
   it('a mesh-wide overlay applies to every cluster that installs the release', () => {
     const { yaml } = renderText(TWO_NETWORKS('1.30.3', 'helm:\n  istio-eastwestgateway: { replicaCount: 2 }\n'));
     expect(yaml('east/helm/istio-eastwestgateway.values.yaml').replicaCount).toBe(2);

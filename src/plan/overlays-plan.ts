@@ -21,9 +21,11 @@ export interface EscapeHatchPlan {
 
 export function planEscapeHatches(mesh: MeshModel, cluster: ClusterModel, releases: readonly ChartRelease[], reasons: string[]): EscapeHatchPlan {
   const valuesOverlays = new Map<string, OverlayLayer[]>();
-  for (const { release } of releases) {
-    if (!(release in OVERLAY_RELEASES)) continue;
-    const name = release as OverlayRelease;
+  for (const { release, chart } of releases) {
+    // a revisioned istiod is the release istiod-<revision> (both of them during a canary upgrade): helm.istiod overlays each
+    const key = chart === 'istiod' ? 'istiod' : release;
+    if (!(key in OVERLAY_RELEASES)) continue;
+    const name = key as OverlayRelease;
     const layers: OverlayLayer[] = [];
     const meshWide = mesh.helm[name];
     if (meshWide && Object.keys(meshWide).length) layers.push({ from: `spec.helm.${name}`, values: meshWide });

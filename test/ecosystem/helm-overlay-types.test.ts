@@ -29,7 +29,8 @@ function meshgenCodes(release: string, overlay: Record<string, unknown>): string
 
 /** `helm template` of hub-a's release with meshgen's values and `overlay` merged over them, as meshgen merges. */
 function templateWith(release: string, overlay: Record<string, unknown>, tag: string) {
-  const h = c.helm.find((x) => x.cluster === 'hub-a' && x.release === release)!;
+  // helm.<release> names the release meshgen installs, except that a revisioned istiod's release is istiod-<revision>
+  const h = c.helm.find((x) => x.cluster === 'hub-a' && (x.release === release || (release === 'istiod' && x.chart === 'istiod')))!;
   const values = mergeValues(parse(readFileSync(join(c.out, h.values), 'utf8')) ?? {}, overlay);
   const file = join(work, 'controls', 'helm-overlay-types', `${release}-${tag}.values.yaml`);
   writeFileMkdir(file, stringify(values));
