@@ -25,7 +25,7 @@
 // - `import.meta.url` becomes the URL the module has in dist/ (dist/validate/schema.js for
 //   src/validate/schema.ts), so that paths relative to a module (../../schemas/...) are the same
 //   in the bundle as in tsc's output;
-// - `import('node-forge')` and `import('age-encryption')` (left outside the bundle) become
+// - `import('age-encryption')` (left outside the bundle) becomes
 //   `importPackage(...)` (see WRAPPER_PARAMETERS);
 // - the nested copy of `yaml` that cdk8s ships (the same version) is replaced by meshgen's, so
 //   the YAML library is loaded once.
@@ -59,7 +59,7 @@ const meshgenSources = {
     b.onLoad({ filter: /\/src\/.*\.ts$/ }, (args) => {
       let text = readFileSync(args.path, 'utf8');
       text = text.replace(/createRequire\(import\.meta\.url\)\((?=['"])/g, 'require(');
-      text = text.replace(/\bimport\((['"])(node-forge|age-encryption)\1\)/g, 'importPackage($1$2$1)');
+      text = text.replace(/\bimport\((['"])(age-encryption)\1\)/g, 'importPackage($1$2$1)');
       const inDist = relative(SRC, args.path).split(sep).join('/').replace(/\.ts$/, '.js');
       text = text.replace(/import\.meta\.url/g, `new URL(${JSON.stringify(`./${inDist}`)}, __meshgenBundleUrl).href`);
       return { contents: text, loader: 'ts', resolveDir: dirname(args.path) };
@@ -92,9 +92,8 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   // Loaded from node_modules when used, not bundled: the full ajv compiler (only without the
-  // precompiled validator), node-forge (only to make CA keys; test/pki/lazy-forge.test.ts
-  // watches for it in require.cache) and age-encryption (only to encrypt for SOPS).
-  external: ['ajv', 'ajv/*', 'node-forge', 'age-encryption'],
+  // precompiled validator) and age-encryption (only to encrypt for SOPS).
+  external: ['ajv', 'ajv/*', 'age-encryption'],
   // "use strict" first, where it is a directive: the bundle is strict code like the ES modules it is made of
   banner: { js: "'use strict';\nconst __meshgenBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   sourcemap: 'linked',

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
@@ -28,17 +28,37 @@ describe('the bundled bin', () => {
     expect(new vm.Script(`${text}// another bundle\n`, { filename: bundle, cachedData }).cachedDataRejected).toBe(true);
   });
 
-  it('builds without loading cdk8s, yaml, constructs or age-encryption from node_modules (control: it does load the validator runtime from there)', () => {
+  /** The packages under node_modules that a `meshgen build` of a copy of examples/multi-primary loads. */
+  function packagesLoadedByBuild(edit: (dir: string) => void = () => {}): Set<string> {
     const dir = tempDir();
     cpSync(join(REPO, 'examples/multi-primary'), dir, { recursive: true, filter: (source) => !isBuildWorkFile(source.split(sep).pop()!) });
+    edit(dir);
     const report = join(tempDir(), 'modules.json');
     const recorder = pathToFileURL(join(REPO, 'test/helpers/record-loaded-modules.mjs')).href;
     const run = spawnSync(process.execPath, ['--import', recorder, join(REPO, 'dist/cli.js'), 'build', '--quiet'], { cwd: dir, encoding: 'utf8', env: { ...process.env, MESHGEN_TEST_MODULES_REPORT: report } });
     expect(run.status, run.stderr).toBe(0);
     const loaded = (JSON.parse(readFileSync(report, 'utf8')) as string[]).map((file) => file.split(sep).join('/'));
-    const packages = new Set(loaded.flatMap((file) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? []));
+    return new Set(loaded.flatMap((file) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? []));
+  }
+
+  it('builds without loading cdk8s, yaml, constructs or age-encryption from node_modules (control: it does load the validator runtime from there)', () => {
+    const packages = packagesLoadedByBuild();
     expect(packages.has('ajv')).toBe(true);
     for (const name of ['cdk8s', 'cdk8s-plus-27', 'yaml', 'constructs', 'age-encryption', 'node-forge']) expect(packages.has(name), name).toBe(false);
+  });
+
+  it('makes new CA material with no package from node_modules but the validator runtime (certificates are encoded by src/pki/der-writer.ts)', () => {
+    const packages = packagesLoadedByBuild((dir) => {
+      rmSync(join(dir, 'pki'), { recursive: true });
+      writeFileSync(join(dir, 'mesh.yaml'), readFileSync(join(dir, 'mesh.yaml'), 'utf8').replace(/^spec:\n/m, 'spec:\n  pki: { keyType: ecdsa-p256 }\n'));
+    });
+    expect([...packages].sort()).toEqual(['ajv', 'fast-deep-equal']); // the precompiled validator's runtime
+  });
+
+  it('does not list node-forge as a runtime dependency (it is the test oracle of the certificate encoding)', () => {
+    const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(Object.keys(manifest.dependencies)).not.toContain('node-forge');
+    expect(Object.keys(manifest.devDependencies)).toContain('node-forge');
   });
 });
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, certsStatus } from '../src/pipeline.js';
-import { forgeLoadCount } from '../src/pki/index.js';
+import { certificateBuildCount } from '../src/pki/index.js';
 import { runCli, seedPki, tempDir } from './helpers/fixtures.js';
 
 // What the pki stage finds in spec.pki.dir that is not CA material it can use: each is a
@@ -69,11 +69,11 @@ describe('spec.pki.dir', () => {
   it('naming a file is MG3015 at spec.pki.dir, found before any key is generated', async () => {
     const ws = workspace(MESH.replace('spec:\n', 'spec:\n  pki: { dir: ca }\n'));
     writeFileSync(join(ws.dir, 'ca'), 'not a directory\n');
-    const forgeLoads = forgeLoadCount();
+    const certificatesBefore = certificateBuildCount();
     const started = Date.now();
     const result = await build({ meshFile: ws.mesh, outDir: ws.out });
     expect(reported(result)).toEqual(['MG3015 5:15']);
-    expect(forgeLoadCount(), 'no certificate was built').toBe(forgeLoads);
+    expect(certificateBuildCount(), 'no certificate was built').toBe(certificatesBefore);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(existsSync(ws.out)).toBe(false);
   });

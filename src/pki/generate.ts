@@ -1,25 +1,21 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { asn1 as Asn1Types } from 'node-forge';
 import type { CaKeyType, CaProfile } from '../model/mesh-model.js';
 import { readCertificateFields, readSubjectKeyIdentifier, readSubjectPublicKeyBits } from './der.js';
-import { loadForge, type Forge } from './forge.js';
+import { encodeCertificate, encodeTbsCertificate, type SignatureAlgorithm } from './certificate.js';
 import { derToPem, toLf } from './pem.js';
 import {
-  CA_KEY_USAGE,
   DAY_MS,
   intermediateRequest,
-  ISTIOD_SAN_DNS,
   KEY_TYPES,
   SIGNATURE_HASH,
   rootRequest,
   type CertificateRequest,
-  type SubjectName,
 } from './profile.js';
 
 // Creates new CA material with the Makefile's profile. Keys come from Node's native crypto
-// (asynchronous, so all keys of a run generate in parallel on the libuv pool). node-forge only
-// lays out the TBSCertificate; Node signs it, which also works for an adopted EC root key.
+// (asynchronous, so all keys of a run generate in parallel on the libuv pool); certificate.ts
+// encodes the TBSCertificate and Node signs it, which also works for an adopted EC root key.
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -56,8 +52,7 @@ export interface CreatedCa {
 export async function createCaMaterial(request: CaRequest): Promise<CreatedCa> {
   const keyType = request.keyType ?? 'rsa-4096';
   // All keys at once: each generation runs on its own libuv thread.
-  const [forge, rootKeys, intermediateKeys] = await Promise.all([
-    loadForge(),
+  const [rootKeys, intermediateKeys] = await Promise.all([
     request.newRoot ? generateCaKeyPair(keyType) : undefined,
     Promise.all(request.intermediates.map(() => generateCaKeyPair(keyType))),
   ]);
@@ -66,7 +61,7 @@ export async function createCaMaterial(request: CaRequest): Promise<CreatedCa> {
   let root: NewCa | undefined;
   if (request.newRoot && rootKeys) {
     const key = createPrivateKey(rootKeys.privateKeyPem);
-    const certPem = buildCertificate(forge, rootRequest(request.newRoot), rootKeys.publicKeyPem, { selfSigned: key }, request.now);
+    const certPem = buildCertificate(rootRequest(request.newRoot), rootKeys.publicKeyPem, { selfSigned: key }, request.now);
     root = { keyPem: rootKeys.privateKeyPem, certPem };
     signer = signerOf(certPem, key);
   }
@@ -75,7 +70,7 @@ export async function createCaMaterial(request: CaRequest): Promise<CreatedCa> {
   for (const [i, { cluster, profile }] of request.intermediates.entries()) {
     if (!signer) throw new Error('createCaMaterial: intermediates need a signer or a new root');
     const keys = intermediateKeys[i];
-    const certPem = buildCertificate(forge, intermediateRequest(profile, cluster), keys.publicKeyPem, { signer }, request.now);
+    const certPem = buildCertificate(intermediateRequest(profile, cluster), keys.publicKeyPem, { signer }, request.now);
     intermediates.set(cluster, { keyPem: keys.privateKeyPem, certPem });
   }
   return { root, intermediates };
@@ -116,81 +111,35 @@ async function generateCaKeyPair(keyType: CaKeyType): Promise<KeyPairPem> {
 
 type Issuer = { selfSigned: KeyObject } | { signer: Signer };
 
-function buildCertificate(forge: Forge, request: CertificateRequest, subjectPublicKeyPem: string, issuer: Issuer, now: Date): string {
-  const { pki, asn1, util } = forge;
+let certificatesBuilt = 0;
+
+/** How many certificates this process has built (for tests that a build reused all material). */
+export function certificateBuildCount(): number {
+  return certificatesBuilt;
+}
+
+function buildCertificate(request: CertificateRequest, subjectPublicKeyPem: string, issuer: Issuer, now: Date): string {
   const signingKey = 'signer' in issuer ? issuer.signer.key : issuer.selfSigned;
   const algorithm = signatureAlgorithm(signingKey);
-
-  const cert = pki.createCertificate();
-  // forge encodes only RSA public keys: it gets a placeholder, and the subject's own
-  // SubjectPublicKeyInfo (RSA or EC, as Node encodes it) replaces it in the TBSCertificate below.
-  cert.publicKey = pki.setRsaPublicKey(new forge.jsbn.BigInteger('3', 10), new forge.jsbn.BigInteger('3', 10));
-  const spkiDer = createPublicKey(subjectPublicKeyPem).export({ type: 'spki', format: 'der' });
-  // RFC 5280 4.2.1.2 method 1, as OpenSSL computes it: SHA-1 of the subjectPublicKey bits
-  const subjectKeyIdentifier = createHash('sha1').update(readSubjectPublicKeyBits(spkiDer)).digest();
-  cert.serialNumber = randomSerialNumber();
+  const subjectPublicKeyInfo = createPublicKey(subjectPublicKeyPem).export({ type: 'spki', format: 'der' });
   // X.509 times have whole seconds; validity starts now, as with `openssl x509 -req -days`.
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  cert.validity.notBefore = notBefore;
-  cert.validity.notAfter = new Date(notBefore.getTime() + request.validityDays * DAY_MS);
-  const subject = subjectAttributes(forge, request.subject);
-  cert.setSubject(subject);
-  cert.setIssuer(subject); // replaced below by the signer's own bytes when not self-signed
-  cert.setExtensions(extensions(forge, request, subjectKeyIdentifier, 'signer' in issuer ? issuer.signer.keyIdentifier : undefined));
-  cert.siginfo.algorithmOid = algorithm.oid;
-
-  // getTBSCertificate exists in forge 1.x but is missing from @types/node-forge.
-  const tbs = (pki as unknown as { getTBSCertificate(c: typeof cert): Asn1Types.Asn1 }).getTBSCertificate(cert);
-  const tbsFields = tbs.value as Asn1Types.Asn1[];
-  // TBSCertificate: [0] version, serialNumber, signature, issuer, validity, subject, spki, [3] extensions
-  tbsFields[2] = algorithmIdentifier(forge, algorithm);
-  tbsFields[6] = asn1.fromDer(util.createBuffer(spkiDer.toString('binary')));
-  if ('signer' in issuer) tbsFields[3] = asn1.fromDer(util.createBuffer(issuer.signer.rawSubject.toString('binary')));
-
-  const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
+  const tbsDer = encodeTbsCertificate({
+    serialNumber: randomSerialNumber(),
+    signature: algorithm,
+    rawIssuer: 'signer' in issuer ? issuer.signer.rawSubject : undefined,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + request.validityDays * DAY_MS),
+    subject: request.subject,
+    subjectPublicKeyInfo,
+    kind: request.kind,
+    // RFC 5280 4.2.1.2 method 1, as OpenSSL computes it: SHA-1 of the subjectPublicKey bits
+    subjectKeyIdentifier: createHash('sha1').update(readSubjectPublicKeyBits(subjectPublicKeyInfo)).digest(),
+    authorityKeyIdentifier: 'signer' in issuer ? issuer.signer.keyIdentifier : undefined,
+  });
   const signature = sign(algorithm.hash, tbsDer, signingKey);
-  const certificate = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    tbs,
-    algorithmIdentifier(forge, algorithm),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, '\x00' + signature.toString('binary')),
-  ]);
-  return derToPem(Buffer.from(asn1.toDer(certificate).getBytes(), 'binary'), 'CERTIFICATE');
-}
-
-function extensions({ asn1 }: Forge, request: CertificateRequest, subjectKeyIdentifier: Buffer, issuerKeyIdentifier: Buffer | undefined): object[] {
-  const common = [
-    // given as its encoded value: forge would compute it from the (placeholder) public key it holds
-    { name: 'subjectKeyIdentifier', value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, subjectKeyIdentifier.toString('binary')) },
-    request.kind === 'root'
-      ? { name: 'basicConstraints', critical: true, cA: true }
-      : { name: 'basicConstraints', critical: true, cA: true, pathLenConstraint: 0 },
-    { name: 'keyUsage', critical: true, ...CA_KEY_USAGE },
-  ];
-  if (request.kind === 'root') return common;
-  return [
-    ...common,
-    { name: 'subjectAltName', altNames: [{ type: 2 /* dNSName */, value: ISTIOD_SAN_DNS }] },
-    { name: 'authorityKeyIdentifier', keyIdentifier: issuerKeyIdentifier?.toString('binary') },
-  ];
-}
-
-/** O, CN (and L) as UTF8String, in the Makefile's order, as `openssl req` with `utf8 = yes` writes them. */
-function subjectAttributes(forge: Forge, subject: SubjectName) {
-  // @types/node-forge declares valueTagClass as asn1.Class; forge reads it as an asn1.Type.
-  const valueTagClass = forge.asn1.Type.UTF8 as number as Asn1Types.Class;
-  const attributes = [
-    { shortName: 'O', value: subject.organization, valueTagClass },
-    { shortName: 'CN', value: subject.commonName, valueTagClass },
-  ];
-  if (subject.locality !== undefined) attributes.push({ shortName: 'L', value: subject.locality, valueTagClass });
-  return attributes;
-}
-
-interface SignatureAlgorithm {
-  oid: string;
-  hash: 'sha256' | 'sha384';
-  /** RSA algorithm identifiers carry NULL parameters; ECDSA ones carry none (RFC 5758) */
-  nullParameters: boolean;
+  certificatesBuilt++;
+  return derToPem(encodeCertificate(tbsDer, algorithm, signature), 'CERTIFICATE');
 }
 
 function signatureAlgorithm(key: KeyObject): SignatureAlgorithm {
@@ -201,15 +150,9 @@ function signatureAlgorithm(key: KeyObject): SignatureAlgorithm {
   throw new Error(`cannot sign with a ${key.asymmetricKeyType} key`);
 }
 
-function algorithmIdentifier({ asn1 }: Forge, algorithm: SignatureAlgorithm) {
-  const parts = [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(algorithm.oid).getBytes())];
-  if (algorithm.nullParameters) parts.push(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''));
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, parts);
-}
-
 /** 16 random bytes, positive and minimally encoded: high bit clear, first byte not zero. */
-function randomSerialNumber(): string {
+function randomSerialNumber(): Buffer {
   const bytes = randomBytes(16);
   bytes[0] = bytes[0] & 0x7f || 0x01;
-  return bytes.toString('hex');
+  return bytes;
 }
