@@ -1,10 +1,10 @@
-import { X509Certificate } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { Codes } from '../diagnostics/catalog.js';
 import type { ClusterModel } from '../model/mesh-model.js';
 import { errorCode, FileTooLargeError, formatBytes, NotRegularFileError, readRegularFile, type Host } from '../host/host.js';
 import type { YamlPath } from '../load/mesh-source.js';
+import { parseCertificate } from '../pki/x509.js';
 
 // The credentials stage: what other clusters need to read a cluster's API server (its URL,
 // its CA and the istio-reader-service-account token), read at build time from the files and
@@ -218,7 +218,7 @@ function pemBlocks(text: string): PemBlock[] {
 
 function isCertificate(text: string): boolean {
   try {
-    new X509Certificate(text);
+    parseCertificate(text);
     return true;
   } catch {
     return false;

@@ -1,10 +1,11 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { compareText } from '../diagnostics/diagnostic.js';
 import type { MeshModel } from '../model/mesh-model.js';
 import type { MeshPlan } from '../plan/mesh-plan.js';
 import { releaseVersion } from '../plan/chart-releases.js';
 import type { ClusterCaMaterial } from '../pki/plan.js';
 import { manifestOfPath } from '../resource/out-layout.js';
+import { parseCertificate } from '../pki/x509.js';
 
 // The review summary of `meshgen build --summary`: what a change means, for a pull request
 // comment, computed from facts, not from text diffs. Every build records its facts in
@@ -55,7 +56,7 @@ export function reviewFacts(mesh: MeshModel, plan: MeshPlan, caMaterial: Readonl
         ...(revisionOf(mesh, r.chart, r.upgrade?.revision) ? { revision: revisionOf(mesh, r.chart, r.upgrade?.revision) } : {}),
         ...(r.upgrade?.revisionTags?.length ? { tags: [...r.upgrade.revisionTags] } : {}),
       })),
-      ...(material ? { trustBundle: certificatesOf(material.rootCertPem).map((c) => c.fingerprint256), intermediate: new X509Certificate(material.caCertPem).fingerprint256 } : {}),
+      ...(material ? { trustBundle: certificatesOf(material.rootCertPem).map((c) => c.fingerprint256), intermediate: parseCertificate(material.caCertPem).fingerprint256 } : {}),
     };
   }
   return { clusters, ...(plan.rotation ? { rotation: plan.rotation.phase } : {}), ...(plan.upgrade ? { upgrade: plan.upgrade.phase, upgradeRevisions: { from: { ...plan.upgrade.from }, to: { ...plan.upgrade.to } } } : {}) };
@@ -67,7 +68,7 @@ function revisionOf(mesh: MeshModel, chart: string, upgradeRevision: string | un
 }
 
 function certificatesOf(bundle: string): X509Certificate[] {
-  return (bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? []).map((pem) => new X509Certificate(pem));
+  return (bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? []).map((pem) => parseCertificate(pem));
 }
 
 /** The manifest's facts, read defensively: a manifest of an older meshgen has none. */

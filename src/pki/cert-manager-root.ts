@@ -1,9 +1,10 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { Codes } from '../diagnostics/catalog.js';
 import { errorCode, FileTooLargeError, formatBytes, NotRegularFileError, readRegularFile, type Host } from '../host/host.js';
 import { toLf } from './pem.js';
+import { parseCertificate } from './x509.js';
 
 // pki.provider cert-manager: meshgen makes no CA and reads no key. All it reads is the public
 // root the issuer chains to (pki.certManager.rootCertFile), for out/README.md's trust root and
@@ -38,7 +39,7 @@ export function readCertManagerRoot({ host, meshDir, file, at }: CertManagerRoot
   const certificates: X509Certificate[] = [];
   for (const block of blocks) {
     try {
-      certificates.push(new X509Certificate(block));
+      certificates.push(parseCertificate(block));
     } catch {
       return unreadable('holds a CERTIFICATE block that does not parse', 'export the root again, as PEM');
     }
@@ -82,7 +83,7 @@ function oneLine(dn: string): string {
  */
 export function certManagerStatusText(rootCertPem: string, file: string, now: Date, primaries: readonly string[]): string {
   const day = 24 * 60 * 60 * 1000;
-  const roots = certificateBlocks(rootCertPem).map((block) => new X509Certificate(block));
+  const roots = certificateBlocks(rootCertPem).map((block) => parseCertificate(block));
   const rows = roots.map((cert) => {
     const notAfter = new Date(cert.validTo);
     const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / day);

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { X509Certificate } from 'node:crypto';
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { Codes } from '../diagnostics/catalog.js';
 import type { RotationPlan, RootRef } from '../plan/rotation-plan.js';
@@ -9,6 +8,7 @@ import { absolutePath, CA_CERT, CA_KEY, CERT_CHAIN, CERT_FILE_MODE, clusterFile,
 import { exists, readPkiFiles, textOf } from './load.js';
 import { missingMaterialErrors, pkiDirProblems, planPki, type ClusterCaMaterial, type PendingWrite, type PkiPlan, type PlanPkiInput } from './plan.js';
 import { inspectPki, type Inspection } from './verify.js';
+import { parseCertificate } from './x509.js';
 
 // The pki side of a staged root rotation (spec.pki.rotation, see plan/rotation-plan.ts).
 //
@@ -105,7 +105,7 @@ export async function planPkiWithRotation(input: PlanPkiWithRotationInput): Prom
   }
   if (newRootPem !== undefined && sameSubject(oldRootPem, newRootPem)) {
     diagnostics.push(
-      error(Codes.RotationSameSubject, `the new root in ${displayPath(layoutB, ROOT_CERT)} has the same subject as the current root (${oneLine(new X509Certificate(oldRootPem).subject)})`, {
+      error(Codes.RotationSameSubject, `the new root in ${displayPath(layoutB, ROOT_CERT)} has the same subject as the current root (${oneLine(parseCertificate(oldRootPem).subject)})`, {
         ...at,
         hint: `give the new root another name: move ${layoutB.display} aside and set spec.pki.rotation.newRoot.commonName`,
       }),
@@ -198,7 +198,7 @@ export function inspectRotation(input: Pick<PlanPkiInput, 'host' | 'model' | 'me
 
 function sameSubject(a: string, b: string): boolean {
   try {
-    return new X509Certificate(a).subject === new X509Certificate(b).subject;
+    return parseCertificate(a).subject === parseCertificate(b).subject;
   } catch {
     return false;
   }

@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject, type X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { readBasicConstraints, readCertificateFields, readSubjectKeyIdentifier, type BasicConstraints, type CertificateFields } from './der.js';
@@ -18,6 +18,7 @@ import { countPemBlocks } from './pem.js';
 import { keepsRootCopy, slotFile, slotOwner, type IntermediateSlot } from '../rules/pki-intermediates.js';
 import { Codes, type ErrorCode } from '../diagnostics/catalog.js';
 import { DAY_MS, EXPIRY_WARNING_DAYS } from './profile.js';
+import { parseCertificate } from './x509.js';
 
 // Checks the material that exists, the way istiod will when it loads cacerts (reference
 // section 4): parseable PEM, key matches certificate, intermediate chains to the shared root,
@@ -217,7 +218,7 @@ function readCertificate(file: FileContent, subject: Subject, context: Context):
   let cert: X509Certificate;
   let fields: CertificateFields;
   try {
-    cert = new X509Certificate(text);
+    cert = parseCertificate(text);
     fields = readCertificateFields(cert.raw);
   } catch {
     report(context, Codes.PemUnreadable, subject, `${subject.label} is not a valid PEM certificate`);

@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import { ISTIO_NAMESPACE, type MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import { remoteSecretName, type MeshPlan } from '../../plan/mesh-plan.js';
@@ -22,6 +21,7 @@ import type { RotationPlan } from '../../plan/rotation-plan.js';
 import { upgradeSection } from './upgrade-section.js';
 import type { ClusterCaMaterial } from '../../pki/plan.js';
 import { slotFile, slotOf, type IntermediateSlot } from '../../rules/pki-intermediates.js';
+import { parseCertificate } from '../../pki/x509.js';
 
 // out/README.md: what a reviewer needs to understand the mesh and apply it by hand (or with
 // the GitOps wrappers, when spec.gitops asks for them).
@@ -225,7 +225,7 @@ function sharedIntermediateRows(intermediates: readonly IntermediateSlot[]): str
 
 /** The shared root every intermediate chains to: a reviewer sees a rotation here. */
 function trustRootRows(rootCertPem: string): string[] {
-  const root = new X509Certificate(rootCertPem);
+  const root = parseCertificate(rootCertPem);
   return [
     `| trust root | ${root.subject.split('\n').join(', ')} |`,
     `| root SHA-256 | \`${root.fingerprint256}\` |`,

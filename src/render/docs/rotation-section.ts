@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import { ISTIO_NAMESPACE, type MeshModel } from '../../model/mesh-model.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
 import type { RotationPhase, RotationPlan } from '../../plan/rotation-plan.js';
@@ -6,6 +5,7 @@ import type { ClusterCaMaterial } from '../../pki/plan.js';
 import { cacertsPath, certPath, valuesFilePath } from '../../resource/out-layout.js';
 import { helmChartArguments } from '../../plan/chart-releases.js';
 import { contextOf } from './kube-context.js';
+import { parseCertificate } from '../../pki/x509.js';
 
 // The part of out/README.md about a root rotation in progress (spec.pki.rotation): the phase,
 // what changed, how to apply it, what to check in each cluster before the next phase, and how
@@ -69,7 +69,7 @@ export function rotationSection(mesh: MeshModel, meshPlan: MeshPlan, pkiDir: str
   for (const plan of primaries) {
     const material = caMaterial.get(plan.cluster.name);
     if (!material) continue;
-    const intermediate = new X509Certificate(material.caCertPem);
+    const intermediate = parseCertificate(material.caCertPem);
     const bundle = rotation.bundle.map((r) => (r === 'old' ? 'A' : 'B')).join(' + ');
     lines.push(`| ${plan.cluster.name} | ${bundle} | ${rotation.signer === 'old' ? 'A' : 'B'} | \`${intermediate.fingerprint256}\` |`);
   }
@@ -137,7 +137,7 @@ function describeRoots(roots: RotationRoots): RootDescription[] {
       ['B', roots.newRootPem],
     ] as const
   ).map(([name, pem]) => {
-    const cert = new X509Certificate(pem);
+    const cert = parseCertificate(pem);
     return { name, subject: cert.subject.split('\n').join(', '), sha256: cert.fingerprint256, serial: cert.serialNumber };
   });
 }

@@ -12,14 +12,16 @@ import type { MeshPlan } from '../../plan/mesh-plan.js';
 export function topologyDiagram(mesh: MeshModel, meshPlan: MeshPlan): string[] {
   const plans = meshPlan.clusters;
   const lines = ['flowchart LR'];
-  const id = (c: ClusterModel) => mermaidId('cluster', c.name);
+  const ids = new Map(plans.map((p) => [p.cluster.name, mermaidId('cluster', p.cluster.name)]));
+  const id = (c: ClusterModel) => ids.get(c.name) ?? mermaidId('cluster', c.name);
   for (const network of mesh.networks) {
     lines.push(`  subgraph ${mermaidId('net', network)}["network ${network}"]`);
     for (const plan of plans.filter((p) => p.cluster.network === network)) lines.push(`    ${id(plan.cluster)}["${clusterLabel(plan)}"]`);
     lines.push('  end');
   }
-  const readersByCluster = new Map(plans.map((p) => [p.cluster.name, p.readers]));
-  const reads = (reader: ClusterModel, read: ClusterModel) => readersByCluster.get(read.name)!.some((r) => r.name === reader.name);
+  const readersByCluster = new Map(plans.map((p) => [p.cluster.name, new Set(p.readers.map((r) => r.name))]));
+  const reads = (reader: ClusterModel, read: ClusterModel) => readersByCluster.get(read.name)!.has(reader.name);
+  const planOf = new Map(plans.map((p) => [p.cluster.name, p]));
   for (const { cluster: read, readers } of plans) {
     for (const reader of readers) {
       if (reads(read, reader)) {
@@ -33,7 +35,7 @@ export function topologyDiagram(mesh: MeshModel, meshPlan: MeshPlan): string[] {
   for (let i = 0; i < primaries.length; i++) {
     for (let j = i + 1; j < primaries.length; j++) {
       if (mesh.legacyGlobal) lines.push(`  ${id(primaries[i])} <-. ".${mesh.legacyGlobal.suffix} via gateways 15443" .-> ${id(primaries[j])}`);
-      else if (primaries[i].network !== primaries[j].network) lines.push(`  ${id(primaries[i])} <-. "${crossNetworkPath(plans, primaries[i], primaries[j])}" .-> ${id(primaries[j])}`);
+      else if (primaries[i].network !== primaries[j].network) lines.push(`  ${id(primaries[i])} <-. "${crossNetworkPath([planOf.get(primaries[i].name), planOf.get(primaries[j].name)])}" .-> ${id(primaries[j])}`);
     }
   }
   for (const { cluster: remote, controlPlane } of plans) {
@@ -51,8 +53,8 @@ function clusterLabel(plan: ClusterPlan): string {
 }
 
 /** Which east-west paths join two primaries: sidecar (15443), ambient (HBONE 15008), or both (issue #17). */
-function crossNetworkPath(plans: readonly ClusterPlan[], a: ClusterModel, b: ClusterModel): string {
-  const both = plans.filter((p) => p.cluster.name === a.name || p.cluster.name === b.name);
+function crossNetworkPath(pair: (ClusterPlan | undefined)[]): string {
+  const both = pair.filter((p) => p !== undefined);
   const sidecar = both.some((p) => p.eastWestGateway) || !both.some((p) => p.ambient);
   const ambient = both.every((p) => p.ambient?.multiNetwork);
   return [sidecar ? 'east-west 15443' : '', ambient ? 'ambient HBONE 15008' : ''].filter(Boolean).join(', ');
