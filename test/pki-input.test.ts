@@ -70,11 +70,9 @@ describe('spec.pki.dir', () => {
     const ws = workspace(MESH.replace('spec:\n', 'spec:\n  pki: { dir: ca }\n'));
     writeFileSync(join(ws.dir, 'ca'), 'not a directory\n');
     const certificatesBefore = certificateBuildCount();
-    const started = Date.now();
     const result = await build({ meshFile: ws.mesh, outDir: ws.out });
     expect(reported(result)).toEqual(['MG3015 5:15']);
     expect(certificateBuildCount(), 'no certificate was built').toBe(certificatesBefore);
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(existsSync(ws.out)).toBe(false);
   });
 

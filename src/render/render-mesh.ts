@@ -142,11 +142,12 @@ export function renderMesh({ mesh, plan: meshPlan, sourceLabel, credentials = ne
   // read, only the path on the reader): each is rendered once, not once per reader.
   const remoteSecrets = { rendered: 0, notRendered: 0 };
   const renderedSecrets = new Map<string, string>();
+  const planOf = new Map(meshPlan.clusters.map((p) => [p.cluster.name, p]));
   for (const secret of meshPlan.remoteSecrets) {
     const given = credentials.get(secret.read.name);
     const complete = isComplete(given);
     remoteSecrets[complete ? 'rendered' : 'notRendered']++;
-    const encryption = meshPlan.clusters.find((p) => p.cluster.name === secret.reader.name)?.encryption;
+    const encryption = planOf.get(secret.reader.name)?.encryption;
     if (isEncrypted(meshPlan.remoteSecretDelivery) && encryption) {
       // the fingerprints of a reader's files are keyed with the reader's CA key, or without
       // one (pki.provider cert-manager) with the key in pki/fingerprint.key
