@@ -138,7 +138,7 @@ async function buildStages(options: BuildOptions, host: Host, held: Workspace[])
   // the stat cache lets unchanged files be compared by hash, unread (emit/stat-cache.ts)
   const statCache = loadStatCache(host, options.outDir, options.meshgenVersion ?? 'dev');
   const emitted = run.add(compareWithOut(host, options.outDir, files, { checkOnly: options.check ?? false, clusters: mesh.clusters.map((c) => c.name), cache: statCache }));
-  run.add({ diagnostics: removalWarnings(emitted.diff) });
+  run.add({ diagnostics: removalWarnings(emitted.diff, plan) });
   // spec.istio.upgrade: no phase skipped since the build out/ holds (its manifest, as the comparison read it)
   run.add(upgradeTransitionStage(previousManifestText(emitted.diff, files), loaded.source!, mesh));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/pipeline.js';
-import { MEMORY_REPO, memoryHostWith } from './helpers/memory.js';
+import { MEMORY_REPO, quietCredentials, quietFixtureHost } from './helpers/memory.js';
 import { meshText, renderText } from './helpers/render.js';
 
 // Argo CD and Flux prune what leaves the Git repository. A Namespace holds the users'
@@ -13,8 +13,8 @@ const withGitops = (gitops: string) =>
 ${gitops}
 namespaces: [{ name: shop }, { name: batch, injection: disabled }]
 clusters:
-  - { name: east, network: net-1, apiServer: { url: "https://192.0.2.1:6443" } }
-  - { name: west, network: net-2, apiServer: { url: "https://192.0.2.2:6443" } }`);
+  - { name: east, network: net-1, ${quietCredentials('https://192.0.2.1:6443')} }
+  - { name: west, network: net-2, ${quietCredentials('https://192.0.2.2:6443')} }`);
 
 const MESH = `${MEMORY_REPO}/test/fixtures/mesh.yaml`;
 const OUT = `${MEMORY_REPO}/test/fixtures/out`;
@@ -45,7 +45,7 @@ describe('Namespaces under GitOps', () => {
 describe('a build that drops a Namespace from out/', () => {
   /** A mesh dir in memory with the suite's fake CA (so no key is generated), built once. */
   async function builtOnce(mesh: string) {
-    const host = memoryHostWith(['test/fixtures/pki']);
+    const host = quietFixtureHost(['east', 'west']);
     host.writeFile(MESH, mesh, { mode: 0o644 });
     expect((await build({ meshFile: MESH, outDir: OUT }, host)).ok).toBe(true);
     return host;
@@ -84,6 +84,8 @@ describe('a build that drops a Namespace from out/', () => {
     host.writeFile(MESH, withGitops(BOTH).replace('{ name: shop }, ', ''), { mode: 0o644 });
     const strict = await build({ meshFile: MESH, outDir: OUT, strict: true }, host);
     expect(strict.ok).toBe(false);
+    // W4103 is what fails it: nothing else is reported
+    expect(new Set(strict.diagnostics.map((d) => `${d.severity} ${d.code}`))).toEqual(new Set(['error W4103']));
     expect(host.stat(`${OUT}/east/manifests/core_Namespace__shop.yaml`)?.kind).toBe('file');
   });
 });

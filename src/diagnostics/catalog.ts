@@ -258,6 +258,11 @@ export const DiagnosticCatalog = {
   KeyFileReadable: { code: 'W3002', severity: 'warning', summary: 'a CA key file that group or others may read; the hint gives the `chmod 600` to run' },
   ManifestMissing: { code: 'W4101', severity: 'warning', summary: 'out/ holds files but no `.meshgen-manifest.json`, so none of them will be pruned' },
   UnknownOutputFile: { code: 'W4102', severity: 'warning', summary: 'a file meshgen did not write in a directory it owns (manifests/, helm/, certs/, argocd/, flux/); `--check` counts it as drift, and it is never deleted' },
+  FluxReleaseMovesToControlPlane: {
+    code: 'W4104',
+    severity: 'warning',
+    summary: "a HelmRelease moves from a cluster's root Flux Kustomization into `istio-control-plane`: unless it is migrated by hand, the root prunes it (an uninstall) before `istio-control-plane` installs it again",
+  },
   NamespaceLeftInCluster: { code: 'W4103', severity: 'warning', summary: 'a Namespace leaves out/, but no GitOps tool prunes it (nor does kubectl apply -k): it stays in the cluster until deleted by hand' },
   // Secrets by reference: secrets.mode external-secrets and pki.provider cert-manager (issue 13)
   ExternalSecretsStoreMissing: { code: 'MG2650', severity: 'error', summary: '`secrets.mode: external-secrets` without `secrets.externalSecrets.storeRef`' },

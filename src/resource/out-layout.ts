@@ -130,6 +130,13 @@ export function fluxClusterDir(cluster: string): string {
   return `${FLUX_DIR}/${cluster}`;
 }
 
+/** Where a cluster's control-plane HelmReleases are, under flux/<cluster>/, when a Kustomization of their own applies them. */
+export const FLUX_CONTROL_PLANE_DIR = 'control-plane';
+
+export function fluxControlPlanePath(cluster: string, id: ResId): string {
+  return `${fluxClusterDir(cluster)}/${FLUX_CONTROL_PLANE_DIR}/${manifestFileName(id)}`;
+}
+
 export function fluxClusterPath(cluster: string, id: ResId): string {
   return `${fluxClusterDir(cluster)}/${manifestFileName(id)}`;
 }

@@ -7,7 +7,7 @@ import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import { isOciRepository, releaseVersion } from '../../plan/chart-releases.js';
 import { FLUX_CONTROL_PLANE_KUSTOMIZATION, FLUX_NAMESPACE, type FluxClusterPlan } from '../../plan/gitops-plan.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
-import { fluxClusterDir, secretsDir } from '../../resource/out-layout.js';
+import { fluxClusterDir, FLUX_CONTROL_PLANE_DIR, secretsDir } from '../../resource/out-layout.js';
 import { chartValues } from '../helm/chart-values.js';
 import { fluxPath } from './repo-paths.js';
 import { GATEWAY_API_CRDS_KUSTOMIZATION, gatewayApiCrdsFluxObjects } from '../ambient/gitops.js';
@@ -43,9 +43,6 @@ export function fluxRootKustomization(flux: Flux, cluster: ClusterModel, plan: F
     spec: { interval: INTERVAL, path: fluxPath(flux.path, fluxClusterDir(cluster.name)), prune: true, sourceRef: sourceRef(flux) },
   });
 }
-
-/** Where a cluster's control-plane HelmReleases are, under flux/<cluster>/, when a Kustomization of their own applies them. */
-export const CONTROL_PLANE_DIR = 'control-plane';
 
 /** The Secret istiod takes its CA from, as a Flux health check names it. */
 const CACERTS_HEALTH_CHECK = { apiVersion: 'v1', kind: 'Secret', name: 'cacerts', namespace: ISTIO_NAMESPACE };
@@ -144,7 +141,7 @@ export function fluxObjects(mesh: MeshModel, meshPlan: MeshPlan, flux: Flux, pla
         spec: {
           interval: INTERVAL,
           retryInterval: '1m',
-          path: fluxPath(flux.path, `${fluxClusterDir(plan.cluster.name)}/${CONTROL_PLANE_DIR}`),
+          path: fluxPath(flux.path, `${fluxClusterDir(plan.cluster.name)}/${FLUX_CONTROL_PLANE_DIR}`),
           prune: true,
           sourceRef: sourceRef(flux),
           dependsOn: [{ name: gated.gate === 'secrets' ? SOPS_SECRETS_KUSTOMIZATION_NAME : MANIFESTS_KUSTOMIZATION_NAME }],

@@ -1,11 +1,11 @@
 import { yamlFile } from '../../resource/canonical-yaml.js';
 import { manifestFileName, resIdOf, type KubeObject } from '../../resource/kube-object.js';
-import { argocdClusterPath, argocdKustomizationPath, argocdRootPath, ARGOCD_DIR, fluxClusterDir, fluxClusterPath, fluxRootPath } from '../../resource/out-layout.js';
+import { argocdClusterPath, argocdKustomizationPath, argocdRootPath, ARGOCD_DIR, fluxClusterDir, fluxClusterPath, fluxControlPlanePath, fluxRootPath } from '../../resource/out-layout.js';
 import type { OutputFile } from '../../resource/output-files.js';
 import type { MeshModel } from '../../model/mesh-model.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { argoCdApplications, argoCdRootApplication } from './argocd.js';
-import { CONTROL_PLANE_DIR, fluxObjects, fluxRootKustomization } from './flux.js';
+import { fluxObjects, fluxRootKustomization } from './flux.js';
 import { kustomization, type ResourceKustomization } from '../cluster/kustomization.js';
 
 // The GitOps wrappers in out/ (spec.gitops), one object per file, named like the manifests:
@@ -44,7 +44,7 @@ export function gitopsFiles(mesh: MeshModel, meshPlan: MeshPlan, sourceLabel: st
         // flux/<cluster>/control-plane/ is applied by a Kustomization of its own: the root lists
         // its files, as Flux's generated kustomization would take in the subdirectory too
         // (fluxcd/pkg kustomize/kustomize_generator.go, scanManifests, walks it)
-        for (const object of objects.controlPlane) add(`${fluxClusterDir(plan.cluster.name)}/${CONTROL_PLANE_DIR}/${manifestFileName(resIdOf(object))}`, object);
+        for (const object of objects.controlPlane) add(fluxControlPlanePath(plan.cluster.name, resIdOf(object)), object);
         add(`${fluxClusterDir(plan.cluster.name)}/kustomization.yaml`, kustomization(objects.root.map((o) => manifestFileName(resIdOf(o)))));
       }
     }

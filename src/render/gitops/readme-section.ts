@@ -2,8 +2,8 @@ import type { MeshModel } from '../../model/mesh-model.js';
 import type { ClusterPlan } from '../../plan/cluster-plan.js';
 import type { MeshPlan } from '../../plan/mesh-plan.js';
 import { AMBIENT_SYNC_WAVES, argoCdApplicationName, FLUX_CONTROL_PLANE_KUSTOMIZATION, SYNC_WAVES } from '../../plan/gitops-plan.js';
-import { argocdRootPath, ARGOCD_DIR, fluxClusterDir, fluxRootPath, FLUX_DIR } from '../../resource/out-layout.js';
-import { CONTROL_PLANE_DIR, HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
+import { argocdRootPath, ARGOCD_DIR, fluxClusterDir, fluxRootPath, FLUX_CONTROL_PLANE_DIR, FLUX_DIR } from '../../resource/out-layout.js';
+import { HELM_REPOSITORY_NAME, MANIFESTS_KUSTOMIZATION_NAME } from './flux.js';
 import { fluxPath } from './repo-paths.js';
 import { istiodReleaseName } from '../../plan/chart-releases.js';
 import { NAMESPACE_MANIFEST } from '../cluster/istio-system-namespace.js';
@@ -169,11 +169,11 @@ function fluxSection(mesh: MeshModel, plans: readonly ClusterPlan[]): string[] {
     ...(mesh.secretsMode === 'sops' ? [`- on a primary, Kustomization \`${SOPS_SECRETS_KUSTOMIZATION_NAME}\` for \`${fluxPath(flux.path, '<cluster>/secrets')}\`: the SOPS-encrypted Secrets, decrypted${gated ? ' (`wait: true`: Ready once they exist)' : ''}.`] : []),
     ...(gated
       ? [
-          `- on a primary, Kustomization \`${FLUX_CONTROL_PLANE_KUSTOMIZATION}\` for \`${fluxPath(flux.path, `${fluxClusterDir('<cluster>')}/${CONTROL_PLANE_DIR}`)}\`: istiod and every`,
+          `- on a primary, Kustomization \`${FLUX_CONTROL_PLANE_KUSTOMIZATION}\` for \`${fluxPath(flux.path, `${fluxClusterDir('<cluster>')}/${FLUX_CONTROL_PLANE_DIR}`)}\`: istiod and every`,
           `  release after it. It \`dependsOn\` ${mesh.secretsMode === 'sops' ? `\`${SOPS_SECRETS_KUSTOMIZATION_NAME}\`` : `\`${MANIFESTS_KUSTOMIZATION_NAME}\`, which has a health check on Secret \`cacerts\``}, so istiod starts only once`,
           '  `cacerts` exists (a HelmRelease can depend on HelmReleases only, a Kustomization on',
           `  Kustomizations); \`istio-base\` stays with the root, as the manifests need its CRDs. The root`,
-          `  applies \`${FLUX_DIR}/<cluster>/kustomization.yaml\`, which leaves \`${CONTROL_PLANE_DIR}/\` out.`,
+          `  applies \`${FLUX_DIR}/<cluster>/kustomization.yaml\`, which leaves \`${FLUX_CONTROL_PLANE_DIR}/\` out.`,
         ]
       : []),
     '',
