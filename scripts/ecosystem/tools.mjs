@@ -79,9 +79,39 @@ export function toolBinary(name, { env = process.env, goVersion } = {}) {
     const dir = join(TOOLS_DIR, t.goModule, t.localPackage);
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.go')).sort()) hash.update(`\0${file}\0`).update(readFileSync(join(dir, file)));
   }
+  // a package of the tool's module replaced by a file of ours: that file is part of the key
+  if (t.stubPackage) hash.update(`\0${t.stubPackage.package}\0`).update(readFileSync(join(TOOLS_DIR, t.goModule, t.stubPackage.stub)));
   hash.update(`\0${t.package}\0${ldflags(t)}\0${JSON.stringify(t.buildInModuleCopy?.addFiles ?? {})}\0${goVersion ?? findGo(env)?.version ?? 'no-go'}`);
   const dir = join(cacheRoot(env), `${t.name}-${version}-${hash.digest('hex').slice(0, 12)}`);
   return { tool: t, version, dir, binary: join(dir, t.name) };
+}
+
+/**
+ * Builds against a copy of the tool's module in which one package is a file of ours instead of
+ * its own files (tools.json says why): the copy is referenced by a go.mod of the build's own
+ * (`-modfile`: ours, with `replace <module> => <copy>`), so that what is committed here and the
+ * module cache stay as downloaded. Returns the -modfile path and the copy (removed once built).
+ */
+function stubbedModule(go, goEnv, cwd, where) {
+  const { package: stubbed, stub } = where.tool.stubPackage;
+  if (!stubbed.startsWith(`${where.tool.module}/`)) throw new Error(`stubPackage ${stubbed} is not in ${where.tool.module}`);
+  const download = spawnSync(go.path, ['mod', 'download', '-json', `${where.tool.module}@${where.version}`], { cwd, env: goEnv, encoding: 'utf8' });
+  if (download.status !== 0) throw new Error(`go mod download ${where.tool.module}@${where.version} failed: ${download.stdout}${download.stderr}`);
+  const copy = join(where.dir, 'module');
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(JSON.parse(download.stdout).Dir, copy, { recursive: true });
+  spawnSync('chmod', ['-R', 'u+w', copy]);
+  const dir = join(copy, stubbed.slice(where.tool.module.length + 1));
+  const own = readdirSync(dir).filter((f) => f.endsWith('.go'));
+  if (own.length === 0) throw new Error(`stubPackage ${stubbed}: no Go files in ${dir}`);
+  for (const file of own) rmSync(join(dir, file));
+  cpSync(join(cwd, stub), join(dir, 'meshgen_stub.go'));
+  // relative replacements of the committed go.mod, made absolute: the build's go.mod is elsewhere
+  const goMod = readFileSync(join(cwd, 'go.mod'), 'utf8').replace(/=>\s*(\.\.?\/\S+)/g, (_, path) => `=> ${resolve(cwd, path)}`);
+  const modFile = join(where.dir, 'go.build.mod');
+  writeFileSync(modFile, `${goMod}\n// this build only: ${stubbed} is ${stub}\nreplace ${where.tool.module} => ${copy}\n`);
+  cpSync(join(cwd, 'go.sum'), join(where.dir, 'go.build.sum'));
+  return { modFile, copy };
 }
 
 /**
@@ -108,8 +138,6 @@ export function ensureTool(name, { build = true, env = process.env, log = (line)
   const nice = existsSync('/usr/bin/nice') ? ['/usr/bin/nice', '-n', '10'] : [];
   const command = [...nice, go.path, ...args];
   const goEnv = { ...env, GOFLAGS: '-mod=readonly -buildvcs=false', GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOWORK: 'off' };
-  // modules the Go module proxy does not serve: fetched from their origin, checked against go.sum
-  if (where.tool.goNoProxy) Object.assign(goEnv, { GONOPROXY: where.tool.goNoProxy.join(','), GONOSUMDB: where.tool.goNoProxy.join(',') });
   let cwd = join(TOOLS_DIR, where.tool.goModule);
   if (where.tool.buildInModuleCopy) {
     // The tool's own module, downloaded through the proxy and checked against the go.sum
@@ -129,9 +157,17 @@ export function ensureTool(name, { build = true, env = process.env, log = (line)
     command[command.length - 1] = `./${where.tool.package.slice(where.tool.module.length + 1)}`;
     writeFileSync(fd, `(in a copy of ${where.tool.module}@${where.version}, with ${Object.keys(where.tool.buildInModuleCopy.addFiles ?? {}).join(', ')} added)\n`);
   }
+  const removeAfterBuild = [];
+  if (where.tool.stubPackage) {
+    const { modFile, copy } = stubbedModule(go, goEnv, cwd, where);
+    removeAfterBuild.push(copy);
+    command.splice(command.length - 1, 0, `-modfile=${modFile}`);
+    writeFileSync(fd, `(${where.tool.stubPackage.package} replaced by ${where.tool.stubPackage.stub}, in a copy of ${where.tool.module}: ${modFile})\n`);
+  }
   writeFileSync(fd, `$ (cd ${cwd.startsWith(REPO) ? cwd.slice(REPO.length + 1) : cwd} && ${command.join(' ')})\n${go.version}\n`);
   const r = spawnSync(command[0], command.slice(1), { cwd, env: goEnv, stdio: ['ignore', fd, fd] });
   closeSync(fd);
+  for (const dir of removeAfterBuild) rmSync(dir, { recursive: true, force: true });
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   if (r.status !== 0) {
     rmSync(tmp, { force: true });

@@ -159,3 +159,6 @@ require (
 )
 
 tool istio.io/istio/pilot/cmd/pilot-discovery
+
+// The module proxy does not serve it; nothing built here imports it (agentgateway-stub/).
+replace github.com/agentgateway/agentgateway/api => ./agentgateway-absent
