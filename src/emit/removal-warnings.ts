@@ -1,6 +1,6 @@
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { Codes } from '../diagnostics/catalog.js';
-import { fluxClusterPath, fluxControlPlanePath, manifestOfPath } from '../resource/out-layout.js';
+import { fluxClusterPath, fluxControlPlanePath, FLUX_DIR, manifestOfPath } from '../resource/out-layout.js';
 import { FLUX_CONTROL_PLANE_KUSTOMIZATION } from '../plan/gitops-plan.js';
 import type { MeshPlan } from '../plan/mesh-plan.js';
 import type { OutputDiff } from './out-dir.js';
@@ -41,10 +41,11 @@ function namespacesLeft(diff: OutputDiff): Diagnostic[] {
  * the root applies the release before it prunes istio-control-plane.
  */
 function releasesMovedUnderControlPlane(diff: OutputDiff, plan: MeshPlan): Diagnostic[] {
-  const kinds = new Map(diff.changes.map((c) => [c.path, c.kind]));
-  return plan.clusters.flatMap((clusterPlan) => {
-    const flux = clusterPlan.gitops.flux;
-    if (!flux?.controlPlane) return [];
+  const gated = plan.clusters.filter((p) => p.gitops.flux?.controlPlane);
+  if (gated.length === 0) return [];
+  const kinds = new Map(diff.changes.filter((c) => c.path.startsWith(`${FLUX_DIR}/`)).map((c) => [c.path, c.kind]));
+  return gated.flatMap((clusterPlan) => {
+    const flux = clusterPlan.gitops.flux!;
     const cluster = clusterPlan.cluster.name;
     const root = flux.root.name;
     const controlPlaneKustomization = fluxClusterPath(cluster, { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization', namespace: flux.root.namespace, name: FLUX_CONTROL_PLANE_KUSTOMIZATION });
