@@ -165,17 +165,20 @@ defineCase('primaries', () => {
   const r = pair({ measure: meshgen(dir, '--check'), anchor: meshgen(dir) });
   rows.push({ id: 'check', what: `\`build --check\`, ${n} primaries`, ...r, anchor: 'no-change build, same mesh', goal: 0.5, peakMiB: peakMiB(dir, '--check') });
   // --check as CI runs it: a fresh clone, where out/ holds only what git tracks (no private
-  // files, no stat cache), so every public file is read
+  // files, no stat cache, so every public file is read) and there are no keys or tokens
   const clone = publicCheckout(dir, 'primaries-clone');
   const c = pair({ measure: meshgen(clone, '--check'), anchor: meshgen(dir) });
-  rows.push({ id: 'check', what: `\`build --check\` in a fresh clone (public files only), ${n} primaries`, ...c, anchor: 'no-change build, same mesh', goal: 0.5, peakMiB: peakMiB(clone, '--check') });
+  rows.push({ id: 'check', what: `\`build --check\` in a fresh clone (no private files, keys or tokens), ${n} primaries`, ...c, anchor: 'no-change build, same mesh', goal: 0.5, peakMiB: peakMiB(clone, '--check') });
 });
 
-/** A copy of a mesh directory whose out/ holds only what git would track (out/.gitignore applied). */
+/**
+ * A copy of a mesh directory as a CI checkout has it: out/ holds only what git would track
+ * (out/.gitignore applied), and the private inputs are absent (CA keys, the reader token).
+ */
 function publicCheckout(dir, name) {
   const clone = join(root, name);
   rmSync(clone, { recursive: true, force: true });
-  cpSync(dir, clone, { recursive: true, filter: (src) => !/\/(prof[^/]*|out-copy)$/.test(src) });
+  cpSync(dir, clone, { recursive: true, filter: (src) => !/\/(prof[^/]*|out-copy)$/.test(src) && !/(key\.pem|\.key|\.token)$/.test(src) });
   run('git', ['init', '-q'], join(clone, 'out'));
   run('git', ['clean', '-fdXq'], join(clone, 'out'));
   rmSync(join(clone, 'out/.git'), { recursive: true, force: true });
