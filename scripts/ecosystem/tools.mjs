@@ -86,6 +86,17 @@ export function toolBinary(name, { env = process.env, goVersion } = {}) {
   return { tool: t, version, dir, binary: join(dir, t.name) };
 }
 
+/** A writable copy, under the tool's cache directory, of its module as the proxy serves it (checked against the committed go.sum). */
+function moduleCopy(go, goEnv, cwd, where, name) {
+  const download = spawnSync(go.path, ['mod', 'download', '-json', `${where.tool.module}@${where.version}`], { cwd, env: goEnv, encoding: 'utf8' });
+  if (download.status !== 0) throw new Error(`go mod download ${where.tool.module}@${where.version} failed: ${download.stdout}${download.stderr}`);
+  const copy = join(where.dir, name);
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(JSON.parse(download.stdout).Dir, copy, { recursive: true });
+  spawnSync('chmod', ['-R', 'u+w', copy]);
+  return copy;
+}
+
 /**
  * Builds against a copy of the tool's module in which one package is a file of ours instead of
  * its own files (tools.json says why): the copy is referenced by a go.mod of the build's own
@@ -95,12 +106,7 @@ export function toolBinary(name, { env = process.env, goVersion } = {}) {
 function stubbedModule(go, goEnv, cwd, where) {
   const { package: stubbed, stub } = where.tool.stubPackage;
   if (!stubbed.startsWith(`${where.tool.module}/`)) throw new Error(`stubPackage ${stubbed} is not in ${where.tool.module}`);
-  const download = spawnSync(go.path, ['mod', 'download', '-json', `${where.tool.module}@${where.version}`], { cwd, env: goEnv, encoding: 'utf8' });
-  if (download.status !== 0) throw new Error(`go mod download ${where.tool.module}@${where.version} failed: ${download.stdout}${download.stderr}`);
-  const copy = join(where.dir, 'module');
-  rmSync(copy, { recursive: true, force: true });
-  cpSync(JSON.parse(download.stdout).Dir, copy, { recursive: true });
-  spawnSync('chmod', ['-R', 'u+w', copy]);
+  const copy = moduleCopy(go, goEnv, cwd, where, 'module');
   const dir = join(copy, stubbed.slice(where.tool.module.length + 1));
   const own = readdirSync(dir).filter((f) => f.endsWith('.go'));
   if (own.length === 0) throw new Error(`stubPackage ${stubbed}: no Go files in ${dir}`);
@@ -143,12 +149,7 @@ export function ensureTool(name, { build = true, env = process.env, log = (line)
     // The tool's own module, downloaded through the proxy and checked against the go.sum
     // committed here, then copied so that files its release process generates (listed in
     // tools.json with the reason) can be added; it builds with its own go.mod and go.sum.
-    const download = spawnSync(go.path, ['mod', 'download', '-json', `${where.tool.module}@${where.version}`], { cwd, env: goEnv, encoding: 'utf8' });
-    if (download.status !== 0) throw new Error(`go mod download ${where.tool.module}@${where.version} failed: ${download.stdout}${download.stderr}`);
-    const source = join(where.dir, 'src');
-    rmSync(source, { recursive: true, force: true });
-    cpSync(JSON.parse(download.stdout).Dir, source, { recursive: true });
-    spawnSync('chmod', ['-R', 'u+w', source]);
+    const source = moduleCopy(go, goEnv, cwd, where, 'src');
     for (const [file, content] of Object.entries(where.tool.buildInModuleCopy.addFiles ?? {})) {
       mkdirSync(dirname(join(source, file)), { recursive: true });
       writeFileSync(join(source, file), content);
