@@ -1,4 +1,5 @@
 import { bitString, boolean, explicit, implicitPrimitive, integerBytes, nullValue, octetString, oid, sequence, set, smallInteger, time, utf8String } from './der-writer.js';
+import { OID_BASIC_CONSTRAINTS, OID_SUBJECT_KEY_IDENTIFIER } from './der.js';
 import { CA_KEY_USAGE, ISTIOD_SAN_DNS, type SubjectName } from './profile.js';
 
 // The DER of a CA certificate with the Makefile's profile (RFC 5280 section 4.1): a pure
@@ -31,10 +32,8 @@ export interface TbsCertificate {
 const OID_ORGANIZATION = '2.5.4.10';
 const OID_COMMON_NAME = '2.5.4.3';
 const OID_LOCALITY = '2.5.4.7';
-const OID_SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
 const OID_KEY_USAGE = '2.5.29.15';
 const OID_SUBJECT_ALT_NAME = '2.5.29.17';
-const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
 
 /** KeyUsage bit numbers (RFC 5280 4.2.1.3). */
@@ -69,7 +68,7 @@ export function encodeCertificate(tbsDer: Buffer, algorithm: SignatureAlgorithm,
   return sequence(tbsDer, algorithmIdentifier(algorithm), bitString(signature));
 }
 
-export function algorithmIdentifier(algorithm: SignatureAlgorithm): Buffer {
+function algorithmIdentifier(algorithm: SignatureAlgorithm): Buffer {
   return algorithm.nullParameters ? sequence(oid(algorithm.oid), nullValue()) : sequence(oid(algorithm.oid));
 }
 

@@ -1,9 +1,10 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { CaKeyType, CaProfile } from '../model/mesh-model.js';
 import { readCertificateFields, readSubjectKeyIdentifier, readSubjectPublicKeyBits } from './der.js';
 import { encodeCertificate, encodeTbsCertificate, type SignatureAlgorithm } from './certificate.js';
 import { derToPem, toLf } from './pem.js';
+import { parseCertificate } from './x509.js';
 import {
   DAY_MS,
   intermediateRequest,
@@ -77,7 +78,7 @@ export async function createCaMaterial(request: CaRequest): Promise<CreatedCa> {
 }
 
 export function signerOf(certPem: string, key: KeyObject): Signer {
-  const cert = new X509Certificate(certPem);
+  const cert = parseCertificate(certPem);
   const fields = readCertificateFields(cert.raw);
   // A root without a subjectKeyIdentifier gets the identifier OpenSSL would compute (RFC 5280 method 1).
   const keyIdentifier =
