@@ -16,6 +16,7 @@ const RSA_SHA256: SignatureAlgorithm = { oid: '1.2.840.113549.1.1.11', hash: 'sh
 
 const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }); // the encoding is the same as for 4096 bits, only faster to make
 const spki = (key: { publicKey: ReturnType<typeof createPublicKey> }) => key.publicKey.export({ type: 'spki', format: 'der' });
 
 function fields(overrides: Partial<TbsCertificate> = {}): TbsCertificate {
@@ -53,6 +54,7 @@ describe('the TBSCertificate encoding is byte for byte the one node-forge gives 
     ['a root: CA:true without pathlen, keyUsage, SKI', () => fields()],
     ['an intermediate: pathlen 0, SAN, AKI, the issuer as the root encoded it', () => intermediate()],
     ['RSA signature algorithm: NULL parameters', () => fields({ signature: RSA_SHA256 })],
+    ['an RSA subject key signed with sha256WithRSAEncryption', () => intermediate({ signature: RSA_SHA256, subjectPublicKeyInfo: spki(rsa) })],
     ['ecdsa-with-SHA384 and a P-384 public key', () => fields({ signature: ECDSA_SHA384, subjectPublicKeyInfo: spki(p384) })],
     ['non-ASCII names, as UTF-8 bytes', () => intermediate({ subject: { organization: 'Société Générale', commonName: 'Zwischen-CA Ü', locality: '東京' } })],
     ['names long enough for one-byte and two-byte length forms', () => fields({ subject: { organization: 'O'.repeat(130), commonName: 'C'.repeat(300) } })],
@@ -82,6 +84,13 @@ describe('the certificate', () => {
     expect(readBasicConstraints(parsed)).toEqual({ ca: true, pathLength: 0, critical: true });
     expect(readSubjectKeyIdentifier(parsed)).toEqual(createHash('sha1').update('east').digest());
     expect(parsed.notBefore.toISOString()).toBe('2026-12-02T00:30:05.000Z');
+  });
+
+  it('is one Node verifies when an RSA key signs it', () => {
+    const der = selfSigned(fields({ signature: RSA_SHA256, subjectPublicKeyInfo: spki(rsa) }), rsa.privateKey);
+    const cert = new X509Certificate(der);
+    expect(cert.verify(rsa.publicKey)).toBe(true);
+    expect(cert.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
   });
 
   it('fails verification with another key (control)', () => {
