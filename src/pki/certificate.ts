@@ -1,5 +1,5 @@
 import { bitString, boolean, explicit, implicitPrimitive, integerBytes, nullValue, octetString, oid, sequence, set, smallInteger, time, utf8String } from './der-writer.js';
-import { OID_BASIC_CONSTRAINTS, OID_SUBJECT_KEY_IDENTIFIER } from './der.js';
+import { OID } from './asn1.js';
 import { CA_KEY_USAGE, ISTIOD_SAN_DNS, type SubjectName } from './profile.js';
 
 // The DER of a CA certificate with the Makefile's profile (RFC 5280 section 4.1): a pure
@@ -28,13 +28,6 @@ export interface TbsCertificate {
   /** the signer's key identifier: an intermediate's authorityKeyIdentifier */
   authorityKeyIdentifier?: Buffer;
 }
-
-const OID_ORGANIZATION = '2.5.4.10';
-const OID_COMMON_NAME = '2.5.4.3';
-const OID_LOCALITY = '2.5.4.7';
-const OID_KEY_USAGE = '2.5.29.15';
-const OID_SUBJECT_ALT_NAME = '2.5.29.17';
-const OID_AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
 
 /** KeyUsage bit numbers (RFC 5280 4.2.1.3). */
 const KEY_USAGE_BITS = {
@@ -75,24 +68,24 @@ function algorithmIdentifier(algorithm: SignatureAlgorithm): Buffer {
 /** O, CN (and L), one attribute per RDN, as UTF8String in the Makefile's order (`openssl req` with `utf8 = yes`). */
 function encodeName(name: SubjectName): Buffer {
   const attribute = (type: string, value: string) => set(sequence(oid(type), utf8String(value)));
-  const rdns = [attribute(OID_ORGANIZATION, name.organization), attribute(OID_COMMON_NAME, name.commonName)];
-  if (name.locality !== undefined) rdns.push(attribute(OID_LOCALITY, name.locality));
+  const rdns = [attribute(OID.organization, name.organization), attribute(OID.commonName, name.commonName)];
+  if (name.locality !== undefined) rdns.push(attribute(OID.locality, name.locality));
   return sequence(...rdns);
 }
 
 function extensions(tbs: TbsCertificate): Buffer[] {
   const common = [
-    extension(OID_SUBJECT_KEY_IDENTIFIER, false, octetString(tbs.subjectKeyIdentifier)),
+    extension(OID.subjectKeyIdentifier, false, octetString(tbs.subjectKeyIdentifier)),
     // root: CA:true without pathlen; intermediate: CA:true, pathlen:0
-    extension(OID_BASIC_CONSTRAINTS, true, tbs.kind === 'root' ? sequence(boolean(true)) : sequence(boolean(true), smallInteger(0))),
-    extension(OID_KEY_USAGE, true, keyUsage(CA_KEY_USAGE)),
+    extension(OID.basicConstraints, true, tbs.kind === 'root' ? sequence(boolean(true)) : sequence(boolean(true), smallInteger(0))),
+    extension(OID.keyUsage, true, keyUsage(CA_KEY_USAGE)),
   ];
   if (tbs.kind === 'root') return common;
   if (!tbs.authorityKeyIdentifier) throw new Error('encodeTbsCertificate: an intermediate needs its authorityKeyIdentifier');
   return [
     ...common,
-    extension(OID_SUBJECT_ALT_NAME, false, sequence(implicitPrimitive(2 /* dNSName */, Buffer.from(ISTIOD_SAN_DNS, 'latin1')))),
-    extension(OID_AUTHORITY_KEY_IDENTIFIER, false, sequence(implicitPrimitive(0 /* keyIdentifier */, tbs.authorityKeyIdentifier))),
+    extension(OID.subjectAltName, false, sequence(implicitPrimitive(2 /* dNSName */, Buffer.from(ISTIOD_SAN_DNS, 'latin1')))),
+    extension(OID.authorityKeyIdentifier, false, sequence(implicitPrimitive(0 /* keyIdentifier */, tbs.authorityKeyIdentifier))),
   ];
 }
 

@@ -1,19 +1,6 @@
 // A minimal DER writer (ITU-T X.690 section 10): the universal types an X.509 CA certificate
 // needs, each returning its complete tag-length-value encoding. Its counterpart is der.ts.
-
-const TAG_BOOLEAN = 0x01;
-const TAG_INTEGER = 0x02;
-const TAG_BIT_STRING = 0x03;
-const TAG_OCTET_STRING = 0x04;
-const TAG_NULL = 0x05;
-const TAG_OID = 0x06;
-const TAG_UTF8_STRING = 0x0c;
-const TAG_UTC_TIME = 0x17;
-const TAG_GENERALIZED_TIME = 0x18;
-const TAG_SEQUENCE = 0x30;
-const TAG_SET = 0x31;
-const CONTEXT_CONSTRUCTED = 0xa0;
-const CONTEXT_PRIMITIVE = 0x80;
+import { CONTEXT_CONSTRUCTED, CONTEXT_PRIMITIVE, TAG } from './asn1.js';
 
 /** One element: tag, definite length (short form below 128, else the fewest length bytes), content. */
 export function tlv(tag: number, content: Buffer): Buffer {
@@ -30,21 +17,21 @@ export function tlv(tag: number, content: Buffer): Buffer {
 }
 
 export function sequence(...children: Buffer[]): Buffer {
-  return tlv(TAG_SEQUENCE, Buffer.concat(children));
+  return tlv(TAG.sequence, Buffer.concat(children));
 }
 
 /** A SET whose members are given in their DER order (one member here: an RDN of one attribute). */
 export function set(...children: Buffer[]): Buffer {
-  return tlv(TAG_SET, Buffer.concat(children));
+  return tlv(TAG.set, Buffer.concat(children));
 }
 
 export function boolean(value: boolean): Buffer {
-  return tlv(TAG_BOOLEAN, Buffer.from([value ? 0xff : 0x00]));
+  return tlv(TAG.boolean, Buffer.from([value ? 0xff : 0x00]));
 }
 
 /** An INTEGER from its two's-complement content bytes, as given (callers keep them minimal). */
 export function integerBytes(content: Buffer): Buffer {
-  return tlv(TAG_INTEGER, content);
+  return tlv(TAG.integer, content);
 }
 
 /** A non-negative INTEGER below 2^31, minimally encoded. */
@@ -57,11 +44,11 @@ export function smallInteger(value: number): Buffer {
     rest = Math.floor(rest / 256);
   } while (rest > 0);
   if (bytes[0] & 0x80) bytes.unshift(0x00); // keep it positive
-  return tlv(TAG_INTEGER, Buffer.from(bytes));
+  return tlv(TAG.integer, Buffer.from(bytes));
 }
 
 export function nullValue(): Buffer {
-  return tlv(TAG_NULL, Buffer.alloc(0));
+  return tlv(TAG.null, Buffer.alloc(0));
 }
 
 /** An OBJECT IDENTIFIER from its dotted form: 40 * first + second, then each arc in base 128. */
@@ -74,20 +61,20 @@ export function oid(dotted: string): Buffer {
     for (let rest = Math.floor(arc / 128); rest > 0; rest = Math.floor(rest / 128)) group.unshift((rest % 128) | 0x80);
     bytes.push(...group);
   }
-  return tlv(TAG_OID, Buffer.from(bytes));
+  return tlv(TAG.oid, Buffer.from(bytes));
 }
 
 export function utf8String(text: string): Buffer {
-  return tlv(TAG_UTF8_STRING, Buffer.from(text, 'utf8'));
+  return tlv(TAG.utf8String, Buffer.from(text, 'utf8'));
 }
 
 export function octetString(content: Buffer): Buffer {
-  return tlv(TAG_OCTET_STRING, content);
+  return tlv(TAG.octetString, content);
 }
 
 /** A BIT STRING: the count of unused bits in the last byte, then the bytes. */
 export function bitString(content: Buffer, unusedBits = 0): Buffer {
-  return tlv(TAG_BIT_STRING, Buffer.concat([Buffer.from([unusedBits]), content]));
+  return tlv(TAG.bitString, Buffer.concat([Buffer.from([unusedBits]), content]));
 }
 
 /** [n] EXPLICIT: a constructed context-specific element wrapping one complete element. */
@@ -108,6 +95,6 @@ export function time(date: Date): Buffer {
   const year = date.getUTCFullYear();
   const two = (n: number) => String(n).padStart(2, '0');
   const rest = `${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}Z`;
-  if (year >= 1950 && year < 2050) return tlv(TAG_UTC_TIME, Buffer.from(`${two(year % 100)}${rest}`, 'latin1'));
-  return tlv(TAG_GENERALIZED_TIME, Buffer.from(`${String(year).padStart(4, '0')}${rest}`, 'latin1'));
+  if (year >= 1950 && year < 2050) return tlv(TAG.utcTime, Buffer.from(`${two(year % 100)}${rest}`, 'latin1'));
+  return tlv(TAG.generalizedTime, Buffer.from(`${String(year).padStart(4, '0')}${rest}`, 'latin1'));
 }

@@ -1,17 +1,7 @@
 // A minimal DER reader: just the parts of X.509 that Node's X509Certificate does not expose
 // (basicConstraints path length, key identifiers, exact validity dates, the raw subject name).
-// Verification must not load node-forge, so this stays small and dependency-free.
-
-const TAG_BOOLEAN = 0x01;
-const TAG_INTEGER = 0x02;
-const TAG_OCTET_STRING = 0x04;
-const TAG_SEQUENCE = 0x30;
-const TAG_UTC_TIME = 0x17;
-const TAG_VERSION = 0xa0; // [0] EXPLICIT in TBSCertificate
-const TAG_EXTENSIONS = 0xa3; // [3] EXPLICIT in TBSCertificate
-
-export const OID_BASIC_CONSTRAINTS = '2.5.29.19';
-export const OID_SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
+// Its counterpart is der-writer.ts.
+import { OID, TAG, TBS_EXTENSIONS_TAG, TBS_VERSION_TAG } from './asn1.js';
 
 /** One tag-length-value element: offsets into the buffer it was read from. */
 interface Element {
@@ -48,10 +38,10 @@ export function readCertificateFields(der: Buffer): CertificateFields {
   const [tbs] = childrenOf(der, readElement(der, 0));
   const fields = childrenOf(der, tbs);
   // version is optional (absent means v1), so the other fields shift by one when it is there
-  const at = fields[0].tag === TAG_VERSION ? 1 : 0;
+  const at = fields[0].tag === TBS_VERSION_TAG ? 1 : 0;
   const [issuer, validity, subject] = [fields[at + 2], fields[at + 3], fields[at + 4]];
   const [notBefore, notAfter] = childrenOf(der, validity);
-  const extensionsField = fields.find((f) => f.tag === TAG_EXTENSIONS);
+  const extensionsField = fields.find((f) => f.tag === TBS_EXTENSIONS_TAG);
   return {
     rawIssuer: bytesOf(der, issuer),
     rawSubject: bytesOf(der, subject),
@@ -70,18 +60,18 @@ export function findExtension(fields: CertificateFields, oid: string): Extension
  * Throws on a malformed extension (Node parses certificates without looking inside it).
  */
 export function readBasicConstraints(fields: CertificateFields): BasicConstraints | undefined {
-  const extension = findExtension(fields, OID_BASIC_CONSTRAINTS);
+  const extension = findExtension(fields, OID.basicConstraints);
   if (!extension) return undefined;
   const value = extension.value;
   const result: BasicConstraints = { ca: false, critical: extension.critical };
   const sequence = readElement(value, 0);
-  if (sequence.tag !== TAG_SEQUENCE || sequence.end !== value.length) throw new Error('malformed basicConstraints');
+  if (sequence.tag !== TAG.sequence || sequence.end !== value.length) throw new Error('malformed basicConstraints');
   for (const child of childrenOf(value, sequence)) {
     const length = child.end - child.contentStart;
-    if (child.tag === TAG_BOOLEAN) {
+    if (child.tag === TAG.boolean) {
       if (length !== 1) throw new Error('malformed basicConstraints cA');
       result.ca = value[child.contentStart] !== 0;
-    } else if (child.tag === TAG_INTEGER) {
+    } else if (child.tag === TAG.integer) {
       if (length < 1 || length > 4) throw new Error('malformed basicConstraints pathLenConstraint');
       result.pathLength = readSmallInteger(contentOf(value, child));
     } else {
@@ -93,10 +83,10 @@ export function readBasicConstraints(fields: CertificateFields): BasicConstraint
 
 /** SubjectKeyIdentifier ::= OCTET STRING; throws on a malformed extension. */
 export function readSubjectKeyIdentifier(fields: CertificateFields): Buffer | undefined {
-  const extension = findExtension(fields, OID_SUBJECT_KEY_IDENTIFIER);
+  const extension = findExtension(fields, OID.subjectKeyIdentifier);
   if (!extension) return undefined;
   const element = readElement(extension.value, 0);
-  if (element.tag !== TAG_OCTET_STRING || element.end !== extension.value.length) throw new Error('malformed subjectKeyIdentifier');
+  if (element.tag !== TAG.octetString || element.end !== extension.value.length) throw new Error('malformed subjectKeyIdentifier');
   return contentOf(extension.value, element);
 }
 
@@ -173,7 +163,7 @@ function readTime(der: Buffer, element: Element): Date {
   const match = /^(\d{2}|\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
   if (!match) throw new Error('unsupported time encoding');
   let year = Number(match[1]);
-  if (element.tag === TAG_UTC_TIME) year += year < 50 ? 2000 : 1900; // RFC 5280 4.1.2.5.1
+  if (element.tag === TAG.utcTime) year += year < 50 ? 2000 : 1900; // RFC 5280 4.1.2.5.1
   const [month, day, hours, minutes, seconds] = match.slice(2).map(Number);
   return new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds));
 }
